@@ -50,8 +50,12 @@ export interface DesiredCluster {
   readonly rackAwarenessNodeLabel?: string;
   /** Node memory limit in bytes, used to size databases. */
   readonly nodeMemoryBytes: number;
+  /** Where Redis Enterprise keeps persistent data (the bootstrap `persistent_path`). */
+  readonly persistentPath: string;
   /** ConfigMap the reconciler writes its observed status into. */
   readonly statusConfigMapName: string;
+  /** coordination.k8s.io Lease the node sidecars elect their leader with. */
+  readonly leaderLeaseName: string;
   /** External access, when configured: the REST API hostname and the database hostname suffix. */
   readonly externalAccess?: DesiredExternalAccess;
 }

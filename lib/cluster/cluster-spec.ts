@@ -1,0 +1,110 @@
+import { k8s } from 'cdk8s-plus-28';
+import { formatBytes, parseQuantity } from '../validation/quantity';
+import { ContainerResources, RedisEnterpriseClusterProps, ServiceType } from './cluster-props';
+import * as d from './defaults';
+import { ClusterObjectNames, clusterObjectNames } from './names';
+
+/** Requests and limits with defaults applied (strings as the user wrote them). */
+export interface ResolvedResources {
+  readonly requests: { cpu: string; memory: string };
+  readonly limits: { cpu: string; memory: string };
+}
+
+/**
+ * The props with every default applied: what the object builders and the
+ * validation rules read. Resolution never throws: unparsable values stay as
+ * written and the validation reports them before any YAML is produced.
+ */
+export interface ClusterSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly names: ClusterObjectNames;
+  readonly nodes: number;
+  readonly image: string;
+  readonly reconcilerImage: string;
+  readonly nodeResources: ResolvedResources;
+  readonly reconcilerResources: ResolvedResources;
+  readonly persistenceEnabled: boolean;
+  readonly storageClassName?: string;
+  readonly volumeSize: string;
+  readonly nodeLocalStorageReason?: string;
+  readonly undersizedVolumeReason?: string;
+  readonly rackAwarenessNodeLabel?: string;
+  readonly antiAffinityTopologyKeys: string[];
+  readonly adminUsername: string;
+  readonly credentialsSecretName: string;
+  readonly licenseSecretName?: string;
+  readonly imagePullSecrets: string[];
+  readonly terminationGracePeriodSeconds: number;
+  readonly uiServiceType: ServiceType;
+  readonly apiServiceType: ServiceType;
+  readonly extraLabels: { [key: string]: string };
+  readonly extraAnnotations: { [key: string]: string };
+  readonly podAnnotations: { [key: string]: string };
+  readonly nodeSelector?: { [key: string]: string };
+  readonly tolerations: k8s.Toleration[];
+  readonly priorityClassName?: string;
+  readonly extraVolumes: k8s.Volume[];
+  readonly extraVolumeMounts: k8s.VolumeMount[];
+  readonly sideContainers: k8s.Container[];
+  readonly extraEnv: k8s.EnvVar[];
+  /** Node memory limit in bytes, or undefined when it does not parse. */
+  readonly nodeMemoryBytes?: number;
+}
+
+export function resolveClusterSpec(props: RedisEnterpriseClusterProps, name: string, namespace: string): ClusterSpec {
+  const nodeResources = resolveResources(props.nodeResources, d.DEFAULT_NODE_CPU, d.DEFAULT_NODE_MEMORY);
+  const nodeMemoryBytes = parseQuantity(nodeResources.limits.memory);
+  const persistence = props.persistence ?? {};
+  const rackLabel = props.rackAwarenessNodeLabel;
+  return {
+    name,
+    namespace,
+    names: clusterObjectNames(name, namespace),
+    nodes: props.nodes ?? d.DEFAULT_NODES,
+    image: props.image ?? d.DEFAULT_REDIS_ENTERPRISE_IMAGE,
+    reconcilerImage: props.reconcilerImage ?? d.DEFAULT_RECONCILER_IMAGE,
+    nodeResources,
+    reconcilerResources: resolveResources(props.reconcilerResources, d.DEFAULT_RECONCILER_CPU, d.DEFAULT_RECONCILER_MEMORY),
+    persistenceEnabled: persistence.enabled ?? true,
+    storageClassName: persistence.storageClassName,
+    volumeSize: persistence.volumeSize ?? defaultVolumeSize(nodeMemoryBytes),
+    nodeLocalStorageReason: persistence.nodeLocalStorageReason,
+    undersizedVolumeReason: persistence.undersizedVolumeReason,
+    rackAwarenessNodeLabel: rackLabel,
+    antiAffinityTopologyKeys: [rackLabel ?? 'kubernetes.io/hostname', ...(props.antiAffinityAdditionalTopologyKeys ?? [])],
+    adminUsername: props.adminUsername ?? d.DEFAULT_ADMIN_USERNAME,
+    credentialsSecretName: props.credentialsSecretName ?? name,
+    licenseSecretName: props.licenseSecretName,
+    imagePullSecrets: props.imagePullSecrets ?? [],
+    terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? d.DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS,
+    uiServiceType: props.uiServiceType ?? ServiceType.CLUSTER_IP,
+    apiServiceType: props.apiServiceType ?? ServiceType.CLUSTER_IP,
+    extraLabels: props.extraLabels ?? {},
+    extraAnnotations: props.extraAnnotations ?? {},
+    podAnnotations: props.podAnnotations ?? {},
+    nodeSelector: props.nodeSelector,
+    tolerations: props.tolerations ?? [],
+    priorityClassName: props.priorityClassName,
+    extraVolumes: props.extraVolumes ?? [],
+    extraVolumeMounts: props.extraVolumeMounts ?? [],
+    sideContainers: props.sideContainers ?? [],
+    extraEnv: props.extraEnv ?? [],
+    nodeMemoryBytes,
+  };
+}
+
+function resolveResources(resources: ContainerResources | undefined, cpu: string, memory: string): ResolvedResources {
+  const requests = resources?.requests ?? {};
+  const limits = resources?.limits ?? {};
+  return {
+    requests: { cpu: requests.cpu ?? limits.cpu ?? cpu, memory: requests.memory ?? limits.memory ?? memory },
+    limits: { cpu: limits.cpu ?? requests.cpu ?? cpu, memory: limits.memory ?? requests.memory ?? memory },
+  };
+}
+
+function defaultVolumeSize(nodeMemoryBytes: number | undefined): string {
+  // An unparsable memory is reported by REC006; fall back to the default size meanwhile.
+  const memory = nodeMemoryBytes ?? parseQuantity(d.DEFAULT_NODE_MEMORY)!;
+  return formatBytes(Math.ceil(memory * d.VOLUME_TO_MEMORY_RATIO));
+}

@@ -1,0 +1,207 @@
+import { error, Finding, warning } from '../validation/finding';
+import { isDns1035Label, isDnsSubdomain, isLabelKey, isLabelValue, MAX_DNS_LABEL } from '../validation/names';
+import { formatBytes, parseQuantity } from '../validation/quantity';
+import { ClusterSpec, ResolvedResources } from './cluster-spec';
+import { VOLUME_TO_MEMORY_RATIO } from './defaults';
+import { RESERVED_LABELS } from './labels';
+import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from './names';
+
+/**
+ * StorageClass names (or name fragments) of provisioners that put a volume on
+ * one node's disk. A Redis Enterprise node on such a volume cannot move to
+ * another Kubernetes node, so it is lost with its machine.
+ */
+const NODE_LOCAL_STORAGE_CLASSES = [
+  'local-path', 'local-storage', 'openebs-hostpath', 'openebs-device', 'openebs-lvmpv', 'openebs-zfspv',
+  'hostpath', 'microk8s-hostpath', 'topolvm', 'local',
+];
+
+function isNodeLocal(storageClass: string): boolean {
+  // Not 'standard': it is hostPath-backed on kind/minikube but network disks on GKE.
+  return NODE_LOCAL_STORAGE_CLASSES.includes(storageClass) || /(^|-)(hostpath|local-path|local-storage)($|-)/.test(storageClass);
+}
+
+/** Checks of one cluster's props. Cross-cluster checks (REC008) live in the construct. */
+export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
+  return [
+    ...validateNodes(spec),
+    ...validatePersistence(spec),
+    ...validateNames(spec, nameFromProps),
+    ...validateResources('nodeResources', spec.nodeResources),
+    ...validateResources('reconcilerResources', spec.reconcilerResources),
+    ...validateScheduling(spec),
+    ...validateMetadata(spec),
+    ...validateExtensions(spec),
+  ];
+}
+
+function validateNodes(spec: ClusterSpec): Finding[] {
+  const n = spec.nodes;
+  if (!Number.isInteger(n) || n < 3 || n % 2 === 0) {
+    return [error('REC001', 'nodes', `nodes is ${n}; a Redis Enterprise cluster needs an odd number of at least 3 nodes to keep quorum`,
+      'set nodes to 3, 5, 7...')];
+  }
+  return [];
+}
+
+function validatePersistence(spec: ClusterSpec): Finding[] {
+  const findings: Finding[] = [];
+  if (!spec.persistenceEnabled) {
+    findings.push(error('REC002', 'persistence.enabled', 'persistence cannot be turned off: a node without persistent storage loses the cluster configuration when it restarts',
+      'remove persistence.enabled or set it to true'));
+  }
+  const sc = spec.storageClassName;
+  if (sc !== undefined && !isDnsSubdomain(sc)) {
+    findings.push(error('REC005', 'persistence.storageClassName', `"${sc}" is not a valid StorageClass name (a DNS subdomain)`, 'use the name of an existing StorageClass'));
+  } else if (sc !== undefined && isNodeLocal(sc) && !spec.nodeLocalStorageReason?.trim()) {
+    findings.push(error('REC003', 'persistence.storageClassName', `StorageClass "${sc}" is node-local storage; a Redis Enterprise node on it is lost with its machine`,
+      'use a network-attached block StorageClass, or state why node-local storage is acceptable in persistence.nodeLocalStorageReason'));
+  }
+  const size = parseQuantity(spec.volumeSize);
+  if (size === undefined) {
+    findings.push(error('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a Kubernetes quantity`, 'write a size such as 20Gi'));
+  } else if (!Number.isInteger(size)) {
+    findings.push(error('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a whole number of bytes (Redis Enterprise does not support decimal volume sizes)`, 'write a size such as 20Gi'));
+  } else if (spec.nodeMemoryBytes !== undefined) {
+    const minimum = spec.nodeMemoryBytes * VOLUME_TO_MEMORY_RATIO;
+    if (size < minimum && !spec.undersizedVolumeReason?.trim()) {
+      findings.push(error('REC004', 'persistence.volumeSize',
+        `volume size ${spec.volumeSize} is below ${VOLUME_TO_MEMORY_RATIO} × node memory (${formatBytes(minimum)}) that Redis Enterprise needs for persistence and logs`,
+        `set persistence.volumeSize to at least ${formatBytes(minimum)}, or state why a smaller volume is acceptable in persistence.undersizedVolumeReason`));
+    }
+  }
+  return findings;
+}
+
+function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const field = nameFromProps ? 'name' : 'name (defaulted from the construct id)';
+  const derived = Object.values(spec.names).filter((n) => n !== spec.names.nodeReaderClusterRole);
+  const longest = derived.reduce((a, b) => (b.length > a.length ? b : a));
+  if (!isDns1035Label(spec.name)) {
+    findings.push(error('REC005', field, `cluster name "${spec.name}" is not a DNS-1035 label (lowercase letters, digits and '-', starting with a letter)`,
+      'choose a name such as "rec" or "redis-prod"'));
+  } else if (longest.length > MAX_DNS_LABEL) {
+    const max = MAX_DNS_LABEL - (longest.length - spec.name.length);
+    findings.push(error('REC005', field, `cluster name "${spec.name}" is ${spec.name.length} characters; its longest derived name "${longest}" exceeds ${MAX_DNS_LABEL}`,
+      `shorten the name to at most ${max} characters`));
+  }
+  if (!spec.namespace) {
+    findings.push(error('REC010', 'namespace', 'no namespace: the cluster FQDN (<rec>.<namespace>.svc.cluster.local) is fixed at bootstrap and needs it',
+      'set namespace on the cluster or on its Chart'));
+  } else if (!isDnsLabelNamespace(spec.namespace)) {
+    findings.push(error('REC010', 'namespace', `"${spec.namespace}" is not a valid namespace name (a DNS-1123 label)`, 'use lowercase letters, digits and \'-\''));
+  }
+  const secrets: Array<[string, string | undefined]> = [
+    ['credentialsSecretName', spec.credentialsSecretName],
+    ['licenseSecretName', spec.licenseSecretName],
+    ...spec.imagePullSecrets.map((s, i): [string, string] => [`imagePullSecrets[${i}]`, s]),
+  ];
+  for (const [f, value] of secrets) {
+    if (value !== undefined && !isDnsSubdomain(value)) {
+      findings.push(error('REC011', f, `"${value}" is not a valid Secret name (a DNS subdomain)`, 'use lowercase letters, digits, \'-\' and \'.\''));
+    }
+  }
+  if (spec.priorityClassName !== undefined && !isDnsSubdomain(spec.priorityClassName)) {
+    findings.push(error('REC005', 'priorityClassName', `"${spec.priorityClassName}" is not a valid PriorityClass name`, 'use the name of an existing PriorityClass'));
+  }
+  if (!spec.adminUsername.trim()) {
+    findings.push(error('REC011', 'adminUsername', 'the administrator username is empty', 'set adminUsername or leave it out for the default'));
+  }
+  return findings;
+}
+
+function isDnsLabelNamespace(ns: string): boolean {
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) && ns.length <= MAX_DNS_LABEL;
+}
+
+function validateResources(field: string, r: ResolvedResources): Finding[] {
+  const findings: Finding[] = [];
+  for (const side of ['requests', 'limits'] as const) {
+    for (const kind of ['cpu', 'memory'] as const) {
+      const value = r[side][kind];
+      const parsed = parseQuantity(value);
+      if (parsed === undefined || parsed <= 0) {
+        findings.push(error('REC006', `${field}.${side}.${kind}`, `"${value}" is not a positive Kubernetes quantity`,
+          kind === 'cpu' ? 'write CPU as "2" or "500m"' : 'write memory as "4Gi" or "512Mi"'));
+      }
+    }
+  }
+  if (findings.length === 0) {
+    for (const kind of ['cpu', 'memory'] as const) {
+      if (parseQuantity(r.requests[kind]) !== parseQuantity(r.limits[kind])) {
+        findings.push(warning('REC007', `${field}.requests.${kind}`,
+          `requests (${r.requests[kind]}) differ from limits (${r.limits[kind]}): the pod loses Guaranteed QoS and is evicted first under node pressure`,
+          `set requests.${kind} equal to limits.${kind}`));
+      }
+    }
+  }
+  return findings;
+}
+
+function validateScheduling(spec: ClusterSpec): Finding[] {
+  const findings: Finding[] = [];
+  const rack = spec.rackAwarenessNodeLabel;
+  if (rack !== undefined && (!rack.trim() || !isLabelKey(rack))) {
+    findings.push(error('REC009', 'rackAwarenessNodeLabel', `"${rack}" is not a node label key`,
+      'set a label every eligible node has, e.g. topology.kubernetes.io/zone, or leave it out'));
+  }
+  const keys = spec.antiAffinityTopologyKeys;
+  keys.forEach((key, i) => {
+    if (i > 0 && !isLabelKey(key)) {
+      findings.push(error('REC013', `antiAffinityAdditionalTopologyKeys[${i - 1}]`, `"${key}" is not a label key`, 'use a node label key such as topology.kubernetes.io/zone'));
+    } else if (keys.indexOf(key) !== i) {
+      findings.push(error('REC013', `antiAffinityAdditionalTopologyKeys[${i - 1}]`, `topology key "${key}" is already in the anti-affinity`, 'remove the duplicate'));
+    }
+  });
+  const grace = spec.terminationGracePeriodSeconds;
+  if (!Number.isInteger(grace) || grace < 0) {
+    findings.push(error('REC014', 'terminationGracePeriodSeconds', `${grace} is not a non-negative whole number of seconds`, 'leave it out for the one-year default'));
+  }
+  return findings;
+}
+
+function validateMetadata(spec: ClusterSpec): Finding[] {
+  const findings: Finding[] = [];
+  const maps: Array<[string, { [key: string]: string } | undefined, boolean]> = [
+    ['extraLabels', spec.extraLabels, true],
+    ['nodeSelector', spec.nodeSelector, true],
+    ['extraAnnotations', spec.extraAnnotations, false],
+    ['podAnnotations', spec.podAnnotations, false],
+  ];
+  for (const [field, map, isLabel] of maps) {
+    for (const [key, value] of Object.entries(map ?? {})) {
+      if (!isLabelKey(key)) {
+        findings.push(error('REC012', `${field}["${key}"]`, `"${key}" is not a valid key`, 'use a key like "team" or "example.com/team"'));
+      } else if (isLabel && !isLabelValue(value)) {
+        findings.push(error('REC012', `${field}["${key}"]`, `"${value}" is not a valid label value (at most 63 alphanumerics, '-', '_' or '.')`, 'shorten or simplify the value'));
+      }
+      if (field === 'extraLabels' && RESERVED_LABELS.includes(key)) {
+        findings.push(error('REC012', `${field}["${key}"]`, `label "${key}" is set by the library and selects the cluster's pods`, 'remove it from extraLabels'));
+      }
+    }
+  }
+  return findings;
+}
+
+function validateExtensions(spec: ClusterSpec): Finding[] {
+  const findings: Finding[] = [];
+  const reservedVolumes = [STORAGE_VOLUME_NAME, 'reconciler-tmp'];
+  spec.extraVolumes.forEach((v, i) => {
+    if (reservedVolumes.includes(v.name)) {
+      findings.push(error('REC016', `extraVolumes[${i}].name`, `volume name "${v.name}" is used by the library`, 'rename the volume'));
+    }
+  });
+  spec.sideContainers.forEach((c, i) => {
+    if ([NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME].includes(c.name)) {
+      findings.push(error('REC016', `sideContainers[${i}].name`, `container name "${c.name}" is used by the library`, 'rename the container'));
+    }
+  });
+  const known = new Set([...reservedVolumes, ...spec.extraVolumes.map((v) => v.name)]);
+  spec.extraVolumeMounts.forEach((m, i) => {
+    if (!known.has(m.name)) {
+      findings.push(error('REC016', `extraVolumeMounts[${i}].name`, `mount refers to volume "${m.name}", which is not declared`, 'add the volume to extraVolumes'));
+    }
+  });
+  return findings;
+}

@@ -1,0 +1,3 @@
+export * from './cluster';
+export * from './cluster-props';
+export { DEFAULT_REDIS_ENTERPRISE_IMAGE, DEFAULT_RECONCILER_IMAGE } from './defaults';

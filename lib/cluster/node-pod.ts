@@ -1,0 +1,144 @@
+import { k8s } from 'cdk8s-plus-28';
+import { ClusterSpec, ResolvedResources } from './cluster-spec';
+import { nodeSelectorLabels } from './labels';
+import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from './names';
+import { DISCOVERY_PORT, METRICS_PORT, RECONCILER_PORT, REST_API_PORT, UI_PORT } from './ports';
+import { rackIdFromPodLabel } from './rack-awareness';
+
+/** Where Redis Enterprise keeps its persistent data (the bootstrap `persistent_path`). */
+export const PERSISTENT_PATH = '/var/opt/redislabs/persist';
+/** Redis Enterprise logs, kept on the persistent volume (subPath `logs`) like the operator does. */
+export const LOG_PATH = '/var/opt/redislabs/log';
+const TMP_VOLUME = 'reconciler-tmp';
+
+/**
+ * Every container runs as the image's unprivileged `redislabs` user (uid
+ * 1001, as on OpenShift's nonroot-v2), drops all capabilities and never
+ * escalates. This is what PodSecurity `restricted` asks for.
+ */
+const RESTRICTED_CONTAINER: k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  privileged: false,
+  runAsNonRoot: true,
+};
+
+function resources(r: ResolvedResources): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
+    limits: { cpu: k8s.Quantity.fromString(r.limits.cpu), memory: k8s.Quantity.fromString(r.limits.memory) },
+  };
+}
+
+function fieldEnv(name: string, fieldPath: string): k8s.EnvVar {
+  return { name, valueFrom: { fieldRef: { fieldPath } } };
+}
+
+function nodeContainer(spec: ClusterSpec): k8s.Container {
+  return {
+    name: NODE_CONTAINER_NAME,
+    image: spec.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [
+      { name: 'discovery', containerPort: DISCOVERY_PORT, protocol: 'TCP' },
+      { name: 'ui', containerPort: UI_PORT, protocol: 'TCP' },
+      { name: 'api', containerPort: REST_API_PORT, protocol: 'TCP' },
+      { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
+    ],
+    resources: resources(spec.nodeResources),
+    ...(spec.extraEnv.length > 0 ? { env: spec.extraEnv } : {}),
+    volumeMounts: [
+      { name: STORAGE_VOLUME_NAME, mountPath: PERSISTENT_PATH },
+      { name: STORAGE_VOLUME_NAME, mountPath: LOG_PATH, subPath: 'logs' },
+      ...spec.extraVolumeMounts,
+    ],
+    // Bootstrap and recovery can take minutes; liveness only starts after it.
+    startupProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(REST_API_PORT) }, periodSeconds: 10, failureThreshold: 60 },
+    // A restart of a database node is expensive: only a REST API that stays
+    // unreachable for two minutes counts as dead.
+    livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(REST_API_PORT) }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 8 },
+    // Ready means the REST API answers; membership is the reconciler's readiness.
+    readinessProbe: {
+      httpGet: { path: '/v1/bootstrap', port: k8s.IntOrString.fromNumber(REST_API_PORT), scheme: 'HTTPS' },
+      periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3,
+    },
+    // Clean shutdown: the reconciler puts this node into maintenance mode
+    // (its shards move away) before Kubernetes stops the container. The grace
+    // period (one year by default) bounds how long that may take.
+    lifecycle: { preStop: { httpGet: { path: '/prestop', port: k8s.IntOrString.fromNumber(RECONCILER_PORT), scheme: 'HTTP' } } },
+    securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false },
+  };
+}
+
+function reconcilerContainer(spec: ClusterSpec): k8s.Container {
+  const rackEnv: k8s.EnvVar[] = [];
+  if (spec.rackAwarenessNodeLabel) {
+    rackEnv.push({ name: 'RACK_AWARENESS_NODE_LABEL', value: spec.rackAwarenessNodeLabel });
+    if (rackIdFromPodLabel(spec.rackAwarenessNodeLabel)) {
+      rackEnv.push(fieldEnv('RACK_ID', `metadata.labels['${spec.rackAwarenessNodeLabel}']`));
+    }
+  }
+  return {
+    name: RECONCILER_CONTAINER_NAME,
+    image: spec.reconcilerImage,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [{ name: 'reconciler', containerPort: RECONCILER_PORT, protocol: 'TCP' }],
+    env: [
+      fieldEnv('POD_NAME', 'metadata.name'),
+      fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
+      fieldEnv('POD_IP', 'status.podIP'),
+      fieldEnv('NODE_NAME', 'spec.nodeName'),
+      { name: 'CLUSTER_NAME', value: spec.name },
+      { name: 'DESIRED_STATE_CONFIGMAP', value: spec.names.desiredStateConfigMap },
+      ...rackEnv,
+    ],
+    resources: resources(spec.reconcilerResources),
+    livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 10, failureThreshold: 6 },
+    // Ready once this node has joined the Redis Enterprise cluster.
+    readinessProbe: { httpGet: { path: '/readyz', port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 5, failureThreshold: 3 },
+    volumeMounts: [{ name: TMP_VOLUME, mountPath: '/tmp' }],
+    securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
+  };
+}
+
+function antiAffinity(spec: ClusterSpec): k8s.PodAntiAffinity {
+  return {
+    requiredDuringSchedulingIgnoredDuringExecution: spec.antiAffinityTopologyKeys.map((topologyKey) => ({
+      labelSelector: { matchLabels: nodeSelectorLabels(spec.name) },
+      topologyKey,
+    })),
+  };
+}
+
+/** The pod template of the StatefulSet `<rec>`. */
+export function nodePodTemplate(spec: ClusterSpec): k8s.PodTemplateSpec {
+  const annotations = { ...spec.extraAnnotations, ...spec.podAnnotations };
+  return {
+    metadata: {
+      labels: { ...spec.extraLabels, ...nodeSelectorLabels(spec.name) },
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+    spec: {
+      serviceAccountName: spec.names.cluster,
+      // The reconciler talks to the Kubernetes API with this token.
+      automountServiceAccountToken: true,
+      terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1001,
+        runAsGroup: 1001,
+        fsGroup: 1001,
+        // Skip the recursive chown of a large data volume on every start.
+        fsGroupChangePolicy: 'OnRootMismatch',
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      affinity: { podAntiAffinity: antiAffinity(spec) },
+      ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
+      ...(spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {}),
+      ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
+      ...(spec.imagePullSecrets.length > 0 ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
+      containers: [nodeContainer(spec), reconcilerContainer(spec), ...spec.sideContainers],
+      volumes: [{ name: TMP_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, ...spec.extraVolumes],
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { ClusterSpec } from './cluster-spec';
+import { clusterObjectMeta } from './metadata';
+
+/**
+ * The rules of the reconciler's Role: exactly the calls lib/reconciler makes,
+ * in its own namespace. Each rule says why. The e2e suite checks with
+ * SubjectAccessReviews that nothing beyond them is allowed.
+ */
+/** A Role rule and why the reconciler needs it. */
+export interface ReasonedRule {
+  readonly reason: string;
+  readonly rule: k8s.PolicyRule;
+}
+
+/**
+ * The rules of the reconciler's Role: exactly the calls lib/reconciler makes,
+ * in its own namespace, each with its reason. The reasons are also written
+ * into the Role's annotation so that a reviewer of the YAML sees them. The
+ * e2e suite checks with SubjectAccessReviews that nothing beyond is allowed.
+ */
+export function reconcilerRules(spec: ClusterSpec): ReasonedRule[] {
+  const pods = Array.from({ length: spec.nodes }, (_, i) => `${spec.name}-${i}`);
+  const core = (resources: string[], verbs: string[], resourceNames?: string[]): k8s.PolicyRule =>
+    ({ apiGroups: [''], resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
+  return [
+    { reason: 'watch the desired-state ConfigMap (watch needs list)', rule: core(['configmaps'], ['get', 'list', 'watch']) },
+    { reason: 'create the status ConfigMap on first start', rule: core(['configmaps'], ['create']) },
+    { reason: 'update only the status ConfigMap afterwards', rule: core(['configmaps'], ['update', 'patch'], [spec.names.statusConfigMap]) },
+    { reason: 'read admin, license, database and remote-cluster credentials', rule: core(['secrets'], ['get', 'list', 'watch']) },
+    {
+      reason: 'create missing admin and database password Secrets; no update/patch/delete, so an existing Secret is never overwritten',
+      rule: core(['secrets'], ['create']),
+    },
+    { reason: 'find the node pods (addresses, readiness) and follow their changes', rule: core(['pods'], ['get', 'list', 'watch']) },
+    { reason: 'label the master node\'s pod redis.io/role-master; only this cluster\'s pods', rule: core(['pods'], ['patch'], pods) },
+    { reason: 'see the database Services (synthesized without selectors) before writing their EndpointSlices', rule: core(['services'], ['get', 'list', 'watch']) },
+    {
+      reason: 'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
+      rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+    },
+    { reason: 'leader election among the node sidecars: create the Lease once', rule: { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] } },
+    {
+      reason: 'leader election: read and renew only this cluster\'s Lease',
+      rule: { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [spec.names.leaderLease], verbs: ['get', 'watch', 'update', 'patch'] },
+    },
+    { reason: 'report failures and notable changes as Events', rule: core(['events'], ['create', 'patch']) },
+  ];
+}
+
+/** Annotation on the Role listing why each rule exists, in rule order. */
+export const RULE_REASONS_ANNOTATION = 'cdk8s-redis-enterprise.io/rule-reasons';
+
+/** ServiceAccount, Role and RoleBinding `<rec>` for the node pods' reconciler sidecar. */
+export function addReconcilerRbac(scope: Construct, spec: ClusterSpec): void {
+  const name = spec.names.cluster;
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: clusterObjectMeta(spec, name) });
+  const rules = reconcilerRules(spec);
+  const metadata = clusterObjectMeta(spec, name);
+  const reasons = rules.map((r, i) => `${i}: ${r.reason}`).join('\n');
+  new k8s.KubeRole(scope, 'Role', {
+    metadata: { ...metadata, annotations: { ...metadata.annotations, [RULE_REASONS_ANNOTATION]: reasons } },
+    rules: rules.map((r) => r.rule),
+  });
+  new k8s.KubeRoleBinding(scope, 'RoleBinding', {
+    metadata: clusterObjectMeta(spec, name),
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects: [{ kind: 'ServiceAccount', name, namespace: spec.namespace }],
+  });
+}

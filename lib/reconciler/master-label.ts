@@ -1,0 +1,25 @@
+/**
+ * Which pods need their `redis.io/role-master` label added or removed so that
+ * exactly the pod of the cluster's master node carries it (pure).
+ */
+import { Pod } from './kube-types';
+import { LABEL_ROLE_MASTER } from './labels';
+
+export interface LabelPatch {
+  pod: string;
+  labels: Record<string, string | null>;
+}
+
+export function masterLabelPatches(pods: Pod[], masterAddr: string | undefined): LabelPatch[] {
+  const patches: LabelPatch[] = [];
+  for (const pod of [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
+    const has = pod.metadata.labels?.[LABEL_ROLE_MASTER] === '1';
+    const should = masterAddr !== undefined && pod.status?.podIP === masterAddr;
+    if (should && !has) patches.push({ pod: pod.metadata.name, labels: { [LABEL_ROLE_MASTER]: '1' } });
+    else if (!should && pod.metadata.labels?.[LABEL_ROLE_MASTER] !== undefined) {
+      patches.push({ pod: pod.metadata.name, labels: { [LABEL_ROLE_MASTER]: null } });
+    }
+  }
+  // Remove before add: never two masters at once, even briefly.
+  return patches.sort((a, b) => Number(a.labels[LABEL_ROLE_MASTER] !== null) - Number(b.labels[LABEL_ROLE_MASTER] !== null));
+}

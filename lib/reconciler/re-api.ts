@@ -1,0 +1,48 @@
+/**
+ * The Redis Enterprise REST API calls the reconciler makes, as an interface
+ * (implemented over HTTPS by `re-client.ts`, faked in unit tests).
+ */
+import {
+  Bdb, BootstrapRequest, BootstrapStatus, Crdb, CrdbInstance, CrdbTask, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
+} from './re-types';
+
+/** A failed REST call: `status` is the HTTP status, 0 for a timeout or a broken connection. */
+export class ReApiError extends Error {
+  constructor(readonly status: number, message: string, readonly errorCode?: string) {
+    super(message);
+    this.name = 'ReApiError';
+  }
+
+  /**
+   * Worth retrying as is: no answer, 5xx, 409 "busy" (documented for PUT
+   * /v1/bdbs while another change runs), 429. 4xx other than these means the
+   * request itself is wrong and retrying it unchanged cannot help.
+   */
+  get transient(): boolean {
+    return this.status === 0 || this.status >= 500 || this.status === 409 || this.status === 429;
+  }
+}
+
+export interface ReApi {
+  getBootstrap(): Promise<BootstrapStatus>;
+  bootstrap(request: BootstrapRequest): Promise<void>;
+
+  listNodes(): Promise<ReNode[]>;
+  nodesStatus(): Promise<Record<string, ReNodeStatus>>;
+
+  listBdbs(): Promise<Bdb[]>;
+  createBdb(body: Record<string, unknown>): Promise<Bdb>;
+  updateBdb(uid: number, body: Record<string, unknown>): Promise<Bdb>;
+  deleteBdb(uid: number): Promise<void>;
+  setBdbPassword(uid: number, password: string): Promise<void>;
+  getAction(actionUid: string): Promise<ReAction>;
+
+  listRoles(): Promise<ReRole[]>;
+  listRedisAcls(): Promise<ReRedisAcl[]>;
+
+  listCrdbs(): Promise<Crdb[]>;
+  createCrdb(body: Crdb): Promise<CrdbTask>;
+  patchCrdb(guid: string, body: Partial<Crdb>): Promise<CrdbTask>;
+  updateCrdbInstances(guid: string, body: { add_instances?: CrdbInstance[]; remove_instances?: number[] }): Promise<CrdbTask>;
+  getCrdbTask(id: string): Promise<CrdbTask>;
+}

@@ -1,0 +1,106 @@
+/**
+ * Redis Enterprise REST API objects, limited to the fields the reconciler
+ * reads or writes. Names follow the documented API
+ * (redis.io/docs/latest/operate/rs/references/rest-api/objects).
+ */
+
+export interface BootstrapStatus {
+  bootstrap_status?: {
+    /** idle | initiated | creating_cluster | recovering_cluster | joining_cluster | error | completed */
+    state?: string;
+    error_code?: string;
+    error_details?: { message?: string };
+  };
+  local_node_info?: { uid?: string | number; available_addrs?: string[] };
+}
+
+export interface BootstrapRequest {
+  action: 'create_cluster' | 'join_cluster';
+  cluster: { name: string; nodes?: string[] };
+  node: { identity: { addr: string; name?: string; rack_id?: string } };
+  credentials: { username: string; password: string };
+  license?: string;
+}
+
+export interface ReNode {
+  uid: number;
+  addr?: string;
+  status?: string;
+  rack_id?: string;
+}
+
+/** One entry of `GET /v1/nodes/status` (keyed by node uid). */
+export interface ReNodeStatus {
+  role?: string;
+  node_status?: string;
+  hostname?: string;
+}
+
+export interface BdbEndpoint {
+  uid?: string;
+  dns_name?: string;
+  port?: number;
+  /** Internal IP addresses of the nodes whose proxies serve this endpoint. */
+  addr?: string[];
+  addr_type?: string;
+}
+
+export interface BdbTag { key: string; value: string }
+
+/** A BDB as read from or sent to `/v1/bdbs`; unknown fields are kept as is. */
+export interface Bdb {
+  uid?: number;
+  name: string;
+  status?: string;
+  port?: number;
+  endpoints?: BdbEndpoint[];
+  tags?: BdbTag[];
+  action_uid?: string;
+  crdt?: boolean;
+  crdt_guid?: string;
+  [field: string]: unknown;
+}
+
+export interface ReAction {
+  action_uid?: string;
+  name?: string;
+  /** Documented values differ between versions: pending/active/queued/starting/running/cancelling/cancelled/completed/failed. */
+  status?: string;
+  progress?: number | string;
+  error?: string;
+}
+
+export interface CrdbClusterInfo {
+  url: string;
+  name: string;
+  credentials: { username: string; password: string };
+  replication_endpoint?: string;
+  replication_tls_sni?: string;
+}
+
+export interface CrdbInstance {
+  id?: number;
+  cluster: CrdbClusterInfo;
+  compression?: number;
+  db_uid?: string;
+}
+
+export interface Crdb {
+  guid?: string;
+  name: string;
+  encryption?: boolean;
+  default_db_config?: Record<string, unknown>;
+  instances?: CrdbInstance[];
+  [field: string]: unknown;
+}
+
+export interface CrdbTask {
+  id: string;
+  crdb_guid?: string;
+  /** queued | started | finished | failed */
+  status?: string;
+  errors?: unknown[];
+}
+
+export interface ReRole { uid: number; name: string }
+export interface ReRedisAcl { uid: number; name: string }
