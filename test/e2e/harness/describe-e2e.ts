@@ -1,0 +1,33 @@
+/**
+ * The entry point of every e2e test file: `describeE2E(name, (ctx) => ...)`.
+ * It hands each file a client for the shared control plane, or skips the
+ * file with the reason when globalSetup had no control plane to give.
+ */
+import { KubeClient } from '../../support/kube-client';
+import { PlaneInfo, readPlaneInfo, SKIP_REASON_ENV } from './connection';
+
+export interface E2EContext {
+  info: PlaneInfo;
+  client: KubeClient;
+}
+
+export function describeE2E(name: string, body: (ctx: E2EContext) => void): void {
+  const info = readPlaneInfo();
+  if (!info) {
+    const reason = process.env[SKIP_REASON_ENV] ?? 'globalSetup started no control plane (run with --selectProjects e2e)';
+    if (process.env.CI === 'true') {
+      // globalSetup already fails under CI; this covers a file run outside the e2e project.
+      describe(name, () => it('has a control plane', () => { throw new Error(`no control plane under CI=true: ${reason}`); }));
+      return;
+    }
+    // eslint-disable-next-line no-console
+    console.warn(`[e2e] skipping "${name}": ${reason}`);
+    describe.skip(`${name} [skipped: ${reason}]`, () => it('needs a control plane', () => undefined));
+    return;
+  }
+  describe(name, () => {
+    const ctx: E2EContext = { info, client: KubeClient.fromKubeconfig(info.kubeconfig) };
+    afterAll(() => ctx.client.close());
+    body(ctx);
+  });
+}
