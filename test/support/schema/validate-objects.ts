@@ -37,7 +37,13 @@ export function validateObjects(objects: readonly any[], options: ValidateObject
         findings.push({ ...base, path: '', rule: 'unknown-kind', message: found.missing });
         return;
       }
-      if (!found.validate(obj)) {
+      // A copy, because validation fills in CRD defaults (see version-validators.ts).
+      const copy = structuredClone(obj);
+      // ajv checks a node's allOf/anyOf before it assigns that node's property
+      // defaults, while the API server defaults everything first. A first pass
+      // therefore only fills in defaults; the second one is the verdict.
+      if (found.hasDefaults) found.validate(copy);
+      if (!found.validate(copy)) {
         for (const d of describeAjvErrors(found.validate.errors ?? [])) findings.push({ ...base, ...d });
       }
     });

@@ -8,11 +8,12 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { vendoredCrdKinds } from './crd-schemas';
 import { addKubernetesFormats } from './formats';
+import { goRegExp } from './go-regexp';
 import { gvkKey, K8S_SCHEMA_ID, loadKubernetesDefinitions } from './kubernetes-definitions';
 
 /** How to validate one apiVersion+kind, or why it cannot be. */
 export type KindLookup =
-  | { readonly validate: ValidateFunction }
+  | { readonly validate: ValidateFunction; readonly hasDefaults: boolean }
   | { readonly missing: string };
 
 /** Wall-clock milliseconds spent building validators, for benchmarks and the test report. */
@@ -53,7 +54,10 @@ export class VersionValidators {
     const crds = vendoredCrdKinds();
     // strict: false because Kubernetes schemas carry x-kubernetes-* keywords;
     // logger: false because unknown keywords would otherwise be printed.
-    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+    // useDefaults: the API server applies CRD schema defaults before it
+    // validates, and some CRD rules rely on it (Route: `wildcardPolicy`
+    // defaults to None, which an anyOf on `host` needs). Callers pass copies.
+    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false, useDefaults: true, code: { regExp: goRegExp } });
     addKubernetesFormats(this.ajv, [defs.document, ...[...crds.values()].map((c) => c.schema)]);
     this.ajv.addSchema(defs.document);
     this.builtIn = defs.kinds;
@@ -76,9 +80,12 @@ export class VersionValidators {
   private build(apiVersion: string, kind: string): KindLookup {
     const key = gvkKey(apiVersion, kind);
     const definition = this.builtIn.get(key);
-    if (definition) return { validate: this.ajv.compile({ $ref: `${K8S_SCHEMA_ID}#/definitions/${definition}` }) };
+    if (definition) {
+      // The built-in definitions carry no `default` (checked for 1.28 and 1.36).
+      return { validate: this.ajv.compile({ $ref: `${K8S_SCHEMA_ID}#/definitions/${definition}` }), hasDefaults: false };
+    }
     const crd = vendoredCrdKinds().get(key);
-    if (crd && crd.served) return { validate: this.ajv.compile(crd.schema) };
+    if (crd && crd.served) return { validate: this.ajv.compile(crd.schema), hasDefaults: true };
     if (crd) return { missing: `apiVersion '${apiVersion}' of ${kind} is not served by its CRD` };
     return { missing: `no schema for apiVersion '${apiVersion}' kind '${kind}' in Kubernetes ${this.version} or the vendored CRDs` };
   }
