@@ -1,0 +1,294 @@
+/**
+ * Databases (BDBs) of one simulated cluster: create/update/delete with the
+ * documented validation and status codes, asynchronous actions, shard
+ * placement and endpoints. The HTTP layer is in routes-bdbs.ts.
+ */
+import { ActionTracker } from './actions';
+import { checkBdbSchema, checkBdbSemantics, withBdbDefaults, withoutReadOnly } from './bdb-validation';
+import { isoTime } from './clock';
+import { ApiError, busy, notAcceptable, notFound, schemaError } from './errors';
+import { endpointNodesFor, failoverFromNode, placeShards, refreshEndpoints } from './placement';
+import type { ApiDoublePolicy } from './policy';
+import type { BdbRecord, NodeRecord } from './types';
+
+/** What the store needs from its cluster (kept narrow to avoid a dependency cycle). */
+export interface BdbHost {
+  readonly name: string;
+  readonly rackAware: boolean;
+  readonly policy: ApiDoublePolicy;
+  readonly actions: ActionTracker;
+  readonly masterUid: number;
+  now(): number;
+  actionDurationMs(): number;
+  activeNodes(): NodeRecord[];
+  node(uid: number): NodeRecord | undefined;
+}
+
+export interface WriteOptions {
+  readonly dryRun?: boolean;
+}
+
+export class BdbStore {
+  private readonly records = new Map<number, BdbRecord>();
+  private nextUid = 1;
+  private nextShardUid = 1;
+
+  constructor(private readonly host: BdbHost) {}
+
+  list(): BdbRecord[] {
+    return [...this.records.values()].sort((a, b) => a.uid - b.uid);
+  }
+
+  get(uid: number): BdbRecord | undefined {
+    return this.records.get(uid);
+  }
+
+  byName(name: string): BdbRecord | undefined {
+    return this.list().find((b) => String(b.config.name).toLowerCase() === name.toLowerCase());
+  }
+
+  /** POST /v1/bdbs. Returns the new record (not stored on dry run). */
+  create(body: Record<string, unknown>, opts: WriteOptions = {}): BdbRecord {
+    const rec = this.prepareNew(body);
+    if (opts.dryRun) return rec;
+    this.store(rec);
+    rec.actionUid = this.startAction('SMCreateBDB', rec, {
+      onComplete: () => { rec.status = 'active'; },
+      onFail: () => { rec.status = 'creation-failed'; },
+    });
+    return rec;
+  }
+
+  /**
+   * Validates a new database against the documented rules and places it.
+   * Used directly (without an action) for the local database of an
+   * Active-Active CRDB.
+   */
+  prepareNew(body: Record<string, unknown>, extra: Record<string, unknown> = {}): BdbRecord {
+    checkBdbSchema(body);
+    if (typeof body.name !== 'string') throw notAcceptable('missing_db_name', 'DB name is a required property');
+    if (body.memory_size === undefined) throw notAcceptable('missing_memory_size', 'Memory Size is a required property');
+    if (body.uid !== undefined) {
+      if ((body.uid as number) < 1) throw schemaError('uid must be a positive integer');
+      if (this.records.has(body.uid as number)) throw new ApiError(409, 'uid_exists', `database uid ${body.uid} is already in use`);
+    }
+    const config = { ...withBdbDefaults(withoutReadOnly(body)), ...extra };
+    delete config.uid;
+    checkBdbSemantics(config, this.host.now());
+    this.checkName(String(config.name));
+    config.port = this.checkPort(config.port as number | undefined);
+    this.checkCluster(config, 'invalid_replication', 'not_rack_aware');
+    this.checkMemory(config);
+    const uid = (body.uid as number | undefined) ?? this.peekUid();
+    const shards = placeShards(this.placementOf(uid, config), this.host.activeNodes(), () => this.nextShardUid++);
+    const now = this.host.now();
+    return {
+      uid, config, status: 'pending', shards,
+      endpointNodes: endpointNodesFor(String(config.proxy_policy), shards, this.host.activeNodes()),
+      createdTime: now, lastChangedTime: now,
+    };
+  }
+
+  /** Stores a prepared record (the CRDB path stores it already active). */
+  store(rec: BdbRecord): void {
+    this.records.set(rec.uid, rec);
+    this.nextUid = Math.max(this.nextUid, rec.uid + 1);
+  }
+
+  /** PUT /v1/bdbs/{uid}: partial update, applied now, finished by an action. */
+  update(uid: number, body: Record<string, unknown>, opts: WriteOptions = {}): BdbRecord {
+    const rec = this.require(uid);
+    this.checkNotBusy(rec, 'update');
+    if (rec.status === 'creation-failed') {
+      // Documented only as "update an active database"; the code is the double's choice.
+      throw new ApiError(409, 'invalid_state', `database ${uid} is in state creation-failed and cannot be updated`);
+    }
+    const next = this.prepareUpdate(rec, body);
+    if (opts.dryRun) return { ...rec, config: next.config };
+    const previous = { config: rec.config, shards: rec.shards, endpointNodes: rec.endpointNodes };
+    this.apply(rec, next);
+    rec.status = 'active-change-pending';
+    rec.actionUid = this.startAction('SMUpdateBDB', rec, {
+      onComplete: () => { rec.status = 'active'; },
+      // A failed update leaves the database as it was.
+      onFail: () => { Object.assign(rec, previous); rec.status = 'active'; },
+    });
+    return rec;
+  }
+
+  /** Validates and computes an update without applying it (also used by CRDB updates). */
+  prepareUpdate(rec: BdbRecord, body: Record<string, unknown>): Pick<BdbRecord, 'config' | 'shards' | 'endpointNodes'> {
+    checkBdbSchema(body);
+    if (body.uid !== undefined && body.uid !== rec.uid) throw schemaError('uid cannot be changed');
+    const patch = withoutReadOnly(body);
+    delete patch.uid;
+    if (patch.port !== undefined && patch.port !== rec.config.port) {
+      // The port is fixed once the database exists (the operator's databasePort is immutable too).
+      // This error code is the double's choice.
+      throw notAcceptable('port_immutable', `the port of database ${rec.uid} cannot be changed`);
+    }
+    if (rec.config.crdt === true && patch.name !== undefined && patch.name !== rec.config.name) {
+      throw notAcceptable('name_violation', 'CRDT database name cannot be changed');
+    }
+    const config = { ...rec.config, ...patch };
+    checkBdbSemantics(config, this.host.now());
+    if (patch.name !== undefined) this.checkName(String(patch.name), rec.uid);
+    this.checkCluster(config, 'replication_node_violation', 'rack_awareness_violation');
+    this.checkMemory(config, rec.uid);
+    const layoutChanged = ['shards_count', 'replication', 'rack_aware'].some((k) => k in patch && patch[k] !== rec.config[k]);
+    const shards = layoutChanged
+      ? placeShards(this.placementOf(rec.uid, config), this.host.activeNodes(), () => this.nextShardUid++)
+      : rec.shards;
+    const endpointNodes = layoutChanged || config.proxy_policy !== rec.config.proxy_policy
+      ? endpointNodesFor(String(config.proxy_policy), shards, this.host.activeNodes())
+      : rec.endpointNodes;
+    return { config, shards, endpointNodes };
+  }
+
+  apply(rec: BdbRecord, next: Pick<BdbRecord, 'config' | 'shards' | 'endpointNodes'>): void {
+    rec.config = next.config;
+    rec.shards = next.shards;
+    rec.endpointNodes = next.endpointNodes;
+    rec.lastChangedTime = this.host.now();
+  }
+
+  /** DELETE /v1/bdbs/{uid}: delete-pending until the action completes. */
+  delete(uid: number): void {
+    const rec = this.require(uid);
+    this.checkNotBusy(rec, 'delete');
+    rec.status = 'delete-pending';
+    rec.actionUid = this.startAction('SMDeleteBDB', rec, {
+      onComplete: () => { this.records.delete(uid); },
+      onFail: () => { rec.status = 'active'; },
+    });
+  }
+
+  /** Immediate removal (the local database of a deleted CRDB). */
+  removeNow(uid: number): void {
+    this.records.delete(uid);
+  }
+
+  onNodeDown(nodeUid: number): void {
+    for (const rec of this.records.values()) failoverFromNode(rec, nodeUid, this.host.activeNodes());
+  }
+
+  onNodeUp(): void {
+    for (const rec of this.records.values()) refreshEndpoints(rec, this.host.activeNodes());
+  }
+
+  /** Test hook: bind a database's endpoint to another node (as an endpoint migration would). */
+  moveEndpoint(uid: number, nodeUid: number): void {
+    const rec = this.require(uid);
+    if (!this.host.node(nodeUid)) throw new Error(`node ${nodeUid} is not part of the cluster`);
+    rec.endpointNodes = [nodeUid];
+  }
+
+  json(rec: BdbRecord): Record<string, unknown> {
+    const port = rec.config.port as number;
+    const addrs = rec.endpointNodes.map((uid) => this.host.node(uid)?.addr).filter((a): a is string => !!a);
+    return {
+      uid: rec.uid,
+      ...rec.config,
+      status: rec.status,
+      // The endpoint entry layout (uid "<bdb>:<n>", dns_name "redis-<port>.<cluster fqdn>",
+      // addr_type) follows what real clusters return; the BDB page only says "array".
+      endpoints: [{
+        uid: `${rec.uid}:1`,
+        dns_name: `redis-${port}.${this.host.name}`,
+        port,
+        addr: addrs,
+        addr_type: 'internal',
+        proxy_policy: rec.config.proxy_policy,
+        oss_cluster_api_preferred_ip_type: 'internal',
+      }],
+      shard_list: rec.shards.map((s) => s.uid).sort((a, b) => a - b),
+      created_time: isoTime(rec.createdTime),
+      last_changed_time: isoTime(rec.lastChangedTime),
+      crdt: rec.config.crdt === true,
+      ...(rec.actionUid ? { action_uid: rec.actionUid } : {}),
+    };
+  }
+
+  private require(uid: number): BdbRecord {
+    const rec = this.records.get(uid);
+    if (!rec) throw notFound(`database ${uid}`);
+    return rec;
+  }
+
+  private peekUid(): number {
+    while (this.records.has(this.nextUid)) this.nextUid++;
+    return this.nextUid;
+  }
+
+  private checkNotBusy(rec: BdbRecord, what: string): void {
+    if (this.host.actions.isPending(rec.actionUid)) {
+      throw busy(`database ${rec.uid} is busy with another configuration change; retry the ${what} later`);
+    }
+  }
+
+  private checkName(name: string, selfUid?: number): void {
+    const other = this.byName(name);
+    if (other && other.uid !== selfUid) {
+      // Duplicate names are refused by the product; this error code is the double's choice.
+      throw notAcceptable('duplicate_name', `a database named ${name} already exists`);
+    }
+  }
+
+  private checkPort(port: number | undefined): number {
+    const [lo, hi] = this.host.policy.portRange;
+    const used = new Set(this.list().map((b) => b.config.port as number));
+    if (port === undefined) {
+      // Automatic ports: the lowest free port of the range (the product picks one too; which is not documented).
+      for (let p = lo; p <= hi; p++) if (!used.has(p)) return p;
+      throw notAcceptable('port_unavailable', 'no free database port is left in the port range');
+    }
+    if (port < lo || port > hi) throw notAcceptable('port_unavailable', `port ${port} is outside the database port range ${lo}-${hi}`);
+    if (used.has(port)) throw notAcceptable('port_unavailable', `port ${port} is already in use`);
+    return port;
+  }
+
+  private checkCluster(config: Record<string, unknown>, replicationCode: string, rackCode: string): void {
+    if (config.replication === true && this.host.activeNodes().length < 2) {
+      throw notAcceptable(replicationCode, 'not enough nodes to perform replication (needs at least 2 active nodes)');
+    }
+    if (config.rack_aware === true && !this.host.rackAware) {
+      throw notAcceptable(rackCode, 'cluster is not rack-aware and a rack-aware database was requested');
+    }
+    const available = this.host.policy.availableModules;
+    if (available) {
+      for (const m of config.module_list as Array<{ module_name: string }>) {
+        if (!available.includes(m.module_name)) throw notAcceptable('missing_module', `module ${m.module_name} is not available on the cluster`);
+      }
+    }
+  }
+
+  private checkMemory(config: Record<string, unknown>, selfUid?: number): void {
+    if (!this.host.policy.enforceMemory) return;
+    const footprint = (c: Record<string, unknown>) => (c.memory_size as number) * (c.replication === true ? 2 : 1);
+    const capacity = this.host.activeNodes().reduce((sum, n) => sum + n.totalMemory, 0);
+    const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + footprint(b.config), 0);
+    if (used + footprint(config) > capacity) {
+      throw notAcceptable('insufficient_resources', 'not enough memory in the cluster to host the database');
+    }
+  }
+
+  private placementOf(uid: number, config: Record<string, unknown>) {
+    return {
+      bdbUid: uid,
+      shardsCount: config.shards_count as number,
+      replication: config.replication === true,
+      rackAware: config.rack_aware === true,
+    };
+  }
+
+  private startAction(name: string, rec: BdbRecord, effects: { onComplete: () => void; onFail: () => void }): string {
+    return this.host.actions.start({
+      name,
+      objectName: `bdb:${rec.uid}`,
+      nodeUid: this.host.masterUid,
+      durationMs: this.host.actionDurationMs(),
+      onComplete: () => { rec.actionUid = undefined; effects.onComplete(); },
+      onFail: () => { rec.actionUid = undefined; effects.onFail(); },
+    }, this.host.now());
+  }
+}

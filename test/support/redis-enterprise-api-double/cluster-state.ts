@@ -1,0 +1,297 @@
+/**
+ * One simulated Redis Enterprise cluster: its nodes (one per double instance),
+ * the master role, admin credentials, cluster settings, license, databases,
+ * actions and Active-Active databases. Every instance that joined the cluster
+ * answers from this shared object, as every real node answers for the whole
+ * cluster.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { ActionFailureSpec, ActionTracker } from './actions';
+import { BdbHost, BdbStore } from './bdbs';
+import { isoTime } from './clock';
+import { CrdbHost, CrdbPeer, CrdbStore } from './crdbs';
+import { ApiError, schemaError } from './errors';
+import { FaultInjector } from './faults';
+import type { ApiDoublePolicy, ApiDoubleTiming } from './policy';
+import type { Credentials, NodeRecord } from './types';
+
+/** What a cluster needs from the registry that holds it. */
+export interface ClusterEnvironment {
+  now(): number;
+  readonly timing: ApiDoubleTiming;
+  readonly policy: ApiDoublePolicy;
+  /** A live simulated cluster by its name (FQDN) or by the host of its URL, for Active-Active participants. */
+  findCluster(ref: { name?: string; url?: string }): ApiDoubleCluster | undefined;
+}
+
+export interface NodeInit {
+  readonly addr: string;
+  readonly name?: string;
+  readonly rackId?: string;
+  readonly totalMemory: number;
+  readonly cores: number;
+  readonly softwareVersion: string;
+}
+
+export interface ClusterInit {
+  readonly name: string;
+  readonly credentials: Credentials;
+  readonly rackAware: boolean;
+  readonly license?: string;
+}
+
+const LICENSE_RE = /-----\s*LICENSE START\s*-----[\s\S]+-----\s*LICENSE END\s*-----/;
+const DAY_MS = 86_400_000;
+
+/** License strings are opaque here: anything between the documented START/END markers is accepted. */
+export function isPlausibleLicense(license: string): boolean {
+  return LICENSE_RE.test(license);
+}
+
+export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
+  readonly name: string;
+  readonly createdTime: number;
+  rackAware: boolean;
+  readonly actions = new ActionTracker();
+  readonly bdbs: BdbStore;
+  readonly crdbs: CrdbStore;
+  /** Faults for every node of this cluster (after the node joined). */
+  readonly faults: FaultInjector;
+  masterUid = 0;
+  private readonly credentialDigest: Buffer;
+  private settings: Record<string, unknown> = {};
+  private license: string;
+  private licenseInstalledAt: number;
+  private readonly nodeList: NodeRecord[] = [];
+  private nextNodeUid = 1;
+
+  constructor(private readonly env: ClusterEnvironment, init: ClusterInit, faultSeed: number) {
+    this.name = init.name;
+    this.rackAware = init.rackAware;
+    this.createdTime = env.now();
+    this.license = init.license ?? '';
+    this.licenseInstalledAt = this.createdTime;
+    // Keep only a digest of the admin credentials: nothing to leak in a dump of this object.
+    this.credentialDigest = digest(init.credentials.username, init.credentials.password);
+    this.bdbs = new BdbStore(this);
+    this.crdbs = new CrdbStore(this);
+    this.faults = new FaultInjector(faultSeed);
+  }
+
+  get policy(): ApiDoublePolicy {
+    return this.env.policy;
+  }
+
+  now(): number {
+    return this.env.now();
+  }
+
+  actionDurationMs(): number {
+    return this.env.timing.actionMs;
+  }
+
+  crdbTaskMs(): number {
+    return this.env.timing.crdbTaskMs;
+  }
+
+  resolvePeer(ref: { name?: string; url?: string }): CrdbPeer | undefined {
+    return this.env.findCluster(ref);
+  }
+
+  checkCredentials(username: string, password: string): boolean {
+    return timingSafeEqual(digest(username, password), this.credentialDigest);
+  }
+
+  // ---- nodes ---------------------------------------------------------------
+
+  addNode(init: NodeInit): NodeRecord {
+    const node: NodeRecord = {
+      uid: this.nextNodeUid++, addr: init.addr, name: init.name ?? init.addr, rackId: init.rackId,
+      status: 'active', totalMemory: init.totalMemory, cores: init.cores, softwareVersion: init.softwareVersion,
+    };
+    this.nodeList.push(node);
+    // The first node is the master.
+    if (this.masterUid === 0) this.masterUid = node.uid;
+    this.bdbs.onNodeUp();
+    return node;
+  }
+
+  nodes(): NodeRecord[] {
+    return [...this.nodeList];
+  }
+
+  node(uid: number): NodeRecord | undefined {
+    return this.nodeList.find((n) => n.uid === uid);
+  }
+
+  nodeByAddr(addr: string): NodeRecord | undefined {
+    return this.nodeList.find((n) => n.addr === addr);
+  }
+
+  activeNodes(): NodeRecord[] {
+    return this.nodeList.filter((n) => n.status === 'active');
+  }
+
+  /** A node's double stopped: the node is down, the master role and shards fail over. */
+  setNodeDown(uid: number): void {
+    const node = this.requireNode(uid);
+    if (node.status === 'down') return;
+    node.status = 'down';
+    if (this.masterUid === uid) {
+      const next = this.activeNodes().sort((a, b) => a.uid - b.uid)[0];
+      // With no live node left the cluster has no master until one comes back.
+      this.masterUid = next ? next.uid : 0;
+    }
+    this.bdbs.onNodeDown(uid);
+  }
+
+  setNodeUp(uid: number): void {
+    const node = this.requireNode(uid);
+    if (node.status === 'active') return;
+    node.status = 'active';
+    if (this.masterUid === 0) this.masterUid = uid;
+    this.bdbs.onNodeUp();
+  }
+
+  /** Test hook: move the cluster master role to another live node. */
+  failoverMaster(toUid: number): void {
+    const node = this.requireNode(toUid);
+    if (node.status !== 'active') throw new Error(`node ${toUid} is down and cannot become master`);
+    this.masterUid = toUid;
+  }
+
+  /** Test hook: bind a database's endpoint to another node. */
+  moveEndpoint(bdbUid: number, toNodeUid: number): void {
+    this.bdbs.moveEndpoint(bdbUid, toNodeUid);
+  }
+
+  /** Test hook: make the next `count` BDB actions fail when they end. */
+  failNextActions(count: number, spec: ActionFailureSpec = {}): void {
+    this.actions.failNext(count, spec);
+  }
+
+  /** Advance asynchronous work to the clock's time. */
+  tick(now: number): void {
+    this.actions.tick(now);
+    this.crdbs.tick(now);
+  }
+
+  /** Test hook: finish every pending action and CRDB task now, whatever the clock says. */
+  settle(): void {
+    this.actions.settleAll(this.env.now());
+    this.crdbs.settleAll();
+  }
+
+  // ---- JSON views -----------------------------------------------------------
+
+  clusterJson(): Record<string, unknown> {
+    return {
+      name: this.name,
+      created_time: isoTime(this.createdTime),
+      rack_aware: this.rackAware,
+      alert_settings: {},
+      email_alerts: false,
+      email_from: '',
+      smtp_host: '',
+      smtp_port: 25,
+      smtp_tls_mode: 'none',
+      smtp_username: '',
+      ...this.settings,
+    };
+  }
+
+  /** PUT /v1/cluster: partial update of settings; the name (the cluster FQDN) is fixed. */
+  updateCluster(body: Record<string, unknown>): void {
+    if ('name' in body && body.name !== this.name) throw schemaError('the cluster name cannot be changed');
+    if ('rack_aware' in body) {
+      if (typeof body.rack_aware !== 'boolean') throw schemaError('rack_aware must be a boolean');
+      this.rackAware = body.rack_aware;
+    }
+    const rest = { ...body };
+    delete rest.name;
+    delete rest.rack_aware;
+    // Write-only secret: accepted, never echoed.
+    delete rest.smtp_password;
+    this.settings = { ...this.settings, ...rest };
+  }
+
+  nodeJson(node: NodeRecord): Record<string, unknown> {
+    const shards = this.bdbs.list().flatMap((b) => b.shards).filter((s) => s.nodeUid === node.uid);
+    return {
+      uid: node.uid,
+      addr: node.addr,
+      external_addr: [],
+      status: node.status,
+      rack_id: node.rackId ?? '',
+      shard_count: shards.length,
+      shard_list: shards.map((s) => s.uid).sort((a, b) => a - b),
+      total_memory: node.totalMemory,
+      cores: node.cores,
+      software_version: node.softwareVersion,
+      architecture: 'x86_64',
+      accept_servers: true,
+      persistent_storage_path: '/var/opt/redislabs/persist',
+      ephemeral_storage_path: '/var/opt/redislabs/tmp',
+    };
+  }
+
+  /** GET /v1/nodes/status: documented map of node uid → status with role master/slave. */
+  nodesStatusJson(): Record<string, unknown> {
+    const shards = this.bdbs.list().flatMap((b) => b.shards);
+    const out: Record<string, unknown> = {};
+    for (const node of this.nodeList) {
+      const mine = shards.filter((s) => s.nodeUid === node.uid);
+      out[String(node.uid)] = {
+        hostname: node.name,
+        role: node.uid === this.masterUid ? 'master' : 'slave',
+        node_status: node.status,
+        master_shards: mine.filter((s) => s.role === 'master').map((s) => s.uid),
+        slave_shards: mine.filter((s) => s.role === 'slave').map((s) => s.uid),
+        cores: node.cores,
+        total_memory: node.totalMemory,
+        software_version: node.softwareVersion,
+      };
+    }
+    return out;
+  }
+
+  licenseJson(): Record<string, unknown> {
+    const trial = this.license === '';
+    // A trial license lasts 30 days; an installed one is reported valid for a year.
+    const expires = this.licenseInstalledAt + (trial ? 30 : 365) * DAY_MS;
+    return {
+      license: this.license,
+      key: this.license,
+      cluster_name: this.name,
+      expired: this.env.now() > expires,
+      activation_date: isoTime(this.licenseInstalledAt),
+      expiration_date: isoTime(expires),
+      shards_limit: this.env.policy.licenseShardsLimit,
+      ram_shards_limit: this.env.policy.licenseShardsLimit,
+      ram_shards_in_use: this.bdbs.list().reduce((n, b) => n + b.shards.length, 0),
+      flash_shards_limit: 0,
+      flash_shards_in_use: 0,
+      features: [],
+      owner: trial ? 'trial' : 'test double',
+    };
+  }
+
+  /** PUT /v1/license. */
+  setLicense(body: Record<string, unknown>): void {
+    if (typeof body.license !== 'string' || !isPlausibleLicense(body.license)) {
+      throw new ApiError(400, 'invalid_license', 'the license string is malformed or corrupted');
+    }
+    this.license = body.license;
+    this.licenseInstalledAt = this.env.now();
+  }
+
+  private requireNode(uid: number): NodeRecord {
+    const node = this.node(uid);
+    if (!node) throw new Error(`node ${uid} is not part of cluster ${this.name}`);
+    return node;
+  }
+}
+
+function digest(username: string, password: string): Buffer {
+  return createHash('sha256').update(`${username}\u0000${password}`).digest();
+}

@@ -1,0 +1,52 @@
+/**
+ * Records the test double keeps. JSON answers are built from these by the
+ * modules that own them (nodes in cluster-state.ts, BDBs in bdbs.ts, ...), so
+ * internal bookkeeping never leaks into an answer.
+ */
+
+export type NodeStatus = 'active' | 'down';
+
+export interface NodeRecord {
+  readonly uid: number;
+  /** Internal address given at bootstrap (`node.identity.addr`): a fake pod IP, never dialled. */
+  readonly addr: string;
+  /** `node.identity.name`, or the address when none was given; reported as `hostname`. */
+  readonly name: string;
+  readonly rackId?: string;
+  status: NodeStatus;
+  readonly totalMemory: number;
+  readonly cores: number;
+  readonly softwareVersion: string;
+}
+
+export interface ShardRecord {
+  readonly uid: number;
+  readonly bdbUid: number;
+  /** Shard index within the database (0..shards_count-1); a master and its replica share it. */
+  readonly index: number;
+  role: 'master' | 'slave';
+  nodeUid: number;
+}
+
+/** Documented BDB `status` values. */
+export type BdbStatus = 'pending' | 'active' | 'active-change-pending' | 'delete-pending' | 'creation-failed';
+
+export interface BdbRecord {
+  readonly uid: number;
+  /** Documented configuration fields (and any unmodelled field the client sent, echoed back). */
+  config: Record<string, unknown>;
+  status: BdbStatus;
+  shards: ShardRecord[];
+  /** Node uids that serve the database's proxy endpoint. */
+  endpointNodes: number[];
+  /** The action currently running on the database, if any. */
+  actionUid?: string;
+  readonly createdTime: number;
+  lastChangedTime: number;
+}
+
+/** Credentials are compared, never stored in records that are serialized. */
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
