@@ -11,10 +11,12 @@ export interface LabelPatch {
 }
 
 export function masterLabelPatches(pods: Pod[], masterAddr: string | undefined): LabelPatch[] {
+  // Unknown master (REST API unreachable): change nothing rather than unlabel everyone.
+  if (masterAddr === undefined) return [];
   const patches: LabelPatch[] = [];
   for (const pod of [...pods].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
     const has = pod.metadata.labels?.[LABEL_ROLE_MASTER] === '1';
-    const should = masterAddr !== undefined && pod.status?.podIP === masterAddr;
+    const should = pod.status?.podIP === masterAddr;
     if (should && !has) patches.push({ pod: pod.metadata.name, labels: { [LABEL_ROLE_MASTER]: '1' } });
     else if (!should && pod.metadata.labels?.[LABEL_ROLE_MASTER] !== undefined) {
       patches.push({ pod: pod.metadata.name, labels: { [LABEL_ROLE_MASTER]: null } });

@@ -1,0 +1,46 @@
+/**
+ * `/metrics` (Prometheus text), `/healthz` (liveness: the process serves and
+ * no pass is wedged) and `/readyz` (readiness: the desired state was read and
+ * this pod's node is in the cluster). Plain HTTP: probes and scrapes come
+ * from the kubelet and Prometheus inside the cluster network.
+ */
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { Metrics } from './metrics';
+
+export interface Probes {
+  healthy(): { ok: boolean; detail: string };
+  ready(): { ok: boolean; detail: string };
+}
+
+export function startHttpServer(host: string, port: number, metrics: Metrics, probes: Probes): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.render());
+      return;
+    }
+    const probe = path === '/healthz' ? probes.healthy() : path === '/readyz' ? probes.ready() : undefined;
+    if (!probe) {
+      res.writeHead(404).end('not found\n');
+      return;
+    }
+    res.writeHead(probe.ok ? 200 : 503, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${probe.detail}\n`);
+  });
+  server.keepAliveTimeout = 5000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+export function boundPort(server: http.Server): number {
+  return (server.address() as AddressInfo).port;
+}

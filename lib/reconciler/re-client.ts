@@ -1,0 +1,141 @@
+/**
+ * The Redis Enterprise REST API over HTTPS with Basic auth, using Node's own
+ * https module (no dependency). One request per call: retrying is the
+ * caller's decision (see `retry.ts`), because only the caller knows whether a
+ * request is safe to repeat. Error messages carry method, path, status and
+ * the documented `error_code`, never request bodies (they may hold passwords).
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { ReApi, ReApiError } from './re-api';
+import {
+  Bdb, BootstrapRequest, BootstrapStatus, Crdb, CrdbInstance, CrdbTask, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
+} from './re-types';
+
+export interface Credentials { username: string; password: string }
+
+export interface ReClientOptions {
+  baseUrl: string;
+  /** Current admin credentials (they may appear after start-up, when the Secret is created). */
+  credentials: () => Credentials | undefined;
+  ca?: string | Buffer;
+  timeoutMs: number;
+  /** Called after every request with the path pattern (no ids) and the status (0 for no answer). */
+  onRequest?: (method: string, route: string, status: number) => void;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '::1' || hostname === '[::1]' || /^127\./.test(hostname);
+}
+
+/** Replaces ids in a path so that metrics have a bounded set of labels. */
+export function routeOf(path: string): string {
+  return path.split('?')[0].replace(/\/[0-9]+(?=\/|$)/g, '/{uid}').replace(/\/[0-9a-f-]{16,}(?=\/|$)/gi, '/{id}');
+}
+
+export class ReClient implements ReApi {
+  private readonly url: URL;
+  private readonly agent: http.Agent;
+
+  constructor(private readonly options: ReClientOptions) {
+    this.url = new URL(options.baseUrl);
+    this.agent = this.url.protocol === 'https:'
+      ? new https.Agent({
+        keepAlive: true,
+        maxSockets: 8,
+        ca: options.ca,
+        // Redis Enterprise serves a self-signed certificate on its own pod's
+        // loopback. Without a CA file, verification is skipped for loopback
+        // only: traffic that never leaves the pod; anything else must verify.
+        rejectUnauthorized: options.ca !== undefined || !isLoopback(this.url.hostname),
+      })
+      : new http.Agent({ keepAlive: true, maxSockets: 8 });
+  }
+
+  close(): void { this.agent.destroy(); }
+
+  async request<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+    const route = routeOf(path);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (payload) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    const creds = auth ? this.options.credentials() : undefined;
+    if (creds) headers.Authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    const mod = this.url.protocol === 'https:' ? https : http;
+    const target = new URL(path, this.url);
+    return new Promise<T>((resolve, reject) => {
+      const req = mod.request(target, { method, headers, agent: this.agent, timeout: this.options.timeoutMs }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => fail(0, `response aborted: ${e.message}`));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          const status = res.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          this.options.onRequest?.(method, route, status);
+          if (status >= 200 && status < 300) {
+            if (text.trim() === '') return resolve(undefined as T);
+            try {
+              return resolve(JSON.parse(text) as T);
+            } catch {
+              return reject(new ReApiError(status, `${method} ${route}: answer is not JSON`));
+            }
+          }
+          let code: string | undefined;
+          let detail = '';
+          try {
+            const parsed = JSON.parse(text) as { error_code?: string; message?: string; description?: string };
+            code = parsed.error_code;
+            detail = parsed.message ?? parsed.description ?? '';
+          } catch { /* not JSON: keep the status only */ }
+          reject(new ReApiError(status, `${method} ${route}: HTTP ${status}${code ? ` ${code}` : ''}${detail ? `: ${detail.slice(0, 200)}` : ''}`, code));
+        });
+      });
+      let settled = false;
+      const fail = (status: number, message: string) => {
+        if (settled) return;
+        settled = true;
+        this.options.onRequest?.(method, route, status);
+        reject(new ReApiError(status, `${method} ${route}: ${message}`));
+      };
+      req.on('timeout', () => {
+        req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`));
+      });
+      req.on('error', (e) => fail(0, e.message));
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+
+  getBootstrap(): Promise<BootstrapStatus> { return this.request('GET', '/v1/bootstrap'); }
+  async bootstrap(request: BootstrapRequest): Promise<void> {
+    await this.request('POST', `/v1/bootstrap/${request.action}`, request, false);
+  }
+
+  listNodes(): Promise<ReNode[]> { return this.request('GET', '/v1/nodes'); }
+  nodesStatus(): Promise<Record<string, ReNodeStatus>> { return this.request('GET', '/v1/nodes/status'); }
+
+  listBdbs(): Promise<Bdb[]> { return this.request('GET', '/v1/bdbs'); }
+  createBdb(body: Record<string, unknown>): Promise<Bdb> { return this.request('POST', '/v1/bdbs', body); }
+  updateBdb(uid: number, body: Record<string, unknown>): Promise<Bdb> { return this.request('PUT', `/v1/bdbs/${uid}`, body); }
+  async deleteBdb(uid: number): Promise<void> { await this.request('DELETE', `/v1/bdbs/${uid}`); }
+  async setBdbPassword(uid: number, password: string): Promise<void> {
+    await this.request('PUT', `/v1/bdbs/${uid}/passwords`, { password });
+  }
+  getAction(actionUid: string): Promise<ReAction> { return this.request('GET', `/v1/actions/${encodeURIComponent(actionUid)}`); }
+
+  listRoles(): Promise<ReRole[]> { return this.request('GET', '/v1/roles'); }
+  listRedisAcls(): Promise<ReRedisAcl[]> { return this.request('GET', '/v1/redis_acls'); }
+
+  listCrdbs(): Promise<Crdb[]> { return this.request('GET', '/v1/crdbs'); }
+  createCrdb(body: Crdb): Promise<CrdbTask> { return this.request('POST', '/v1/crdbs', body); }
+  patchCrdb(guid: string, body: Partial<Crdb>): Promise<CrdbTask> { return this.request('PATCH', `/v1/crdbs/${encodeURIComponent(guid)}`, body); }
+  updateCrdbInstances(guid: string, body: { add_instances?: CrdbInstance[]; remove_instances?: number[] }): Promise<CrdbTask> {
+    return this.request('POST', `/v1/crdbs/${encodeURIComponent(guid)}/updates`, body);
+  }
+  getCrdbTask(id: string): Promise<CrdbTask> { return this.request('GET', `/v1/crdb_tasks/${encodeURIComponent(id)}`); }
+}
