@@ -17,7 +17,8 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
-      testTimeout: 300000,
+      // Long per-test timeouts: the control plane schedules real pods on 2 cores.
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
     },
   ],
   // One worker keeps a 2-core machine responsive while the control plane runs.

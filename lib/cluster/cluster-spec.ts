@@ -1,4 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
+import { Finding } from '../validation/finding';
+import { PropTypeChecker } from '../validation/prop-types';
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ContainerResources, RedisEnterpriseClusterProps, ServiceType } from './cluster-props';
 import * as d from './defaults';
@@ -50,9 +52,15 @@ export interface ClusterSpec {
   readonly extraEnv: k8s.EnvVar[];
   /** Node memory limit in bytes, or undefined when it does not parse. */
   readonly nodeMemoryBytes?: number;
+  /** Props of the wrong type (REC017); their defaults were used instead. */
+  readonly typeFindings: Finding[];
 }
 
-export function resolveClusterSpec(props: RedisEnterpriseClusterProps, name: string, namespace: string): ClusterSpec {
+export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: string, namespace: string): ClusterSpec {
+  const t = new PropTypeChecker('REC017');
+  const props = checkTypes(t, raw);
+  name = t.string('name', name) ?? 'invalid-name';
+  namespace = t.string('namespace', namespace) ?? '';
   const nodeResources = resolveResources(props.nodeResources, d.DEFAULT_NODE_CPU, d.DEFAULT_NODE_MEMORY);
   const nodeMemoryBytes = parseQuantity(nodeResources.limits.memory);
   const persistence = props.persistence ?? {};
@@ -91,6 +99,54 @@ export function resolveClusterSpec(props: RedisEnterpriseClusterProps, name: str
     sideContainers: props.sideContainers ?? [],
     extraEnv: props.extraEnv ?? [],
     nodeMemoryBytes,
+    typeFindings: t.findings,
+  };
+}
+
+/** The props with every wrongly typed value reported and dropped. */
+function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEnterpriseClusterProps {
+  const persistence = t.object('persistence', p.persistence);
+  const resources = (field: string, r: ContainerResources | undefined): ContainerResources | undefined => {
+    const checked = t.object(field, r);
+    if (!checked) return undefined;
+    const side = (s: 'requests' | 'limits') => {
+      const q = t.object(`${field}.${s}`, checked[s]);
+      return q && { cpu: t.string(`${field}.${s}.cpu`, q.cpu), memory: t.string(`${field}.${s}.memory`, q.memory) };
+    };
+    return { requests: side('requests'), limits: side('limits') };
+  };
+  return {
+    nodes: t.number('nodes', p.nodes),
+    image: t.string('image', p.image),
+    reconcilerImage: t.string('reconcilerImage', p.reconcilerImage),
+    nodeResources: resources('nodeResources', p.nodeResources),
+    reconcilerResources: resources('reconcilerResources', p.reconcilerResources),
+    persistence: persistence && {
+      enabled: t.boolean('persistence.enabled', persistence.enabled),
+      storageClassName: t.string('persistence.storageClassName', persistence.storageClassName),
+      volumeSize: t.string('persistence.volumeSize', persistence.volumeSize),
+      nodeLocalStorageReason: t.string('persistence.nodeLocalStorageReason', persistence.nodeLocalStorageReason),
+      undersizedVolumeReason: t.string('persistence.undersizedVolumeReason', persistence.undersizedVolumeReason),
+    },
+    rackAwarenessNodeLabel: t.string('rackAwarenessNodeLabel', p.rackAwarenessNodeLabel),
+    antiAffinityAdditionalTopologyKeys: t.array('antiAffinityAdditionalTopologyKeys', p.antiAffinityAdditionalTopologyKeys, 'string'),
+    nodeSelector: t.stringMap('nodeSelector', p.nodeSelector),
+    tolerations: t.array('tolerations', p.tolerations, 'object'),
+    priorityClassName: t.string('priorityClassName', p.priorityClassName),
+    extraLabels: t.stringMap('extraLabels', p.extraLabels),
+    extraAnnotations: t.stringMap('extraAnnotations', p.extraAnnotations),
+    podAnnotations: t.stringMap('podAnnotations', p.podAnnotations),
+    uiServiceType: t.string('uiServiceType', p.uiServiceType) as ServiceType | undefined,
+    apiServiceType: t.string('apiServiceType', p.apiServiceType) as ServiceType | undefined,
+    adminUsername: t.string('adminUsername', p.adminUsername),
+    credentialsSecretName: t.string('credentialsSecretName', p.credentialsSecretName),
+    licenseSecretName: t.string('licenseSecretName', p.licenseSecretName),
+    imagePullSecrets: t.array('imagePullSecrets', p.imagePullSecrets, 'string'),
+    terminationGracePeriodSeconds: t.number('terminationGracePeriodSeconds', p.terminationGracePeriodSeconds),
+    extraVolumes: t.array('extraVolumes', p.extraVolumes, 'object'),
+    extraVolumeMounts: t.array('extraVolumeMounts', p.extraVolumeMounts, 'object'),
+    sideContainers: t.array('sideContainers', p.sideContainers, 'object'),
+    extraEnv: t.array('extraEnv', p.extraEnv, 'object'),
   };
 }
 

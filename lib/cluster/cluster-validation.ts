@@ -2,7 +2,7 @@ import { error, Finding, warning } from '../validation/finding';
 import { isDns1035Label, isDnsSubdomain, isLabelKey, isLabelValue, MAX_DNS_LABEL } from '../validation/names';
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
-import { VOLUME_TO_MEMORY_RATIO } from './defaults';
+import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
 import { RESERVED_LABELS } from './labels';
 import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from './names';
 
@@ -24,6 +24,7 @@ function isNodeLocal(storageClass: string): boolean {
 /** Checks of one cluster's props. Cross-cluster checks (REC008) live in the construct. */
 export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
   return [
+    ...spec.typeFindings,
     ...validateNodes(spec),
     ...validatePersistence(spec),
     ...validateNames(spec, nameFromProps),
@@ -35,10 +36,14 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
   ];
 }
 
+export function isValidNodeCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 3 && n <= MAX_NODES && n % 2 === 1;
+}
+
 function validateNodes(spec: ClusterSpec): Finding[] {
   const n = spec.nodes;
-  if (!Number.isInteger(n) || n < 3 || n % 2 === 0) {
-    return [error('REC001', 'nodes', `nodes is ${n}; a Redis Enterprise cluster needs an odd number of at least 3 nodes to keep quorum`,
+  if (!isValidNodeCount(n)) {
+    return [error('REC001', 'nodes', `nodes is ${String(n)}; a Redis Enterprise cluster needs an odd number of at least 3 nodes (at most ${MAX_NODES}) to keep quorum`,
       'set nodes to 3, 5, 7...')];
   }
   return [];
@@ -60,7 +65,7 @@ function validatePersistence(spec: ClusterSpec): Finding[] {
   const size = parseQuantity(spec.volumeSize);
   if (size === undefined) {
     findings.push(error('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a Kubernetes quantity`, 'write a size such as 20Gi'));
-  } else if (!Number.isInteger(size)) {
+  } else if (!Number.isInteger(size) || spec.volumeSize.includes('.')) {
     findings.push(error('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a whole number of bytes (Redis Enterprise does not support decimal volume sizes)`, 'write a size such as 20Gi'));
   } else if (spec.nodeMemoryBytes !== undefined) {
     const minimum = spec.nodeMemoryBytes * VOLUME_TO_MEMORY_RATIO;
@@ -93,7 +98,8 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
     findings.push(error('REC010', 'namespace', `"${spec.namespace}" is not a valid namespace name (a DNS-1123 label)`, 'use lowercase letters, digits and \'-\''));
   }
   const secrets: Array<[string, string | undefined]> = [
-    ['credentialsSecretName', spec.credentialsSecretName],
+    // The default credentials Secret is the cluster name, already checked above.
+    ['credentialsSecretName', spec.credentialsSecretName === spec.name ? undefined : spec.credentialsSecretName],
     ['licenseSecretName', spec.licenseSecretName],
     ...spec.imagePullSecrets.map((s, i): [string, string] => [`imagePullSecrets[${i}]`, s]),
   ];

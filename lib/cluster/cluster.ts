@@ -56,14 +56,13 @@ export class RedisEnterpriseCluster extends Construct {
   constructor(scope: Construct, id: string, props: RedisEnterpriseClusterProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER_MARKER, { value: true });
-    const name = props.name ?? id;
     const namespace = props.namespace ?? chartOf(this, id).namespace ?? '';
-    this._spec = resolveClusterSpec(props, name, namespace);
-    this.name = name;
-    this.namespace = namespace;
+    this._spec = resolveClusterSpec(props, props.name ?? id, namespace);
+    this.name = this._spec.name;
+    this.namespace = this._spec.namespace;
     this.nodes = this._spec.nodes;
     this.credentialsSecretName = this._spec.credentialsSecretName;
-    this.fqdn = `${name}.${namespace}.svc.cluster.local`;
+    this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
 
     addReconcilerRbac(this, this._spec);
     addNodeReaderIfNeeded(this, this._spec);

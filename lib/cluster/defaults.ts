@@ -13,3 +13,9 @@ export const DEFAULT_ADMIN_USERNAME = 'demo@redis.com';
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 31536000;
 /** Redis Enterprise needs this many times the node memory on its persistent volume. */
 export const VOLUME_TO_MEMORY_RATIO = 5;
+/**
+ * Upper bound of `nodes`. Not a Redis Enterprise limit we could cite: a sanity
+ * bound so that a typo (3000 for 3) fails validation instead of generating a
+ * Role that lists thousands of pods.
+ */
+export const MAX_NODES = 99;

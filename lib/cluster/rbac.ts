@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
+import { isValidNodeCount } from './cluster-validation';
 import { clusterObjectMeta } from './metadata';
 
 /**
@@ -21,7 +22,8 @@ export interface ReasonedRule {
  * e2e suite checks with SubjectAccessReviews that nothing beyond is allowed.
  */
 export function reconcilerRules(spec: ClusterSpec): ReasonedRule[] {
-  const pods = Array.from({ length: spec.nodes }, (_, i) => `${spec.name}-${i}`);
+  // An invalid node count is reported by REC001; don't build a list from it.
+  const pods = isValidNodeCount(spec.nodes) ? Array.from({ length: spec.nodes }, (_, i) => `${spec.name}-${i}`) : [];
   const core = (resources: string[], verbs: string[], resourceNames?: string[]): k8s.PolicyRule =>
     ({ apiGroups: [''], resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
   return [

@@ -60,6 +60,7 @@ export async function runNodeDuty(ctx: DutyContext, state: DesiredState, pods: P
   };
   const rack = await rackId(ctx, state.cluster.rackAwarenessNodeLabel);
   if (rack) request.node.identity.rack_id = rack;
+  if (decision.action === 'create' && state.cluster.rackAwarenessNodeLabel) request.policy = { rack_aware: true };
   if (decision.action === 'create' && state.cluster.licenseSecretName) {
     const license = secretValue(await ctx.kube.getSecret(state.cluster.licenseSecretName), 'license');
     if (license) request.license = license;
@@ -70,8 +71,11 @@ export async function runNodeDuty(ctx: DutyContext, state: DesiredState, pods: P
   const deadline = Date.now() + ctx.poll.timeoutMs;
   while (Date.now() < deadline && !ctx.signal.aborted) {
     let state2: string | undefined;
+    let errorCode: string | undefined;
     try {
-      state2 = (await ctx.re.getBootstrap()).bootstrap_status?.state;
+      const b = (await ctx.re.getBootstrap()).bootstrap_status;
+      state2 = b?.state;
+      errorCode = b?.error_code;
     } catch (e) {
       ctx.log.debug('bootstrap status not readable yet', { error: errorMessage(e) });
     }
@@ -81,7 +85,7 @@ export async function runNodeDuty(ctx: DutyContext, state: DesiredState, pods: P
         decision.action === 'create' ? `created Redis Enterprise cluster ${state.cluster.fqdn}` : `node ${ctx.config.podIp} joined the cluster`);
       return { bootstrapped: true, decision };
     }
-    if (state2 === 'error') throw new Error(`bootstrap (${request.action}) ended in error`);
+    if (state2 === 'error') throw new Error(`bootstrap (${request.action}) ended in error${errorCode ? ` ${errorCode}` : ''}`);
     await sleep(ctx.poll.intervalMs, ctx.signal);
   }
   return { bootstrapped: false, decision };

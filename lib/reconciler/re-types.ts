@@ -20,6 +20,8 @@ export interface BootstrapRequest {
   node: { identity: { addr: string; name?: string; rack_id?: string } };
   credentials: { username: string; password: string };
   license?: string;
+  /** Cluster policy at creation; `rack_aware` makes Redis Enterprise place replicas across racks. */
+  policy?: { rack_aware?: boolean };
 }
 
 export interface ReNode {
