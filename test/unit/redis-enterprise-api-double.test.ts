@@ -1,0 +1,537 @@
+/**
+ * Unit tests of the Redis Enterprise REST API TEST DOUBLE
+ * (test/support/redis-enterprise-api-double). They talk HTTPS to 127.0.0.1
+ * only, trusting the double's self-signed certificate through `ca`.
+ */
+import { request as httpsRequest } from 'node:https';
+import {
+  ApiDoubleClusterRegistry, ManualClock, RedisEnterpriseApiDouble, StartedApiDouble,
+} from '../support/redis-enterprise-api-double';
+
+const ADMIN = { username: 'admin@example.com', password: 'S3cret-pass-for-tests' };
+const MIB = 1024 * 1024;
+
+interface Reply {
+  status: number;
+  body: any;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+interface CallOptions {
+  body?: unknown;
+  auth?: { username: string; password: string } | null;
+  timeoutMs?: number;
+  ca?: string | null;
+}
+
+/** One HTTPS request to a started double; resolves with the status and parsed JSON body. */
+function call(target: StartedApiDouble, method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
+  const auth = opts.auth === undefined ? ADMIN : opts.auth;
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({
+      host: '127.0.0.1', port: target.port, method, path,
+      ca: opts.ca === null ? undefined : opts.ca ?? target.caCertPem,
+      agent: false,
+      headers: {
+        Accept: 'application/json',
+        ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        ...(auth ? { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` } : {}),
+      },
+      timeout: opts.timeoutMs ?? 5000,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined, headers: res.headers });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('client timeout')));
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+interface Node {
+  double: RedisEnterpriseApiDouble;
+  api: StartedApiDouble;
+}
+
+const running: RedisEnterpriseApiDouble[] = [];
+
+async function startNode(registry: ApiDoubleClusterRegistry, options: { addr?: string; totalMemoryBytes?: number } = {}): Promise<Node> {
+  const double = new RedisEnterpriseApiDouble({ registry, ...options });
+  running.push(double);
+  return { double, api: await double.start() };
+}
+
+function createBody(name: string, extra: Record<string, unknown> = {}, identity: Record<string, unknown> = {}) {
+  return {
+    action: 'create_cluster',
+    cluster: { name, nodes: [] },
+    node: { identity },
+    credentials: ADMIN,
+    ...extra,
+  };
+}
+
+function joinBody(addrs: string[], identity: Record<string, unknown> = {}, credentials = ADMIN) {
+  return { action: 'join_cluster', cluster: { nodes: addrs }, node: { identity }, credentials };
+}
+
+/** Forms a cluster of `n` nodes with a manual clock (bootstrap takes 100 ms of clock time). */
+async function formCluster(n: number, opts: { rackIds?: string[]; name?: string; registry?: ApiDoubleClusterRegistry; clock?: ManualClock } = {}) {
+  const clock = opts.clock ?? new ManualClock();
+  const registry = opts.registry ?? new ApiDoubleClusterRegistry({ clock, timing: { bootstrapMs: 100, actionMs: 60, crdbTaskMs: 90 } });
+  const nodes: Node[] = [];
+  for (let i = 0; i < n; i++) nodes.push(await startNode(registry));
+  const rack = (i: number) => (opts.rackIds ? { rack_id: opts.rackIds[i] } : {});
+  const extra = opts.rackIds ? { policy: { rack_aware: true } } : {};
+  expect((await call(nodes[0].api, 'POST', '/v1/bootstrap/create_cluster', {
+    auth: null, body: createBody(opts.name ?? 'rec.ns.svc.cluster.local', extra, { addr: nodes[0].double.addr, ...rack(0) }),
+  })).status).toBe(200);
+  clock.advance(100);
+  for (let i = 1; i < n; i++) {
+    expect((await call(nodes[i].api, 'POST', '/v1/bootstrap/join_cluster', {
+      auth: null, body: joinBody([nodes[0].double.addr], { addr: nodes[i].double.addr, ...rack(i) }),
+    })).status).toBe(200);
+  }
+  clock.advance(100);
+  for (const node of nodes) expect(node.double.bootstrapState).toBe('completed');
+  return { clock, registry, nodes, cluster: nodes[0].double.cluster! };
+}
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((d) => d.dispose()));
+});
+
+describe('bootstrap and cluster membership', () => {
+  test('create_cluster and two join_cluster calls form a 3-node cluster through documented states', async () => {
+    const clock = new ManualClock();
+    const registry = new ApiDoubleClusterRegistry({ clock, timing: { bootstrapMs: 100 } });
+    const [a, b, c] = [await startNode(registry), await startNode(registry), await startNode(registry)];
+
+    const idle = await call(a.api, 'GET', '/v1/bootstrap', { auth: null });
+    expect(idle.status).toBe(200);
+    expect(idle.body.bootstrap_status.state).toBe('idle');
+    expect(idle.body.local_node_info.available_addrs[0].address).toBe(a.double.addr);
+
+    // Joining before the cluster exists fails asynchronously with connect_error (and may be retried).
+    expect((await call(b.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: joinBody([a.double.addr]) })).status).toBe(200);
+    clock.advance(50);
+    expect((await call(a.api, 'POST', '/v1/bootstrap/create_cluster', { auth: null, body: createBody('rec.ns.svc.cluster.local') })).status).toBe(200);
+    const creating = await call(a.api, 'GET', '/v1/bootstrap', { auth: null });
+    expect(creating.body.bootstrap_status.state).toBe('creating_cluster');
+    // Documented: a second bootstrap while one is in progress is a 409.
+    expect((await call(a.api, 'POST', '/v1/bootstrap/create_cluster', { auth: null, body: createBody('x.local') })).status).toBe(409);
+    clock.advance(50);
+    const bStatus = await call(b.api, 'GET', '/v1/bootstrap', { auth: null });
+    expect(bStatus.body.bootstrap_status).toMatchObject({ state: 'error', error_code: 'connect_error' });
+    clock.advance(50);
+
+    // The creator is now completed, and from here on bootstrap status needs auth.
+    expect((await call(a.api, 'GET', '/v1/bootstrap', { auth: null })).status).toBe(401);
+    const done = await call(a.api, 'GET', '/v1/bootstrap');
+    expect(done.body.bootstrap_status.state).toBe('completed');
+    expect(done.body.local_node_info.uid).toBe(1);
+
+    for (const n of [b, c]) {
+      expect((await call(n.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: joinBody(['10.9.9.9', a.double.addr]) })).status).toBe(200);
+    }
+    expect((await call(c.api, 'GET', '/v1/bootstrap', { auth: null })).body.bootstrap_status.state).toBe('joining_cluster');
+    clock.advance(100);
+
+    const nodes = await call(c.api, 'GET', '/v1/nodes');
+    expect(nodes.status).toBe(200);
+    expect(nodes.body.map((n: any) => [n.uid, n.addr, n.status])).toEqual([
+      [1, a.double.addr, 'active'], [2, b.double.addr, 'active'], [3, c.double.addr, 'active'],
+    ]);
+    const status = await call(b.api, 'GET', '/v1/nodes/status');
+    expect(Object.fromEntries(Object.entries(status.body).map(([uid, s]: [string, any]) => [uid, s.role]))).toEqual({ 1: 'master', 2: 'slave', 3: 'slave' });
+    expect((await call(a.api, 'GET', '/v1/cluster')).body).toMatchObject({ name: 'rec.ns.svc.cluster.local', rack_aware: false });
+  });
+
+  test('the master moves when its node stops or by the failover hook, and a restarted node comes back on its port', async () => {
+    const { nodes, cluster } = await formCluster(3);
+    const [a, b] = nodes;
+    await a.double.stop();
+    const after = await call(b.api, 'GET', '/v1/nodes/status');
+    expect(after.body['1']).toMatchObject({ role: 'slave', node_status: 'down' });
+    expect(after.body['2'].role).toBe('master');
+    await expect(call(a.api, 'GET', '/v1/cluster')).rejects.toThrow(/ECONNREFUSED/);
+
+    const again = await a.double.start();
+    expect(again.port).toBe(a.api.port);
+    expect((await call(again, 'GET', '/v1/nodes/1')).body.status).toBe('active');
+    expect(cluster.masterUid).toBe(2);
+
+    cluster.failoverMaster(3);
+    expect((await call(a.api, 'GET', '/v1/nodes/3/status')).body.role).toBe('master');
+  });
+
+  test('join errors are reported through bootstrap_status: access_denied, rack_id_required', async () => {
+    const { registry, clock, nodes } = await formCluster(1, { rackIds: ['zone-a'] });
+    const joiner = await startNode(registry);
+    await call(joiner.api, 'POST', '/v1/bootstrap/join_cluster', {
+      auth: null, body: joinBody([nodes[0].double.addr], { rack_id: 'zone-b' }, { ...ADMIN, password: 'wrong' }),
+    });
+    clock.advance(100);
+    expect((await call(joiner.api, 'GET', '/v1/bootstrap', { auth: null })).body.bootstrap_status)
+      .toMatchObject({ state: 'error', error_code: 'access_denied' });
+
+    // Retrying after an error is allowed; no rack_id in a rack-aware cluster is refused.
+    expect((await call(joiner.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: joinBody([nodes[0].double.addr]) })).status).toBe(200);
+    clock.advance(100);
+    const status = (await call(joiner.api, 'GET', '/v1/bootstrap', { auth: null })).body.bootstrap_status;
+    expect(status).toMatchObject({ state: 'error', error_code: 'rack_id_required' });
+    expect(status.error_details.current_rack_ids).toEqual(['zone-a']);
+
+    await call(joiner.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: joinBody([nodes[0].double.addr], { rack_id: 'zone-b' }) });
+    clock.advance(100);
+    const joined = await call(joiner.api, 'GET', '/v1/nodes/2');
+    expect(joined.body).toMatchObject({ rack_id: 'zone-b', addr: joiner.double.addr });
+  });
+});
+
+describe('authentication', () => {
+  test('cluster endpoints need the admin credentials once the node is bootstrapped', async () => {
+    const registry = new ApiDoubleClusterRegistry({ clock: new ManualClock() });
+    const lone = await startNode(registry);
+    expect((await call(lone.api, 'GET', '/v1/bdbs', { auth: null })).status).toBe(503);
+
+    const { nodes } = await formCluster(1);
+    const api = nodes[0].api;
+    const none = await call(api, 'GET', '/v1/bdbs', { auth: null });
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Basic /);
+    expect((await call(api, 'GET', '/v1/bdbs', { auth: { ...ADMIN, password: 'nope' } })).status).toBe(401);
+    expect((await call(api, 'GET', '/v1/bdbs', { auth: { ...ADMIN, username: 'other@example.com' } })).status).toBe(401);
+    const good = await call(api, 'GET', '/v1/bdbs');
+    expect(good.status).toBe(200);
+    expect(good.body).toEqual([]);
+  });
+
+  test('the request log holds no credentials', async () => {
+    const { nodes, registry } = await formCluster(2);
+    await call(nodes[0].api, 'GET', '/v1/cluster', { auth: { ...ADMIN, password: 'guess-1' } });
+    const dump = JSON.stringify(registry.requestLog.entries());
+    expect(registry.requestLog.count({ path: '/v1/bootstrap/join_cluster' })).toBe(1);
+    expect(dump).not.toContain(ADMIN.password);
+    expect(dump).not.toContain('guess-1');
+    expect(dump).not.toMatch(/Basic|authorization/i);
+  });
+
+  test('TLS is real: a client without the double CA is refused', async () => {
+    const { nodes } = await formCluster(1);
+    await expect(call(nodes[0].api, 'GET', '/v1/cluster', { ca: null })).rejects.toThrow(/self[- ]signed/i);
+  });
+});
+
+describe('databases and actions', () => {
+  test('create → pending → active through an action; update; busy; port immutable; delete', async () => {
+    const { nodes, clock } = await formCluster(3);
+    const api = nodes[1].api;
+    const created = await call(api, 'POST', '/v1/bdbs', { body: { name: 'cache', memory_size: 100 * MIB, port: 12000 } });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      uid: 1, name: 'cache', status: 'pending', port: 12000, type: 'redis', replication: false,
+      eviction_policy: 'volatile-lru', proxy_policy: 'single', data_persistence: 'disabled',
+    });
+    const actionUid = created.body.action_uid;
+    expect(typeof actionUid).toBe('string');
+    expect((await call(api, 'GET', `/v1/actions/${actionUid}`)).body).toMatchObject({ status: 'queued', name: 'SMCreateBDB', object_name: 'bdb:1' });
+    clock.advance(30);
+    expect((await call(api, 'GET', `/v1/actions/${actionUid}`)).body.status).toBe('running');
+    clock.advance(30);
+    expect((await call(api, 'GET', `/v1/actions/${actionUid}`)).body).toMatchObject({ status: 'completed', progress: 100 });
+    const active = (await call(api, 'GET', '/v1/bdbs/1')).body;
+    expect(active.status).toBe('active');
+    // Placement rule: database uid 1 starts on the first node.
+    expect(active.endpoints[0]).toMatchObject({ port: 12000, addr: [nodes[0].double.addr], dns_name: 'redis-12000.rec.ns.svc.cluster.local' });
+
+    const updated = await call(api, 'PUT', '/v1/bdbs/1', { body: { memory_size: 200 * MIB, eviction_policy: 'allkeys-lru' } });
+    expect(updated.body).toMatchObject({ status: 'active-change-pending', memory_size: 200 * MIB, eviction_policy: 'allkeys-lru' });
+    const busy = await call(api, 'PUT', '/v1/bdbs/1', { body: { memory_size: 300 * MIB } });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error_code).toBe('busy');
+    clock.advance(60);
+    expect((await call(api, 'GET', '/v1/bdbs/1')).body.status).toBe('active');
+
+    const portChange = await call(api, 'PUT', '/v1/bdbs/1', { body: { port: 12001 } });
+    expect(portChange.status).toBe(406);
+    expect(portChange.body).toEqual({ error_code: 'port_immutable', description: expect.any(String) });
+
+    const del = await call(api, 'DELETE', '/v1/bdbs/1');
+    expect(del.status).toBe(200);
+    expect(del.body).toBeUndefined();
+    expect((await call(api, 'GET', '/v1/bdbs/1')).body.status).toBe('delete-pending');
+    clock.advance(60);
+    expect((await call(api, 'GET', '/v1/bdbs/1')).status).toBe(404);
+    expect((await call(api, 'GET', '/v1/actions')).body['state-machines'].map((a: any) => a.name))
+      .toEqual(['SMCreateBDB', 'SMUpdateBDB', 'SMDeleteBDB']);
+  });
+
+  test('documented validation errors', async () => {
+    const { nodes, cluster } = await formCluster(1);
+    const api = nodes[0].api;
+    const post = (body: unknown) => call(api, 'POST', '/v1/bdbs', { body });
+    const expectError = async (body: unknown, status: number, code: string) => {
+      const r = await post(body);
+      expect([r.status, r.body.error_code]).toEqual([status, code]);
+    };
+    await expectError({ memory_size: MIB }, 406, 'missing_db_name');
+    await expectError({ name: 'a' }, 406, 'missing_memory_size');
+    await expectError({ name: '1bad', memory_size: MIB }, 406, 'invalid_name');
+    await expectError({ name: 'bad-', memory_size: MIB }, 406, 'invalid_name');
+    await expectError({ name: 'a', memory_size: MIB, eviction_policy: 'lru' }, 400, 'invalid_schema');
+    await expectError({ name: 'a', memory_size: MIB, shards_count: 2 }, 406, 'invalid_sharding');
+    await expectError({ name: 'a', memory_size: MIB, replication: true }, 406, 'invalid_replication');
+    await expectError({ name: 'a', memory_size: MIB, port: 9443 }, 406, 'port_unavailable');
+    await expectError({ name: 'a', memory_size: 64 * 1024 * MIB }, 406, 'insufficient_resources');
+    await expectError({ name: 'a', memory_size: MIB, rack_aware: true }, 406, 'not_rack_aware');
+    await expectError({ name: 'a', memory_size: MIB, authentication_ssl_client_certs: [{ client_cert: 'junk' }] }, 406, 'invalid_certificate');
+
+    expect((await post({ name: 'first', memory_size: MIB, port: 12000 })).status).toBe(200);
+    await expectError({ name: 'second', memory_size: MIB, port: 12000 }, 406, 'port_unavailable');
+    await expectError({ name: 'FIRST', memory_size: MIB }, 406, 'duplicate_name');
+    await expectError({ uid: 1, name: 'other', memory_size: MIB }, 409, 'uid_exists');
+    // An omitted port is assigned: the lowest free one of the range.
+    expect((await post({ name: 'auto', memory_size: MIB })).body.port).toBe(10000);
+    expect(cluster.bdbs.list().map((b) => b.config.name)).toEqual(['first', 'auto']);
+  });
+
+  test('replication needs two nodes and places the replica on another node; failover moves the endpoint', async () => {
+    const { nodes, clock, cluster } = await formCluster(2);
+    const api = nodes[1].api;
+    const r = await call(api, 'POST', '/v1/bdbs', { body: { name: 'ha', memory_size: MIB, replication: true } });
+    expect(r.status).toBe(200);
+    clock.advance(60);
+    const status = (await call(api, 'GET', '/v1/nodes/status')).body;
+    expect([status['1'].master_shards.length, status['2'].slave_shards.length]).toEqual([1, 1]);
+    expect((await call(api, 'GET', '/v1/bdbs/1')).body.endpoints[0].addr).toEqual([nodes[0].double.addr]);
+
+    await nodes[0].double.stop();
+    expect((await call(api, 'GET', '/v1/bdbs/1')).body.endpoints[0].addr).toEqual([nodes[1].double.addr]);
+
+    await nodes[0].double.start();
+    cluster.moveEndpoint(1, 1);
+    expect((await call(api, 'GET', '/v1/bdbs/1')).body.endpoints[0].addr).toEqual([nodes[0].double.addr]);
+    // Dropping replication on a single live node is fine; adding it back needs two active nodes.
+    await nodes[0].double.stop();
+    expect((await call(api, 'PUT', '/v1/bdbs/1', { body: { replication: false } })).status).toBe(200);
+    clock.advance(60);
+    const again = await call(api, 'PUT', '/v1/bdbs/1', { body: { replication: true } });
+    expect([again.status, again.body.error_code]).toEqual([406, 'replication_node_violation']);
+  });
+
+  test('an injected action failure leaves the database creation-failed', async () => {
+    const { nodes, clock, cluster } = await formCluster(1);
+    cluster.failNextActions(1, { name: 'SMCreateBDB' });
+    const r = await call(nodes[0].api, 'POST', '/v1/bdbs', { body: { name: 'doomed', memory_size: MIB } });
+    clock.advance(60);
+    const action = (await call(nodes[0].api, 'GET', `/v1/actions/${r.body.action_uid}`)).body;
+    expect(action).toMatchObject({ status: 'failed', error_code: 'internal_error' });
+    expect((await call(nodes[0].api, 'GET', '/v1/bdbs/1')).body.status).toBe('creation-failed');
+  });
+
+  test('the mutation counter stays at zero for reads (steady state) and counts writes', async () => {
+    const { nodes, registry } = await formCluster(2);
+    const mark = registry.requestLog.mark();
+    for (const n of nodes) {
+      await call(n.api, 'GET', '/v1/bdbs');
+      await call(n.api, 'GET', '/v1/nodes/status');
+    }
+    expect(registry.requestLog.mutations({ since: mark })).toHaveLength(0);
+    await call(nodes[0].api, 'POST', '/v1/bdbs?dry_run', { body: { name: 'dry', memory_size: MIB } });
+    expect(registry.requestLog.mutations({ since: mark })).toHaveLength(0);
+    await call(nodes[1].api, 'POST', '/v1/bdbs', { body: { name: 'wet', memory_size: MIB } });
+    const writes = registry.requestLog.mutations({ since: mark });
+    expect(writes.map((w) => [w.method, w.path, w.status, w.node])).toEqual([['POST', '/v1/bdbs', 200, nodes[1].double.addr]]);
+    expect(nodes[1].double.requestLog.mutations({ since: mark })).toHaveLength(1);
+  });
+
+  test('cluster settings and license', async () => {
+    const { nodes } = await formCluster(1);
+    const api = nodes[0].api;
+    expect((await call(api, 'PUT', '/v1/cluster', { body: { email_alerts: true } })).body.email_alerts).toBe(true);
+    expect((await call(api, 'PUT', '/v1/cluster', { body: { name: 'renamed' } })).status).toBe(400);
+    const trial = (await call(api, 'GET', '/v1/license')).body;
+    expect(trial).toMatchObject({ expired: false, cluster_name: 'rec.ns.svc.cluster.local', shards_limit: 4 });
+    expect((await call(api, 'PUT', '/v1/license', { body: { license: 'garbage' } })).status).toBe(400);
+    const key = '----- LICENSE START -----\nabc\n----- LICENSE END -----\n';
+    expect((await call(api, 'PUT', '/v1/license', { body: { license: key } })).body.license).toBe(key);
+  });
+});
+
+describe('Active-Active (crdbs)', () => {
+  async function twoClusters() {
+    const clock = new ManualClock();
+    const registry = new ApiDoubleClusterRegistry({ clock, timing: { bootstrapMs: 100, actionMs: 60, crdbTaskMs: 90 } });
+    const east = await formCluster(1, { registry, clock, name: 'api.east.example.com' });
+    const west = await formCluster(1, { registry, clock, name: 'api.west.example.com' });
+    return { clock, east: east.nodes[0], west: west.nodes[0] };
+  }
+
+  const crdbBody = (westPassword = ADMIN.password) => ({
+    name: 'sessions',
+    default_db_config: { name: 'sessions', memory_size: 100 * MIB, port: 12100 },
+    instances: [
+      { cluster: { url: 'https://api.east.example.com:443', name: 'api.east.example.com', credentials: ADMIN }, compression: 6 },
+      { cluster: { url: 'https://api.west.example.com:443', name: 'api.west.example.com', credentials: { ...ADMIN, password: westPassword } } },
+    ],
+    encryption: true,
+  });
+
+  test('create → task queued/started/finished → both clusters have the CRDB; patch; delete', async () => {
+    const { clock, east, west } = await twoClusters();
+    const task = await call(east.api, 'POST', '/v1/crdbs', { body: crdbBody() });
+    expect(task.status).toBe(200);
+    expect(task.body).toMatchObject({ status: 'queued', crdb_guid: expect.any(String), id: expect.any(String) });
+    const guid = task.body.crdb_guid;
+    clock.advance(30);
+    expect((await call(east.api, 'GET', `/v1/crdb_tasks/${task.body.id}`)).body.status).toBe('started');
+    clock.advance(60);
+    expect((await call(east.api, 'GET', `/v1/crdb_tasks/${task.body.id}`)).body).toMatchObject({ status: 'finished', errors: [] });
+
+    for (const side of [east, west]) {
+      const list = (await call(side.api, 'GET', '/v1/crdbs')).body;
+      expect(list.map((c: any) => c.guid)).toEqual([guid]);
+      expect(JSON.stringify(list)).not.toContain(ADMIN.password);
+      const bdb = (await call(side.api, 'GET', '/v1/bdbs/1')).body;
+      expect(bdb).toMatchObject({ name: 'sessions', port: 12100, crdt: true, crdt_guid: guid, status: 'active' });
+    }
+    expect((await call(west.api, 'GET', `/v1/crdbs/${guid}`)).body.local_databases).toEqual([{ bdb_uid: '1', id: 2 }]);
+
+    const patch = await call(west.api, 'PATCH', `/v1/crdbs/${guid}`, { body: { default_db_config: { memory_size: 200 * MIB } } });
+    expect(patch.body.status).toBe('queued');
+    clock.advance(90);
+    expect((await call(west.api, 'GET', `/v1/crdb_tasks/${patch.body.id}`)).body.status).toBe('finished');
+    for (const side of [east, west]) expect((await call(side.api, 'GET', '/v1/bdbs/1')).body.memory_size).toBe(200 * MIB);
+
+    const del = await call(east.api, 'DELETE', `/v1/crdbs/${guid}`);
+    clock.advance(90);
+    expect((await call(east.api, 'GET', `/v1/crdb_tasks/${del.body.id}`)).body.status).toBe('finished');
+    for (const side of [east, west]) {
+      expect((await call(side.api, 'GET', '/v1/crdbs')).body).toEqual([]);
+      expect((await call(side.api, 'GET', '/v1/bdbs')).body).toEqual([]);
+    }
+  });
+
+  test('wrong participant credentials fail the task with documented error entries, and nothing is created', async () => {
+    const { clock, east, west } = await twoClusters();
+    const task = await call(east.api, 'POST', '/v1/crdbs', { body: crdbBody('not-the-password') });
+    clock.advance(90);
+    const done = (await call(east.api, 'GET', `/v1/crdb_tasks/${task.body.id}`)).body;
+    expect(done.status).toBe('failed');
+    expect(done.errors).toEqual([{ cluster_name: 'api.west.example.com', error_code: 'unauthorized', description: expect.any(String) }]);
+    expect((await call(west.api, 'GET', '/v1/bdbs')).body).toEqual([]);
+    expect((await call(east.api, 'GET', '/v1/crdbs')).body).toEqual([]);
+  });
+
+  test('a request without a local instance or with missing fields is a 400', async () => {
+    const { east } = await twoClusters();
+    const body = crdbBody();
+    const r = await call(east.api, 'POST', '/v1/crdbs', { body: { ...body, instances: [body.instances[1]] } });
+    expect(r.status).toBe(400);
+    expect((await call(east.api, 'POST', '/v1/crdbs', { body: { name: 'x', instances: body.instances } })).status).toBe(400);
+    expect((await call(east.api, 'GET', '/v1/crdbs/nope')).status).toBe(404);
+  });
+});
+
+describe('fault injection', () => {
+  test('fail the next 3 POST /v1/bdbs with 503, leaving other requests alone', async () => {
+    const { nodes } = await formCluster(1);
+    const d = nodes[0];
+    const rule = d.double.faults.failNext(3, 503, { method: 'POST', path: '/v1/bdbs' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await call(d.api, 'POST', '/v1/bdbs', { body: { name: `db${i}`, memory_size: MIB } })).status);
+      expect((await call(d.api, 'GET', '/v1/bdbs')).status).toBe(200);
+    }
+    expect(statuses).toEqual([503, 503, 503, 200]);
+    expect(rule.fired).toBe(3);
+    expect(rule.active).toBe(false);
+    expect(d.double.requestLog.entries({ method: 'POST', path: '/v1/bdbs' }).map((e) => e.fault)).toEqual(['error', 'error', 'error', undefined]);
+  });
+
+  test('rate-based errors follow the seed', async () => {
+    async function pattern(seed: number): Promise<number[]> {
+      const registry = new ApiDoubleClusterRegistry({ clock: new ManualClock(), seed });
+      const d = await startNode(registry);
+      d.double.faults.errorRate(0.5, 500);
+      const out: number[] = [];
+      for (let i = 0; i < 16; i++) out.push((await call(d.api, 'GET', '/v1/bootstrap', { auth: null })).status);
+      return out;
+    }
+    const first = await pattern(42);
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+    expect(await pattern(42)).toEqual(first);
+    expect(await pattern(7)).not.toEqual(first);
+  });
+
+  test('latency delays the answer', async () => {
+    const { nodes } = await formCluster(1);
+    nodes[0].double.faults.latency(150, { path: '/v1/cluster' });
+    const t0 = Date.now();
+    expect((await call(nodes[0].api, 'GET', '/v1/cluster')).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    const t1 = Date.now();
+    await call(nodes[0].api, 'GET', '/v1/nodes');
+    expect(Date.now() - t1).toBeLessThan(140);
+  });
+
+  test('busy answers 409 busy', async () => {
+    const { nodes } = await formCluster(1);
+    nodes[0].double.faults.busyNext(1, { method: 'PUT' });
+    await call(nodes[0].api, 'POST', '/v1/bdbs', { body: { name: 'a', memory_size: MIB } });
+    const r = await call(nodes[0].api, 'PUT', '/v1/bdbs/1', { body: { memory_size: 2 * MIB } });
+    expect([r.status, r.body.error_code]).toEqual([409, 'busy']);
+  });
+
+  test('drop destroys the connection without an answer; afterHandling applies the write first', async () => {
+    const { nodes, cluster } = await formCluster(1);
+    const d = nodes[0];
+    d.double.faults.dropNext(1, { path: '/v1/cluster' });
+    await expect(call(d.api, 'GET', '/v1/cluster')).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect((await call(d.api, 'GET', '/v1/cluster')).status).toBe(200);
+
+    d.double.faults.add({ kind: 'drop', method: 'POST', path: '/v1/bdbs', times: 1, afterHandling: true });
+    await expect(call(d.api, 'POST', '/v1/bdbs', { body: { name: 'ghost', memory_size: MIB } })).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect(cluster.bdbs.byName('ghost')).toBeDefined();
+    expect(d.double.requestLog.entries({ method: 'POST', path: '/v1/bdbs' })[0]).toMatchObject({ status: 'dropped', fault: 'drop', mutating: true });
+  });
+
+  test('timeout never answers until the client gives up', async () => {
+    const { nodes, registry } = await formCluster(1);
+    nodes[0].double.faults.timeoutNext(1, { path: '/v1/nodes' });
+    await expect(call(nodes[0].api, 'GET', '/v1/nodes', { timeoutMs: 200 })).rejects.toThrow(/client timeout/);
+    // The log entry is written when the client closes; give the close event a moment.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(registry.requestLog.entries({ path: '/v1/nodes' })[0]).toMatchObject({ status: 'timeout', fault: 'timeout' });
+    expect((await call(nodes[0].api, 'GET', '/v1/nodes')).status).toBe(200);
+  });
+
+  test('cluster-wide and registry-wide faults reach every node', async () => {
+    const { nodes, cluster, registry } = await formCluster(2);
+    cluster.faults.failNext(2, 500, { path: '/v1/bdbs' });
+    expect((await call(nodes[0].api, 'GET', '/v1/bdbs')).status).toBe(500);
+    expect((await call(nodes[1].api, 'GET', '/v1/bdbs')).status).toBe(500);
+    expect((await call(nodes[1].api, 'GET', '/v1/bdbs')).status).toBe(200);
+
+    registry.faults.failNext(1, 503);
+    const r = await call(nodes[1].api, 'GET', '/v1/license');
+    expect([r.status, r.body.error_code]).toEqual([503, 'service_unavailable']);
+  });
+
+  test('fault specs are validated', () => {
+    const registry = new ApiDoubleClusterRegistry();
+    const d = new RedisEnterpriseApiDouble({ registry });
+    running.push(d);
+    expect(() => d.faults.add({ kind: 'latency' })).toThrow(/latencyMs/);
+    expect(() => d.faults.add({ kind: 'error', rate: 2 })).toThrow(/rate/);
+    expect(() => d.faults.add({ kind: 'busy', afterHandling: true })).toThrow(/afterHandling/);
+  });
+});
