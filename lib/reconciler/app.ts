@@ -40,6 +40,8 @@ export interface AppOptions {
   log: Logger;
   /** Defaults to an HTTPS client of config.apiUrl. */
   re?: ReApi;
+  /** PEM CA for the REST API, instead of config.apiCaFile (tests). */
+  apiCa?: string;
   metrics?: Metrics;
   poll?: PollOptions;
   /** False in tests that do not need the HTTP server. */
@@ -55,7 +57,7 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
   const reClient = o.re ? undefined : new ReClient({
     baseUrl: config.apiUrl,
     credentials: () => credentials.current,
-    ca: config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined,
+    ca: o.apiCa ?? (config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined),
     timeoutMs: config.restTimeoutMs,
     onRequest: (method, route, status) => metrics.inc(M.restRequests, { method, route, status: String(status) }),
   });

@@ -60,6 +60,8 @@ export async function runNodeDuty(ctx: DutyContext, state: DesiredState, pods: P
   };
   const rack = await rackId(ctx, state.cluster.rackAwarenessNodeLabel);
   if (rack) request.node.identity.rack_id = rack;
+  // Older desired-state documents lack persistentPath: Redis Enterprise's default applies then.
+  if (state.cluster.persistentPath) request.node.paths = { persistent_path: state.cluster.persistentPath };
   if (decision.action === 'create' && state.cluster.rackAwarenessNodeLabel) request.policy = { rack_aware: true };
   if (decision.action === 'create' && state.cluster.licenseSecretName) {
     const license = secretValue(await ctx.kube.getSecret(state.cluster.licenseSecretName), 'license');

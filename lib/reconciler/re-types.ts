@@ -17,7 +17,7 @@ export interface BootstrapStatus {
 export interface BootstrapRequest {
   action: 'create_cluster' | 'join_cluster';
   cluster: { name: string; nodes?: string[] };
-  node: { identity: { addr: string; name?: string; rack_id?: string } };
+  node: { identity: { addr: string; name?: string; rack_id?: string }; paths?: { persistent_path?: string } };
   credentials: { username: string; password: string };
   license?: string;
   /** Cluster policy at creation; `rack_aware` makes Redis Enterprise place replicas across racks. */
