@@ -350,6 +350,9 @@ describe('databases and actions', () => {
     const writes = registry.requestLog.mutations({ since: mark });
     expect(writes.map((w) => [w.method, w.path, w.status, w.node])).toEqual([['POST', '/v1/bdbs', 200, nodes[1].double.addr]]);
     expect(nodes[1].double.requestLog.mutations({ since: mark })).toHaveLength(1);
+    const totals = registry.requestLog.totals;
+    await call(nodes[0].api, 'GET', '/v1/bdbs');
+    expect(registry.requestLog.totals).toEqual({ requests: totals.requests + 1, mutations: totals.mutations });
   });
 
   test('cluster settings and license', async () => {

@@ -39,10 +39,19 @@ export interface RequestFilter {
 
 export class RequestLog {
   private list: RequestLogEntry[] = [];
+  private totalRequests = 0;
+  private totalMutations = 0;
 
   constructor(private readonly limit = 10_000) {}
 
+  /** Counters since creation (or the last clear), unaffected by the entry limit: for long benchmark runs. */
+  get totals(): { requests: number; mutations: number } {
+    return { requests: this.totalRequests, mutations: this.totalMutations };
+  }
+
   push(entry: RequestLogEntry): void {
+    this.totalRequests++;
+    if (entry.mutating) this.totalMutations++;
     this.list.push(entry);
     // Bounded so a long benchmark run cannot grow memory without end.
     if (this.list.length > this.limit) this.list.splice(0, this.list.length - this.limit);
@@ -68,6 +77,8 @@ export class RequestLog {
 
   clear(): void {
     this.list = [];
+    this.totalRequests = 0;
+    this.totalMutations = 0;
   }
 }
 
