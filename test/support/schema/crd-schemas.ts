@@ -35,6 +35,9 @@ export function vendoredCrdKinds(): ReadonlyMap<string, CrdKind> {
 }
 
 function rootSchema(schema: Record<string, any>): Record<string, any> {
+  // Every vendored CRD (and the Redis ones) declares metadata as a bare
+  // `type: object`, so it is replaced, not combined. A CRD that narrows
+  // metadata (name maxLength...) would need an allOf here.
   const root = {
     ...schema,
     type: 'object',
