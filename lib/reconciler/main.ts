@@ -38,8 +38,7 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(config.logLevel, { pod: config.podName });
   // Loaded here, not at the top: the Kubernetes client is ESM-only and heavy,
   // and --help or a configuration error should not pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createKubeApi, loadKubeConfig } = require('./kube-client') as typeof import('./kube-client');
+  const { createKubeApi, loadKubeConfig } = await import('./kube-client');
   const { startReconciler } = await import('./app');
   const kube = createKubeApi(loadKubeConfig(config.kubeconfig), config.namespace);
   const running = await startReconciler({ config, kube, log });
