@@ -24,6 +24,21 @@ export interface KubeObject {
 export interface KubeResponse<T = any> {
   status: number;
   body: T;
+  /** `Warning:` headers (e.g. PodSecurity `warn` mode, deprecations), text only. */
+  warnings: string[];
+}
+
+/** A warning the server sent, with the call that got it. */
+export interface KubeWarning {
+  method: string;
+  path: string;
+  text: string;
+}
+
+// `299 - "text"`; several warnings arrive comma-joined in one header value.
+function parseWarnings(header: string | string[] | undefined): string[] {
+  const raw = Array.isArray(header) ? header.join(', ') : header ?? '';
+  return [...raw.matchAll(/\d{3} [^ ]+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
 }
 
 /** A non-2xx answer, with the server's Status reason and message. */
@@ -80,6 +95,8 @@ export class KubeClient {
   private readonly url: URL;
   private readonly agent: https.Agent;
   private readonly resources = new Map<string, Promise<Map<string, ResourceInfo>>>();
+  /** Every warning the server sent to this client, oldest first; tests may inspect and clear it. */
+  readonly warnings: KubeWarning[] = [];
 
   constructor(server: string, ca: Buffer, cert: Buffer, key: Buffer) {
     this.url = new URL(server);
@@ -127,7 +144,9 @@ export class KubeClient {
             } catch {
               /* not JSON (e.g. /readyz says "ok") */
             }
-            resolve({ status: res.statusCode ?? 0, body: parsed });
+            const warnings = parseWarnings(res.headers.warning);
+            for (const text of warnings) this.warnings.push({ method, path, text });
+            resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
           });
         },
       );

@@ -100,6 +100,11 @@ export function kubeScheduler(l: Layout): CommandLine {
       '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
       '--leader-elect=false',
       '--profiling=false',
+      // A pod whose first attempts fail on "unbound immediate PersistentVolumeClaims" (the StatefulSet
+      // controller creates claim and pod together; the PV binder binds the claim a moment later) is
+      // sometimes not requeued by the claim's binding event, and then waits for this safety net,
+      // 5 min by default. Production would wait it out; tests should not. The scheduler checks it every 30 s.
+      '--pod-max-in-unschedulable-pods-duration=10s',
     ],
   };
 }

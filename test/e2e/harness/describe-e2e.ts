@@ -25,6 +25,9 @@ export function describeE2E(name: string, body: (ctx: E2EContext) => void): void
     describe.skip(`${name} [skipped: ${reason}]`, () => it('needs a control plane', () => undefined));
     return;
   }
+  // jest 29 ignores `testTimeout` inside a `projects` entry, so set it here: the control plane
+  // shares 2 cores with everything else, and StatefulSets roll out pod by pod.
+  jest.setTimeout(600_000);
   describe(name, () => {
     const ctx: E2EContext = { info, client: KubeClient.fromKubeconfig(info.kubeconfig) };
     afterAll(() => ctx.client.close());
