@@ -1,0 +1,329 @@
+/**
+ * The reconciler on a real control plane: the synthesized production example
+ * (with databases) is applied; one reconciler PROCESS per simulated node pod
+ * (the built `dist/lib/reconciler/main.js`), authenticated with a token of the
+ * cluster's own ServiceAccount (so the synthesized Role is what it gets), each
+ * pointed at its own REST API double instance on 127.0.0.1 whose node address
+ * is the pod's IP. Pod IPs are only data: nothing dials them.
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { productionClusterChart } from '../../examples/production-cluster';
+import { RedisEnterpriseCluster } from '../../lib/cluster/cluster';
+import { RedisEnterpriseDatabase } from '../../lib/database/database';
+import { DeletionPolicy } from '../../lib/database/database-props';
+import { DESIRED_STATE_KEY, DesiredState, parseDesiredState } from '../../lib/desired-state';
+import { KubeClient, KubeObject, waitFor } from '../support/kube-client';
+import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } from '../support/redis-enterprise-api-double';
+import { describeE2E } from './harness/describe-e2e';
+import { createNamespace, deleteNamespace } from './harness/namespaces';
+import { freePorts } from './harness/ports';
+import { ensureAvailableVolumes, STORAGE_CLASS } from './harness/storage';
+import { synthObjects } from './harness/synth';
+import { waitForReadyPods } from './harness/workloads';
+
+const REC = 'rec';
+const ROOT = path.resolve(__dirname, '../..');
+const MAIN = path.join(ROOT, 'dist/lib/reconciler/main.js');
+const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
+const LEASE_SECONDS = 6;
+const PODS = [0, 1, 2].map((i) => `${REC}-${i}`);
+
+interface Db { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
+
+/** The production example plus databases, synthesized like `cdk8s synth`. */
+function objectsWith(namespace: string, dbs: Db[]): KubeObject[] {
+  return synthObjects((app: App) => {
+    const chart: Chart = productionClusterChart(app, { namespace, storageClassName: STORAGE_CLASS });
+    const cluster = chart.node.findChild('rec') as RedisEnterpriseCluster;
+    for (const d of dbs) {
+      new RedisEnterpriseDatabase(chart, d.name, {
+        cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
+      });
+    }
+  });
+}
+
+function desiredOf(objects: KubeObject[]): DesiredState {
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${REC}-desired-state`)!;
+  return parseDesiredState(cm.data[DESIRED_STATE_KEY]);
+}
+
+interface NodeProc {
+  pod: string;
+  ip: string;
+  double: RedisEnterpriseApiDouble;
+  started: StartedApiDouble;
+  env: NodeJS.ProcessEnv;
+  proc?: ChildProcess;
+  log: string;
+}
+
+describeE2E('reconciler on a real control plane', ({ client, info }) => {
+  let ns: string;
+  let tmp: string;
+  const registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 200, actionMs: 200, crdbTaskMs: 200 } });
+  const nodes: NodeProc[] = [];
+  const initial: Db[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
+  let desired: DesiredState;
+
+  const status = async (): Promise<any> => {
+    const cm = await client.tryGet<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: `${REC}-status` });
+    return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
+  };
+  const cluster = () => registry.clusters()[0];
+  const slices = async (service: string): Promise<KubeObject[]> =>
+    client.list('discovery.k8s.io/v1', 'EndpointSlice', ns, { labelSelector: `kubernetes.io/service-name=${service}` });
+  const servingIps = (db: string): string[] => {
+    const c = cluster();
+    const bdb = c.bdbs.byName(db)!;
+    return bdb.endpointNodes.map((uid) => c.nodes().find((n) => n.uid === uid)!.addr).sort();
+  };
+  const leaseHolder = async (): Promise<string | undefined> =>
+    (await client.tryGet<KubeObject>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: `${REC}-leader` }))?.spec?.holderIdentity;
+
+  function start(n: NodeProc): void {
+    n.proc = spawn(process.execPath, [MAIN], { env: n.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    n.proc.stderr!.on('data', (c: Buffer) => { n.log += c.toString(); });
+  }
+  async function stop(n: NodeProc, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const p = n.proc;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill(signal);
+    await exited;
+    n.proc = undefined;
+  }
+
+  async function converged(dbNames: string[]): Promise<boolean> {
+    const s = await status();
+    if (!s || s.clusterState !== 'Running' || s.lastError || !s.desiredState.valid) return false;
+    return dbNames.every((d) => s.databases.some((x: any) => x.name === d && x.status === 'active' && x.declared && x.endpoints[0]?.pods.length > 0));
+  }
+
+  beforeAll(async () => {
+    // The processes run the compiled program, as the image does.
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reconciler-e2e-'));
+    await client.apply([{
+      apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'redis-enterprise' }, value: 1000000, globalDefault: false,
+    } as KubeObject], FIELD_MANAGER);
+    ns = await createNamespace(client, 'rec-reconciler');
+    const objects = objectsWith(ns, initial);
+    desired = desiredOf(objects);
+    await ensureAvailableVolumes(client, 3);
+    await client.apply(objects, FIELD_MANAGER);
+    const pods = await waitForReadyPods(client, ns, PODS);
+
+    // A token of the ServiceAccount the pods run as: the reconcilers get exactly the synthesized Role.
+    const tr = await client.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${REC}/token`, {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
+    });
+    const admin = yaml.load(fs.readFileSync(info.kubeconfig, 'utf8')) as any;
+    const kubeconfig = path.join(tmp, 'sa.kubeconfig');
+    fs.writeFileSync(kubeconfig, yaml.dump({
+      apiVersion: 'v1', kind: 'Config',
+      clusters: [{ name: 'e2e', cluster: admin.clusters[0].cluster }],
+      users: [{ name: 'sa', user: { token: tr.status.token } }],
+      contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa', namespace: ns } }],
+      'current-context': 'sa',
+    }), { mode: 0o600 });
+
+    const ports = await freePorts(pods.length);
+    for (const [i, p] of pods.entries()) {
+      const double = new RedisEnterpriseApiDouble({ registry, addr: p.status.podIP });
+      const started = await double.start();
+      const caFile = path.join(tmp, `${p.metadata.name}-ca.pem`);
+      fs.writeFileSync(caFile, started.caCertPem);
+      const n: NodeProc = {
+        pod: p.metadata.name, ip: p.status.podIP, double, started, log: '',
+        env: {
+          PATH: process.env.PATH,
+          POD_NAME: p.metadata.name,
+          POD_NAMESPACE: ns,
+          POD_IP: p.status.podIP,
+          NODE_NAME: p.spec.nodeName,
+          CLUSTER_NAME: REC,
+          // What the downward API gives the container (the pod's zone label, copied from its node).
+          RACK_ID: p.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
+          REDIS_ENTERPRISE_API_URL: started.url,
+          REDIS_ENTERPRISE_API_CA_FILE: caFile,
+          RECONCILER_HTTP_HOST: '127.0.0.1',
+          RECONCILER_HTTP_PORT: String(ports[i]),
+          LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
+          RESYNC_SECONDS: '5',
+          LOG_LEVEL: 'info',
+          KUBECONFIG: kubeconfig,
+        },
+      };
+      nodes.push(n);
+      start(n);
+    }
+  });
+
+  afterAll(async () => {
+    for (const n of nodes) await stop(n);
+    for (const n of nodes) await n.double.dispose();
+    if (ns) await deleteNamespace(client, ns);
+    if (tmp) {
+      // Keep the logs of a failed run next to the harness logs.
+      fs.writeFileSync(path.join(info.workDir, 'logs', 'reconciler-e2e.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('forms one Redis Enterprise cluster from all three nodes, with rack ids from the zones', async () => {
+    await waitFor('cluster of 3 nodes, status Running', async (observe) => {
+      const s = await status();
+      observe(s ?? nodes.map((n) => n.log.split('\n').slice(-3).join(' | ')));
+      return s?.clusterState === 'Running';
+    }, { timeoutMs: 120_000 });
+    const c = cluster();
+    expect(registry.clusters()).toHaveLength(1);
+    expect(c.nodes().map((n) => n.addr).sort()).toEqual(nodes.map((n) => n.ip).sort());
+    expect(new Set(c.nodes().map((n) => n.rackId)).size).toBe(3);
+    // readiness of each sidecar says "in the cluster"
+    for (const n of nodes) {
+      const res = await fetch(`http://127.0.0.1:${n.env.RECONCILER_HTTP_PORT}/readyz`);
+      expect(res.status).toBe(200);
+    }
+  });
+
+  it('creates every declared database with its declared port and settings', async () => {
+    await waitFor('databases active', async () => converged(initial.map((d) => d.name)), { timeoutMs: 120_000 });
+    for (const d of desired.databases) {
+      const bdb = cluster().bdbs.byName(d.name)!;
+      expect(bdb).toBeDefined();
+      expect(bdb.config.port).toBe(d.port);
+      expect(bdb.config.memory_size).toBe(d.memorySizeBytes);
+      expect(bdb.config.replication).toBe(d.replication);
+      expect(bdb.config.eviction_policy).toBe(d.evictionPolicy);
+    }
+    const secret = await client.get({ apiVersion: 'v1', kind: 'Secret', namespace: ns, name: REC });
+    expect(Object.keys(secret.data).sort()).toEqual(['password', 'username']);
+  });
+
+  it('points each database Service\'s EndpointSlice at the serving pod and labels the master pod', async () => {
+    for (const d of desired.databases) {
+      for (const svc of [d.serviceName, d.headlessServiceName]) {
+        const [slice, ...more] = await slices(svc);
+        expect(more).toEqual([]);
+        expect(slice.metadata.labels?.['endpointslice.kubernetes.io/managed-by']).toBe('redis-enterprise-reconciler');
+        expect(slice.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(servingIps(d.name));
+        expect(slice.ports[0].port).toBe(d.port);
+      }
+    }
+    const masterAddr = cluster().nodes().find((n) => n.uid === cluster().masterUid)!.addr;
+    const labelled = await client.list('v1', 'Pod', ns, { labelSelector: 'redis.io/role-master=1' });
+    expect(labelled.map((p) => p.status.podIP)).toEqual([masterAddr]);
+    const s = await status();
+    expect(s.masterPod).toBe(labelled[0].metadata.name);
+    expect(s.databases.map((d: any) => [d.name, d.port]).sort()).toEqual(desired.databases.map((d) => [d.name, d.port]).sort());
+  });
+
+  it('restores a deleted EndpointSlice', async () => {
+    const [slice] = await slices('cache');
+    const t0 = Date.now();
+    await client.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name });
+    const back = await waitFor('slice restored', async () => {
+      const [s] = await slices('cache');
+      return s && s.metadata.uid !== slice.metadata.uid ? s : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 50 });
+    // eslint-disable-next-line no-console
+    console.log(`[e2e] EndpointSlice restored ${Date.now() - t0} ms after its deletion`);
+    expect(back.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(servingIps('cache'));
+  });
+
+  it('creates a database added in code and re-applied', async () => {
+    const objects = objectsWith(ns, [...initial, { name: 'orders' }]);
+    desired = desiredOf(objects);
+    await client.apply(objects, FIELD_MANAGER);
+    await waitFor('orders active', async () => converged(['cache', 'sessions', 'orders']), { timeoutMs: 60_000 });
+    expect(cluster().bdbs.byName('orders')!.config.port).toBe(desired.databases.find((d) => d.name === 'orders')!.port);
+    expect(await slices('orders')).toHaveLength(1);
+  });
+
+  it('hands leadership over within the Lease duration when the leader is killed', async () => {
+    const holder = await leaseHolder();
+    const leader = nodes.find((n) => n.pod === holder)!;
+    expect(leader).toBeDefined();
+    const t0 = Date.now();
+    await stop(leader, 'SIGKILL');
+    const next = await waitFor('new lease holder', async () => {
+      const h = await leaseHolder();
+      return h && h !== holder ? h : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    const took = Date.now() - t0;
+    // eslint-disable-next-line no-console
+    console.log(`[e2e] leader ${holder} killed; ${next} took over after ${took} ms (Lease ${LEASE_SECONDS} s)`);
+    // Followers check every third of the duration: at most one period beyond the duration.
+    expect(took).toBeLessThan(LEASE_SECONDS * 1000 * (4 / 3) + 1000);
+    start(leader);
+    // The new leader keeps the cluster in line: a deleted slice comes back.
+    const [slice] = await slices('orders');
+    await client.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name });
+    await waitFor('slice restored by the new leader', async () => ((await slices('orders'))[0]?.metadata.uid ?? slice.metadata.uid) !== slice.metadata.uid, { timeoutMs: 30_000 });
+  });
+
+  it('keeps a removed database, and deletes one whose policy is delete', async () => {
+    const objects = objectsWith(ns, [{ name: 'orders' }]);
+    await client.apply(objects, FIELD_MANAGER);
+    await waitFor('sessions deleted, cache retained', async () => {
+      const s = await status();
+      return cluster().bdbs.byName('sessions') === undefined && s?.databases.some((d: any) => d.name === 'cache' && d.declared === false);
+    }, { timeoutMs: 60_000 });
+    expect(cluster().bdbs.byName('cache')).toBeDefined();
+    expect(cluster().bdbs.byName('orders')).toBeDefined();
+    const events = await client.events(ns);
+    expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['DatabaseRetained', 'DatabaseDeleted', 'DatabaseCreated']));
+  });
+
+  it('ends in the same converged state after REST faults, with no Secret overwritten and no database lost', async () => {
+    const secretsBefore = await client.list('v1', 'Secret', ns);
+    const rv = new Map(secretsBefore.map((s) => [s.metadata.name, s.metadata.resourceVersion]));
+    const uids = new Map(cluster().bdbs.list().map((b) => [String(b.config.name), b.uid]));
+    const rules = [
+      registry.faults.add({ kind: 'error', status: 503, rate: 0.3 }),
+      registry.faults.add({ kind: 'busy', method: 'PUT', rate: 0.5 }),
+      registry.faults.add({ kind: 'drop', method: 'GET', path: '/v1/bdbs', times: 3 }),
+      registry.faults.add({ kind: 'latency', latencyMs: 200, rate: 0.2 }),
+    ];
+    // Changes to make while the API misbehaves: a new database and an edited slice.
+    const objects = objectsWith(ns, [{ name: 'orders', memorySize: '200MB' }, { name: 'carts' }]);
+    await client.apply(objects, FIELD_MANAGER);
+    const [slice] = await slices('orders');
+    await client.patch({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name },
+      { endpoints: [{ addresses: ['10.250.0.1'] }] }, 'application/merge-patch+json');
+    await new Promise((r) => setTimeout(r, 8000));
+    for (const r of rules) r.remove();
+    await waitFor('converged after faults', async () => converged(['orders', 'carts']), { timeoutMs: 120_000 });
+    expect(cluster().bdbs.byName('orders')!.config.memory_size).toBe(200 * 1024 * 1024);
+    for (const [name, uid] of uids) expect(cluster().bdbs.byName(name)?.uid).toBe(uid);
+    const secretsAfter = await client.list('v1', 'Secret', ns);
+    for (const s of secretsAfter) if (rv.has(s.metadata.name)) expect(s.metadata.resourceVersion).toBe(rv.get(s.metadata.name));
+    const [repaired] = await slices('orders');
+    expect(repaired.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(servingIps('orders'));
+  });
+
+  it('writes nothing to Kubernetes at steady state but the Lease renewals, and was never forbidden', async () => {
+    const writes = async () => {
+      let total = 0;
+      for (const n of nodes) {
+        const text = await (await fetch(`http://127.0.0.1:${n.env.RECONCILER_HTTP_PORT}/metrics`)).text();
+        for (const m of text.matchAll(/^redis_enterprise_reconciler_kube_writes_total\{([^}]*)\} (\d+)/gm)) {
+          if (!m[1].includes('resource="leases"')) total += Number(m[2]);
+        }
+      }
+      return total;
+    };
+    await waitFor('settled', async () => converged(['orders', 'carts']), { timeoutMs: 60_000 });
+    const before = await writes();
+    await new Promise((r) => setTimeout(r, 12_000)); // two resync periods
+    expect(await writes()).toBe(before);
+    for (const n of nodes) expect(n.log).not.toMatch(/forbidden/i);
+  });
+});
