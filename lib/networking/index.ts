@@ -1,0 +1,11 @@
+export { ExternalAccessMethod, ExternalAccessProps, IngressController } from './external-access-props';
+export {
+  addEndpointExposure,
+  addExternalAccessGateway,
+  ExposedEndpoint,
+  ExposureContext,
+  validateExternalAccess,
+} from './exposure';
+export { databaseHost, isValidDbFqdnSuffix, isValidHost, maxDatabaseNameLength } from './hosts';
+export { PASSTHROUGH_ANNOTATIONS } from './ingress';
+export { DEFAULT_ISTIO_GATEWAY_SELECTOR, EXTERNAL_TLS_PORT, istioGatewayName } from './istio';
