@@ -95,7 +95,8 @@ export function startWatchdog(recordFile: string): void {
     dir=$(sed -n 's/.*"workDir": "\\(.*\\)".*/\\1/p' "$rec")
     case "$dir" in */${WORKDIR_PREFIX}*) rm -rf -- "$dir";; esac
     rm -f -- "$rec"`;
-  const child = spawn('sh', ['-c', script, 'e2e-watchdog', String(process.pid), recordFile], {
+  // bash, not sh: dash's kill has no `--` and would abort on `kill -KILL -- -pgid`.
+  const child = spawn('bash', ['-c', script, 'e2e-watchdog', String(process.pid), recordFile], {
     detached: true,
     stdio: 'ignore',
   });
