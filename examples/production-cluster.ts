@@ -1,11 +1,14 @@
 /**
  * A production-like Redis Enterprise cluster: 3 nodes spread over 3 zones
- * (rack awareness), network-attached storage, a license from a Secret.
+ * (rack awareness), network-attached storage, a license from a Secret, and
+ * two databases.
  *
  *   npm run synth   # writes examples/manifests/production-cluster/
  */
 import { App, Chart } from 'cdk8s';
-import { RedisEnterpriseCluster } from '../lib';
+import {
+  DatabasePersistence, EvictionPolicy, RedisEnterpriseCluster, RedisEnterpriseDatabase, TlsMode,
+} from '../lib';
 
 export interface ProductionClusterOptions {
   readonly namespace: string;
@@ -15,11 +18,13 @@ export interface ProductionClusterOptions {
   readonly storageClassName?: string;
   /** @default 3 */
   readonly nodes?: number;
+  /** @default true */
+  readonly databases?: boolean;
 }
 
 export function productionClusterChart(app: App, options: ProductionClusterOptions): Chart {
   const chart = new Chart(app, 'production-cluster', { namespace: options.namespace });
-  new RedisEnterpriseCluster(chart, 'rec', {
+  const cluster = new RedisEnterpriseCluster(chart, 'rec', {
     name: options.name ?? 'rec',
     nodes: options.nodes ?? 3,
     rackAwarenessNodeLabel: 'topology.kubernetes.io/zone',
@@ -30,6 +35,21 @@ export function productionClusterChart(app: App, options: ProductionClusterOptio
     extraLabels: { 'team': 'platform', 'app.kubernetes.io/part-of': 'redis' },
     podAnnotations: { 'prometheus.io/scrape': 'false' },
   });
+  if (options.databases ?? true) {
+    new RedisEnterpriseDatabase(chart, 'orders', {
+      cluster,
+      memorySize: '1GB',
+      replication: true,
+      persistence: DatabasePersistence.AOF_EVERY_SECOND,
+      tlsMode: TlsMode.ENABLED,
+    });
+    new RedisEnterpriseDatabase(chart, 'session-cache', {
+      cluster,
+      memorySize: '512MB',
+      evictionPolicy: EvictionPolicy.ALLKEYS_LRU,
+      port: 12000,
+    });
+  }
   return chart;
 }
 

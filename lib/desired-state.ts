@@ -58,6 +58,36 @@ export interface DesiredCluster {
   readonly leaderLeaseName: string;
   /** External access, when configured: the REST API hostname and the database hostname suffix. */
   readonly externalAccess?: DesiredExternalAccess;
+  /** Secrets with certificates to install (PUT /v1/cluster/certificates); absent ones stay self-signed. */
+  readonly certificates?: DesiredCertificates;
+  /** LDAP settings (PUT /v1/cluster/ldap). */
+  readonly ldap?: DesiredLdap;
+  /** Default data internode encryption policy for new databases. */
+  readonly dataInternodeEncryption?: boolean;
+  /** Auto Tiering: where the flash volume is mounted (the bootstrap `bigstore_path`). */
+  readonly flashPath?: string;
+}
+
+/** Secret names per Redis Enterprise certificate. */
+export interface DesiredCertificates {
+  readonly api?: string;
+  readonly proxy?: string;
+  readonly syncer?: string;
+  readonly cm?: string;
+  readonly metricsExporter?: string;
+}
+
+export interface DesiredLdap {
+  /** LDAP, LDAPS or STARTTLS. */
+  readonly protocol: string;
+  readonly servers: Array<{ readonly host: string; readonly port: number }>;
+  /** Secret with keys `dn` and `password`. */
+  readonly bindCredentialsSecretName: string;
+  readonly caCertificateSecretName?: string;
+  readonly authenticationQueryTemplate: string;
+  readonly authorizationAttribute: string;
+  readonly enabledForControlPlane: boolean;
+  readonly enabledForDataPlane: boolean;
 }
 
 export interface DesiredExternalAccess {

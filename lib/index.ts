@@ -1,4 +1,8 @@
 export * from './cluster';
+export * from './database';
+export * from './active-active';
+export * from './networking';
+export * from './monitoring';
 export * from './desired-state';
 export { Finding, FindingSeverity } from './validation/finding';
 export { setWarningSink, WarningSink } from './validation/register';

@@ -1,4 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
+import { MonitoringProps } from '../monitoring';
+import { ExternalAccessProps } from '../networking';
+import { AutoTieringProps, ClusterCertificatesProps, LdapProps } from './security-props';
 
 /** Kubernetes Service types the cluster's API and UI Services may use. */
 export enum ServiceType {
@@ -80,6 +83,14 @@ export interface RedisEnterpriseClusterProps {
    */
   readonly namespace?: string;
   /**
+   * Which Kubernetes cluster these manifests are applied to. Only used to
+   * tell apart clusters of one app that go to different Kubernetes clusters
+   * (Active-Active): two Redis Enterprise clusters may share a namespace name
+   * only when this differs (REC008).
+   * @default - all clusters of the app target the same Kubernetes cluster
+   */
+  readonly kubernetesClusterName?: string;
+  /**
    * Number of Redis Enterprise nodes: odd and at least 3, so that the cluster
    * keeps quorum when one node is lost.
    * @default 3
@@ -119,6 +130,14 @@ export interface RedisEnterpriseClusterProps {
    * @default - no rack awareness
    */
   readonly rackAwarenessNodeLabel?: string;
+  /**
+   * Read the rack label from the Kubernetes Node object (needs a ClusterRole
+   * with `get` on nodes) instead of from the pod. Automatic for labels other
+   * than `topology.kubernetes.io/zone`/`region`; set it for those two on
+   * Kubernetes older than 1.35, where the labels are not copied onto pods.
+   * @default - only for labels Kubernetes does not copy onto pods
+   */
+  readonly rackIdFromNodeApi?: boolean;
   /**
    * Extra topology keys, each added as a required anti-affinity term (e.g. a
    * hypervisor label, so two nodes never share a physical host).
@@ -216,4 +235,36 @@ export interface RedisEnterpriseClusterProps {
    * @default - none
    */
   readonly extraEnv?: k8s.EnvVar[];
+  /**
+   * Expose the REST API (and databases that ask for it) outside the
+   * Kubernetes cluster, through an Ingress controller, Istio or OpenShift
+   * Routes, with TLS passthrough on 443. Required for Active-Active.
+   * @default - no external access
+   */
+  readonly externalAccess?: ExternalAccessProps;
+  /**
+   * Prometheus Operator objects for the `<rec>-prom` metrics Service.
+   * @default - none
+   */
+  readonly monitoring?: MonitoringProps;
+  /**
+   * Certificates replacing the self-signed ones.
+   * @default - self-signed certificates
+   */
+  readonly certificates?: ClusterCertificatesProps;
+  /**
+   * LDAP authentication.
+   * @default - no LDAP
+   */
+  readonly ldap?: LdapProps;
+  /**
+   * Encrypt traffic between nodes for new databases (data internode encryption policy).
+   * @default - Redis Enterprise's default (off)
+   */
+  readonly internodeEncryption?: boolean;
+  /**
+   * Auto Tiering (Redis Flex): a flash volume on every node.
+   * @default - RAM only
+   */
+  readonly autoTiering?: AutoTieringProps;
 }

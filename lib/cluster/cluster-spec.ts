@@ -2,8 +2,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Finding } from '../validation/finding';
 import { PropTypeChecker } from '../validation/prop-types';
 import { formatBytes, parseQuantity } from '../validation/quantity';
+import { MonitoringProps } from '../monitoring';
+import { ExternalAccessProps } from '../networking';
 import { ContainerResources, RedisEnterpriseClusterProps, ServiceType } from './cluster-props';
+import { AutoTieringProps, ClusterCertificatesProps, LdapProps } from './security-props';
 import * as d from './defaults';
+import { rackIdFromPodLabel } from './rack-topology';
 import { ClusterObjectNames, clusterObjectNames } from './names';
 
 /** Requests and limits with defaults applied (strings as the user wrote them). */
@@ -32,6 +36,8 @@ export interface ClusterSpec {
   readonly nodeLocalStorageReason?: string;
   readonly undersizedVolumeReason?: string;
   readonly rackAwarenessNodeLabel?: string;
+  /** True when the reconciler reads the rack id from the Node API (ClusterRole needed). */
+  readonly rackIdFromNodeApi: boolean;
   readonly antiAffinityTopologyKeys: string[];
   readonly adminUsername: string;
   readonly credentialsSecretName: string;
@@ -52,6 +58,14 @@ export interface ClusterSpec {
   readonly extraEnv: k8s.EnvVar[];
   /** Node memory limit in bytes, or undefined when it does not parse. */
   readonly nodeMemoryBytes?: number;
+  readonly externalAccess?: ExternalAccessProps;
+  readonly monitoring?: MonitoringProps;
+  readonly certificates?: ClusterCertificatesProps;
+  readonly ldap?: LdapProps;
+  readonly internodeEncryption?: boolean;
+  readonly autoTiering?: AutoTieringProps;
+  /** Flash volume size with auto tiering (default 2 × the persistent volume). */
+  readonly flashDiskSize?: string;
   /** Props of the wrong type (REC017); their defaults were used instead. */
   readonly typeFindings: Finding[];
 }
@@ -80,6 +94,7 @@ export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: strin
     nodeLocalStorageReason: persistence.nodeLocalStorageReason,
     undersizedVolumeReason: persistence.undersizedVolumeReason,
     rackAwarenessNodeLabel: rackLabel,
+    rackIdFromNodeApi: rackLabel !== undefined && (props.rackIdFromNodeApi === true || !rackIdFromPodLabel(rackLabel)),
     antiAffinityTopologyKeys: [rackLabel ?? 'kubernetes.io/hostname', ...(props.antiAffinityAdditionalTopologyKeys ?? [])],
     adminUsername: props.adminUsername ?? d.DEFAULT_ADMIN_USERNAME,
     credentialsSecretName: props.credentialsSecretName ?? name,
@@ -99,6 +114,13 @@ export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: strin
     sideContainers: props.sideContainers ?? [],
     extraEnv: props.extraEnv ?? [],
     nodeMemoryBytes,
+    externalAccess: props.externalAccess,
+    monitoring: props.monitoring,
+    certificates: props.certificates,
+    ldap: props.ldap,
+    internodeEncryption: props.internodeEncryption,
+    autoTiering: props.autoTiering,
+    flashDiskSize: props.autoTiering ? props.autoTiering.flashDiskSize ?? doubleSize(persistence.volumeSize ?? defaultVolumeSize(nodeMemoryBytes)) : undefined,
     typeFindings: t.findings,
   };
 }
@@ -129,6 +151,7 @@ function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEn
       undersizedVolumeReason: t.string('persistence.undersizedVolumeReason', persistence.undersizedVolumeReason),
     },
     rackAwarenessNodeLabel: t.string('rackAwarenessNodeLabel', p.rackAwarenessNodeLabel),
+    rackIdFromNodeApi: t.boolean('rackIdFromNodeApi', p.rackIdFromNodeApi),
     antiAffinityAdditionalTopologyKeys: t.array('antiAffinityAdditionalTopologyKeys', p.antiAffinityAdditionalTopologyKeys, 'string'),
     nodeSelector: t.stringMap('nodeSelector', p.nodeSelector),
     tolerations: t.array('tolerations', p.tolerations, 'object'),
@@ -147,6 +170,12 @@ function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEn
     extraVolumeMounts: t.array('extraVolumeMounts', p.extraVolumeMounts, 'object'),
     sideContainers: t.array('sideContainers', p.sideContainers, 'object'),
     extraEnv: t.array('extraEnv', p.extraEnv, 'object'),
+    externalAccess: t.object('externalAccess', p.externalAccess),
+    monitoring: t.object('monitoring', p.monitoring),
+    certificates: t.object('certificates', p.certificates),
+    ldap: t.object('ldap', p.ldap),
+    internodeEncryption: t.boolean('internodeEncryption', p.internodeEncryption),
+    autoTiering: t.object('autoTiering', p.autoTiering),
   };
 }
 
@@ -163,4 +192,9 @@ function defaultVolumeSize(nodeMemoryBytes: number | undefined): string {
   // An unparsable memory is reported by REC006; fall back to the default size meanwhile.
   const memory = nodeMemoryBytes ?? parseQuantity(d.DEFAULT_NODE_MEMORY)!;
   return formatBytes(Math.ceil(memory * d.VOLUME_TO_MEMORY_RATIO));
+}
+
+function doubleSize(size: string): string {
+  const bytes = parseQuantity(size);
+  return bytes === undefined ? size : formatBytes(bytes * 2);
 }

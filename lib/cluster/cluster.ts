@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { AppRegistry } from '../validation/app-registry';
 import { error } from '../validation/finding';
 import { addFindingsValidation } from '../validation/register';
 import { RedisEnterpriseClusterProps } from './cluster-props';
@@ -12,6 +13,13 @@ import { addReconcilerRbac } from './rbac';
 import { addClusterServices } from './services';
 import { addNodeStatefulSet } from './statefulset';
 import { DesiredState } from '../desired-state';
+import { addMonitoring, validateMonitoring } from '../monitoring';
+import { addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, validateExternalAccess } from '../networking';
+import { Finding } from '../validation/finding';
+import { clusterLabels } from './labels';
+import { validateDatabasesInCluster, RegisteredDatabase } from './database-registry';
+import { REST_API_PORT } from './ports';
+import { validateSecuritySettings } from './security-validation';
 
 function chartOf(scope: Construct, id: string): Chart {
   try {
@@ -23,6 +31,7 @@ function chartOf(scope: Construct, id: string): Chart {
 }
 
 const CLUSTER_MARKER = Symbol.for('cdk8s-redis-enterprise.RedisEnterpriseCluster');
+const clusters = new AppRegistry<RedisEnterpriseCluster>();
 
 /**
  * A Redis Enterprise cluster: the StatefulSet of its nodes (each pod running
@@ -45,6 +54,8 @@ export class RedisEnterpriseCluster extends Construct {
   public readonly namespace: string;
   /** Number of Redis Enterprise nodes. */
   public readonly nodes: number;
+  /** The Kubernetes cluster these manifests go to, when declared. */
+  public readonly kubernetesClusterName?: string;
   /** Name of the admin credentials Secret. */
   public readonly credentialsSecretName: string;
   /** Redis Enterprise cluster FQDN: `<rec>.<namespace>.svc.cluster.local`. */
@@ -52,15 +63,18 @@ export class RedisEnterpriseCluster extends Construct {
   /** @internal */
   public readonly _spec: ClusterSpec;
   private readonly contributors: DesiredStateContributor[] = [];
+  private readonly databases: RegisteredDatabase[] = [];
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseClusterProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER_MARKER, { value: true });
+    clusters.register(this);
     const namespace = props.namespace ?? chartOf(this, id).namespace ?? '';
     this._spec = resolveClusterSpec(props, props.name ?? id, namespace);
     this.name = this._spec.name;
     this.namespace = this._spec.namespace;
     this.nodes = this._spec.nodes;
+    this.kubernetesClusterName = typeof props.kubernetesClusterName === 'string' ? props.kubernetesClusterName : undefined;
     this.credentialsSecretName = this._spec.credentialsSecretName;
     this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
 
@@ -70,11 +84,87 @@ export class RedisEnterpriseCluster extends Construct {
     addClusterServices(this, this._spec);
     addDisruptionBudget(this, this._spec);
     addDesiredStateConfigMap(this, this._spec, this.contributors);
+    const exposure = this.exposureContext();
+    if (exposure) {
+      addExternalAccessGateway(this, exposure);
+      addEndpointExposure(this, 'ApiExposure', exposure, {
+        name: `${this.name}-api`, host: exposure.access.apiFqdn, serviceName: this._spec.names.cluster, servicePort: REST_API_PORT,
+      });
+    }
+    if (this._spec.monitoring) {
+      addMonitoring(this, {
+        namespace: this.namespace, clusterName: this.name, labels: this.objectLabels(), metricsServiceName: this._spec.names.metricsService,
+      }, this._spec.monitoring);
+    }
 
     addFindingsValidation(this, 'the cluster props', () => [
       ...validateClusterSpec(this._spec, props.name !== undefined),
       ...this.validateOnePerNamespace(),
+      ...(this._spec.externalAccess ? validateExternalAccess(this._spec.externalAccess, this.name) : []),
+      ...(this._spec.monitoring ? validateMonitoring(this._spec.monitoring) : []),
+      ...validateSecuritySettings(this._spec),
+      ...validateDatabasesInCluster(this._spec, this.databases),
     ]);
+  }
+
+  /** True when the cluster is reachable from outside its Kubernetes cluster (needed for Active-Active). */
+  public get hasExternalAccess(): boolean {
+    return this._spec.externalAccess !== undefined;
+  }
+
+  /**
+   * Registers a database living in this cluster, for the cluster-wide checks
+   * (unique names and ports, memory).
+   * @internal
+   */
+  public _registerDatabase(db: RegisteredDatabase): void {
+    this.databases.push(db);
+  }
+
+  /**
+   * External hostname of a database in this cluster, when external access is configured.
+   * @internal
+   */
+  public _databaseHost(databaseName: string): string | undefined {
+    return this._spec.externalAccess ? databaseHost(this._spec.externalAccess, databaseName) : undefined;
+  }
+
+  /**
+   * Creates, under `scope`, the objects that expose a database outside the
+   * Kubernetes cluster; nothing when the cluster has no external access
+   * (reported by {@link _validateExposure}).
+   * @internal
+   */
+  public _exposeDatabase(scope: Construct, databaseName: string, serviceName: string, port: number): void {
+    const ctx = this.exposureContext();
+    if (!ctx) return;
+    addEndpointExposure(scope, 'Exposure', ctx, { name: databaseName, host: databaseHost(ctx.access, databaseName), serviceName, servicePort: port });
+  }
+
+  /**
+   * Findings for a database that asks to be exposed: the cluster needs
+   * external access, and the database TLS (passthrough routes by SNI).
+   * @internal
+   */
+  public _validateExposure(tlsMode: string): Finding[] {
+    const findings: Finding[] = [];
+    if (!this.hasExternalAccess) {
+      findings.push(error('REDB013', 'externalAccess', `the database asks for external access but cluster ${this.node.path} has no externalAccess`,
+        'configure externalAccess on the cluster, or remove externalAccess from the database'));
+    }
+    if (tlsMode !== 'enabled') {
+      findings.push(error('REDB008', 'tlsMode', `external access goes through TLS passthrough routed by SNI, but tlsMode is ${tlsMode}`, 'set tlsMode to TlsMode.ENABLED'));
+    }
+    return findings;
+  }
+
+  private objectLabels(): { [key: string]: string } {
+    return { ...this._spec.extraLabels, ...clusterLabels(this.name) };
+  }
+
+  private exposureContext(): ExposureContext | undefined {
+    const access = this._spec.externalAccess;
+    return access && { namespace: this.namespace, clusterName: this.name, labels: this.objectLabels(), access };
   }
 
   /** The desired-state document as it will be synthesized. */
@@ -92,14 +182,12 @@ export class RedisEnterpriseCluster extends Construct {
   }
 
   private validateOnePerNamespace() {
-    const others = this.node.root.node.findAll()
-      .filter((c: IConstruct) => c !== this && RedisEnterpriseCluster.isRedisEnterpriseCluster(c))
-      .map((c) => c as RedisEnterpriseCluster)
-      .filter((c) => c.namespace === this.namespace);
+    const others = clusters.membersOf(this)
+      .filter((c) => c !== this && c.namespace === this.namespace && c.kubernetesClusterName === this.kubernetesClusterName);
     if (others.length === 0) return [];
     return [error('REC008', 'namespace',
-      `namespace "${this.namespace}" already has Redis Enterprise cluster(s) at ${others.map((o) => o.node.path).join(', ')}; ` +
+      `namespace "${this.namespace}"${this.kubernetesClusterName ? ` of Kubernetes cluster "${this.kubernetesClusterName}"` : ''} already has Redis Enterprise cluster(s) at ${others.map((o) => o.node.path).join(', ')}; ` +
       'one cluster per namespace, as with the operator (Services, Secrets and the reconciler\'s RBAC are namespace-wide)',
-      'put each cluster in its own namespace')];
+      'put each cluster in its own namespace; if they are applied to different Kubernetes clusters, set a different kubernetesClusterName on each')];
   }
 }

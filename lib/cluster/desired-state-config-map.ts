@@ -7,14 +7,15 @@ import {
 } from '../desired-state';
 import { ClusterSpec } from './cluster-spec';
 import { clusterObjectMeta } from './metadata';
-import { PERSISTENT_PATH } from './node-pod';
+import { FLASH_PATH, PERSISTENT_PATH } from './node-pod';
+import { DesiredCertificates, DesiredLdap } from '../desired-state';
+import { LdapProtocol } from './security-props';
 
 /** What constructs attached to a cluster (databases, Active-Active) add to its document. */
 export interface DesiredStateParts {
   readonly databases?: DesiredDatabase[];
   readonly remoteClusters?: DesiredRemoteCluster[];
   readonly activeActiveDatabases?: DesiredActiveActiveDatabase[];
-  readonly externalAccess?: DesiredExternalAccess;
 }
 
 export type DesiredStateContributor = () => DesiredStateParts;
@@ -24,7 +25,10 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 /** The document for one cluster. Lists are sorted by name so the output is deterministic. */
 export function buildDesiredState(spec: ClusterSpec, contributors: DesiredStateContributor[]): DesiredState {
   const parts = contributors.map((c) => c());
-  const externalAccess = parts.find((p) => p.externalAccess)?.externalAccess;
+  const access = spec.externalAccess;
+  const externalAccess: DesiredExternalAccess | undefined = access && {
+    method: access.method, apiFqdn: access.apiFqdn, dbFqdnSuffix: access.dbFqdnSuffix, port: 443,
+  };
   const cluster: DesiredCluster = {
     name: spec.name,
     namespace: spec.namespace,
@@ -39,6 +43,10 @@ export function buildDesiredState(spec: ClusterSpec, contributors: DesiredStateC
     statusConfigMapName: spec.names.statusConfigMap,
     leaderLeaseName: spec.names.leaderLease,
     ...(externalAccess ? { externalAccess } : {}),
+    ...(spec.certificates ? { certificates: desiredCertificates(spec) } : {}),
+    ...(spec.ldap ? { ldap: desiredLdap(spec) } : {}),
+    ...(spec.internodeEncryption !== undefined ? { dataInternodeEncryption: spec.internodeEncryption } : {}),
+    ...(spec.autoTiering ? { flashPath: FLASH_PATH } : {}),
   };
   const unique = <T extends { name: string }>(items: T[]) =>
     [...new Map(items.map((i) => [i.name, i])).values()].sort(byName);
@@ -48,6 +56,30 @@ export function buildDesiredState(spec: ClusterSpec, contributors: DesiredStateC
     databases: parts.flatMap((p) => p.databases ?? []).sort(byName),
     remoteClusters: unique(parts.flatMap((p) => p.remoteClusters ?? [])),
     activeActiveDatabases: parts.flatMap((p) => p.activeActiveDatabases ?? []).sort(byName),
+  };
+}
+
+function desiredCertificates(spec: ClusterSpec): DesiredCertificates {
+  const c = spec.certificates ?? {};
+  const entries: Array<[keyof DesiredCertificates, string | undefined]> = [
+    ['api', c.apiCertificateSecretName], ['proxy', c.proxyCertificateSecretName], ['syncer', c.syncerCertificateSecretName],
+    ['cm', c.uiCertificateSecretName], ['metricsExporter', c.metricsCertificateSecretName],
+  ];
+  return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+}
+
+function desiredLdap(spec: ClusterSpec): DesiredLdap {
+  const l = spec.ldap!;
+  const defaultPort = l.protocol === LdapProtocol.LDAPS ? 636 : 389;
+  return {
+    protocol: l.protocol,
+    servers: (l.servers ?? []).map((s) => ({ host: s.host, port: s.port ?? defaultPort })),
+    bindCredentialsSecretName: l.bindCredentialsSecretName,
+    ...(l.caCertificateSecretName ? { caCertificateSecretName: l.caCertificateSecretName } : {}),
+    authenticationQueryTemplate: l.authenticationQueryTemplate,
+    authorizationAttribute: l.authorizationAttribute,
+    enabledForControlPlane: l.enabledForControlPlane ?? true,
+    enabledForDataPlane: l.enabledForDataPlane ?? false,
   };
 }
 

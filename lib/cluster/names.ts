@@ -34,6 +34,9 @@ export function clusterObjectNames(name: string, namespace: string): ClusterObje
 /** The claim template name; PVCs are `redis-enterprise-storage-<rec>-<ordinal>`. */
 export const STORAGE_VOLUME_NAME = 'redis-enterprise-storage';
 
+/** Claim template of the Auto Tiering flash volume; PVCs are `redis-enterprise-flash-<rec>-<ordinal>`. */
+export const FLASH_VOLUME_NAME = 'redis-enterprise-flash';
+
 /** Container names, kept from the operator so log collectors keep working. */
 export const NODE_CONTAINER_NAME = 'redis-enterprise-node';
 export const RECONCILER_CONTAINER_NAME = 'reconciler';

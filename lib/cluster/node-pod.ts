@@ -1,14 +1,16 @@
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
 import { nodeSelectorLabels } from './labels';
-import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from './names';
+import { FLASH_VOLUME_NAME, NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from './names';
 import { DISCOVERY_PORT, METRICS_PORT, RECONCILER_PORT, REST_API_PORT, UI_PORT } from './ports';
-import { rackIdFromPodLabel } from './rack-awareness';
+
 
 /** Where Redis Enterprise keeps its persistent data (the bootstrap `persistent_path`). */
 export const PERSISTENT_PATH = '/var/opt/redislabs/persist';
 /** Redis Enterprise logs, kept on the persistent volume (subPath `logs`) like the operator does. */
 export const LOG_PATH = '/var/opt/redislabs/log';
+/** Auto Tiering flash storage (the bootstrap `bigstore_path`). */
+export const FLASH_PATH = '/var/opt/redislabs/flash';
 const TMP_VOLUME = 'reconciler-tmp';
 
 /**
@@ -50,6 +52,7 @@ function nodeContainer(spec: ClusterSpec): k8s.Container {
     volumeMounts: [
       { name: STORAGE_VOLUME_NAME, mountPath: PERSISTENT_PATH },
       { name: STORAGE_VOLUME_NAME, mountPath: LOG_PATH, subPath: 'logs' },
+      ...(spec.autoTiering ? [{ name: FLASH_VOLUME_NAME, mountPath: FLASH_PATH }] : []),
       ...spec.extraVolumeMounts,
     ],
     // Bootstrap and recovery can take minutes; liveness only starts after it.
@@ -74,7 +77,7 @@ function reconcilerContainer(spec: ClusterSpec): k8s.Container {
   const rackEnv: k8s.EnvVar[] = [];
   if (spec.rackAwarenessNodeLabel) {
     rackEnv.push({ name: 'RACK_AWARENESS_NODE_LABEL', value: spec.rackAwarenessNodeLabel });
-    if (rackIdFromPodLabel(spec.rackAwarenessNodeLabel)) {
+    if (!spec.rackIdFromNodeApi) {
       rackEnv.push(fieldEnv('RACK_ID', `metadata.labels['${spec.rackAwarenessNodeLabel}']`));
     }
   }

@@ -4,26 +4,13 @@ import { ClusterSpec } from './cluster-spec';
 import { clusterLabels } from './labels';
 
 /**
- * Node labels that Kubernetes copies onto each pod when it is bound
- * (PodTopologyLabelsAdmission, KEP-4742: beta and on by default since 1.35).
- * For these the reconciler reads its rack id from its own pod through the
- * downward API, and needs no cluster-scoped permission at all.
- */
-const POD_TOPOLOGY_LABELS = ['topology.kubernetes.io/zone', 'topology.kubernetes.io/region'];
-
-export function rackIdFromPodLabel(label: string): boolean {
-  return POD_TOPOLOGY_LABELS.includes(label);
-}
-
-/**
  * For any other rack label the reconciler must read its Kubernetes Node, a
  * cluster-scoped object: a ClusterRole allowing only `get` on nodes, bound to
  * the cluster's ServiceAccount. This is the one cluster-scoped grant the
  * library ever makes, and only in this case (the operator needs the same).
  */
 export function addNodeReaderIfNeeded(scope: Construct, spec: ClusterSpec): void {
-  const label = spec.rackAwarenessNodeLabel;
-  if (!label || rackIdFromPodLabel(label)) return;
+  if (!spec.rackIdFromNodeApi) return;
   const name = spec.names.nodeReaderClusterRole;
   const metadata = { name, labels: { ...spec.extraLabels, ...clusterLabels(spec.name) } };
   new k8s.KubeClusterRole(scope, 'NodeReader', {

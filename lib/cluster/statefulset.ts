@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
 import { nodeSelectorLabels } from './labels';
 import { clusterObjectMeta } from './metadata';
-import { STORAGE_VOLUME_NAME } from './names';
+import { FLASH_VOLUME_NAME, STORAGE_VOLUME_NAME } from './names';
 import { nodePodTemplate } from './node-pod';
 
 /** The StatefulSet `<rec>`: one pod per Redis Enterprise node. */
@@ -26,20 +26,31 @@ export function addNodeStatefulSet(scope: Construct, spec: ClusterSpec): ApiObje
       // Data outlives the pods: claims stay on scale-down and on deletion.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       template: nodePodTemplate(spec),
-      volumeClaimTemplates: [{
-        metadata: { name: STORAGE_VOLUME_NAME, labels: { ...spec.extraLabels, ...nodeSelectorLabels(spec.name) } },
-        spec: {
-          accessModes: ['ReadWriteOnce'],
-          ...(spec.storageClassName ? { storageClassName: spec.storageClassName } : {}),
-          resources: { requests: { storage: k8s.Quantity.fromString(spec.volumeSize) } },
-        },
-      }],
+      volumeClaimTemplates: claimTemplates(spec).map((t) => t.template),
     }),
   });
   // Without apiVersion and kind in the claim template Argo CD shows the
   // StatefulSet OutOfSync forever (argo-cd#16707); the L1 types lack both fields.
-  statefulSet.addJsonPatch(
-    JsonPatch.add('/spec/volumeClaimTemplates/0/apiVersion', 'v1'),
-    JsonPatch.add('/spec/volumeClaimTemplates/0/kind', 'PersistentVolumeClaim'));
+  claimTemplates(spec).forEach((_, i) => statefulSet.addJsonPatch(
+    JsonPatch.add(`/spec/volumeClaimTemplates/${i}/apiVersion`, 'v1'),
+    JsonPatch.add(`/spec/volumeClaimTemplates/${i}/kind`, 'PersistentVolumeClaim')));
   return statefulSet;
+}
+
+/** The persistent volume of every node, and with Auto Tiering its flash volume. */
+function claimTemplates(spec: ClusterSpec): Array<{ template: k8s.KubePersistentVolumeClaimProps }> {
+  const claim = (name: string, storageClassName: string | undefined, size: string) => ({
+    template: {
+      metadata: { name, labels: { ...spec.extraLabels, ...nodeSelectorLabels(spec.name) } },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(storageClassName ? { storageClassName } : {}),
+        resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+      },
+    },
+  });
+  return [
+    claim(STORAGE_VOLUME_NAME, spec.storageClassName, spec.volumeSize),
+    ...(spec.autoTiering ? [claim(FLASH_VOLUME_NAME, spec.autoTiering.storageClassName, spec.flashDiskSize ?? '')] : []),
+  ];
 }

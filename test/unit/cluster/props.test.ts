@@ -152,3 +152,11 @@ describe('RedisEnterpriseCluster props', () => {
     expect([rec.name, rec.namespace, rec.nodes, rec.credentialsSecretName, rec.fqdn]).toEqual(['rec', 'ns1', 5, 'rec', 'rec.ns1.svc.cluster.local']);
   });
 });
+
+describe('rackIdFromNodeApi', () => {
+  test('forces the node reader for a topology label (Kubernetes < 1.35)', () => {
+    const objects = synthCluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: true });
+    expect(findObject(objects, 'ClusterRole', 'redis-enterprise-redis-rec-node-reader').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);
+    expect(container(objects, 'reconciler').env.find((e: any) => e.name === 'RACK_ID')).toBeUndefined();
+  });
+});

@@ -107,3 +107,20 @@ describe('RedisEnterpriseCluster validation', () => {
     expect(fs.readdirSync(outdir).filter((f: string) => f.endsWith('.yaml'))).toEqual([]);
   });
 });
+
+describe('REC008 across Kubernetes clusters', () => {
+  test('the same namespace in two Kubernetes clusters of one app is fine when kubernetesClusterName differs', () => {
+    const app = new App();
+    new RedisEnterpriseCluster(new Chart(app, 'east', { namespace: 'redis' }), 'rec', { kubernetesClusterName: 'east' });
+    new RedisEnterpriseCluster(new Chart(app, 'west', { namespace: 'redis' }), 'rec', { kubernetesClusterName: 'west' });
+    expect(() => app.synthYaml()).not.toThrow();
+  });
+
+  test('without it, the fix mentions kubernetesClusterName', () => {
+    const errors = validationErrors((app) => {
+      new RedisEnterpriseCluster(new Chart(app, 'east', { namespace: 'redis' }), 'rec', {});
+      new RedisEnterpriseCluster(new Chart(app, 'west', { namespace: 'redis' }), 'rec', {});
+    });
+    expect(errors[0]).toContain('set a different kubernetesClusterName on each');
+  });
+});

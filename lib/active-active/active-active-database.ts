@@ -1,0 +1,143 @@
+import { Construct } from 'constructs';
+import { AppRegistry } from '../validation/app-registry';
+import { RedisEnterpriseCluster } from '../cluster/cluster';
+import { DatabaseSettingsProps, DatabaseType, DeletionPolicy, TlsMode } from '../database/database-props';
+import { validateDatabaseName } from '../database/database-name';
+import { addDatabaseServices, databaseServiceNames } from '../database/database-services';
+import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
+import { DesiredActiveActiveDatabase } from '../desired-state';
+import { error, Finding } from '../validation/finding';
+import { addFindingsValidation } from '../validation/register';
+import { RedisEnterpriseRemoteCluster } from './remote-cluster';
+
+const activeActiveDatabases = new AppRegistry<RedisEnterpriseActiveActiveDatabase>();
+
+/** Props of {@link RedisEnterpriseActiveActiveDatabase}: the global configuration, declared once. */
+export interface RedisEnterpriseActiveActiveDatabaseProps extends DatabaseSettingsProps {
+  /** The participating clusters, at least two. */
+  readonly participants: RedisEnterpriseRemoteCluster[];
+  /**
+   * Database name, unique across all participating clusters.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Encrypt replication between the clusters. Cannot be turned off: the
+   * replication endpoints cross networks you do not control.
+   * @default true
+   */
+  readonly replicationTls?: boolean;
+}
+
+/**
+ * An Active-Active (CRDB) database, written in several Kubernetes clusters at
+ * once. Declared once; every participating cluster's chart receives the
+ * database's Services, its replication endpoint exposed through that
+ * cluster's external access, and desired-state entries for the database and
+ * every participant. The reconciler of one participant creates the CRDB
+ * through `/v1/crdbs`.
+ *
+ * Client TLS defaults to `replica_ssl` here (replication traffic is routed by
+ * SNI through TLS passthrough); set tlsMode ENABLED for client TLS too.
+ */
+export class RedisEnterpriseActiveActiveDatabase extends Construct {
+  public readonly name: string;
+  public readonly port: number;
+  public readonly participants: RedisEnterpriseRemoteCluster[];
+  private readonly settings: ResolvedSettings;
+
+  constructor(scope: Construct, id: string, props: RedisEnterpriseActiveActiveDatabaseProps) {
+    super(scope, id);
+    activeActiveDatabases.register(this);
+    this.name = typeof props.name === 'string' ? props.name : id;
+    this.participants = Array.isArray(props.participants) ? props.participants : [];
+    this.settings = resolveSettings({ tlsMode: TlsMode.REPLICA_SSL, ...props }, this.name);
+    this.port = this.settings.desired.port;
+    const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
+
+    for (const cluster of this.participatingClusters()) this.addToCluster(cluster, deletionPolicy);
+
+    addFindingsValidation(this, 'the Active-Active database props', () => [
+      ...validateDatabaseName(this.name, props.name !== undefined, 'REAADB008'),
+      ...validateSettings(this.settings, Math.min(...this.participatingClusters().map((c) => c.nodes))),
+      ...this.validateParticipants(props.replicationTls ?? true),
+    ]);
+  }
+
+  private participatingClusters(): RedisEnterpriseCluster[] {
+    return [...new Set(this.participants.map((p) => p.cluster))];
+  }
+
+  /** What one participating cluster's chart and desired state receive. */
+  private addToCluster(cluster: RedisEnterpriseCluster, deletionPolicy: string): void {
+    // The objects live in the participant's chart (its Kubernetes cluster), not where the database was declared.
+    const scope = new Construct(cluster, `ActiveActive-${this.node.addr}`);
+    const names = databaseServiceNames(this.name);
+    addDatabaseServices(scope, cluster._spec, this.name, this.port);
+    cluster._exposeDatabase(scope, this.name, names.service, this.port);
+    cluster._registerDatabase({
+      kind: 'active-active', name: this.name, path: this.node.path, settings: () => this.settings.desired,
+      portExplicit: this.settings.portExplicit, serviceNames: [names.service, names.headless],
+    });
+    cluster._addDesiredStateContributor(() => {
+      const desired: DesiredActiveActiveDatabase = {
+        name: this.name,
+        ...this.settings.desired,
+        participants: this.participants.map((p) => p.name).sort(),
+        deletionPolicy,
+        serviceName: names.service,
+        headlessServiceName: names.headless,
+        externalHostname: cluster._databaseHost(this.name) ?? '',
+      };
+      return { activeActiveDatabases: [desired], remoteClusters: this.participants.map((p) => p._desired(cluster)) };
+    });
+  }
+
+  private validateParticipants(replicationTls: boolean): Finding[] {
+    const f: Finding[] = [];
+    if (this.participants.length < 2) {
+      f.push(error('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${this.participants.length}`,
+        'list a RedisEnterpriseRemoteCluster for every Kubernetes cluster the database lives in'));
+    }
+    for (const p of this.participants.filter((x) => !x.cluster.hasExternalAccess)) {
+      f.push(error('REAADB002', 'participants', `participant "${p.name}" (cluster ${p.cluster.node.path}) has no externalAccess, so the others cannot replicate to it`,
+        'configure externalAccess on that cluster'));
+    }
+    f.push(...this.validateDistinctParticipants(), ...this.validateGloballyUniqueName());
+    if (replicationTls !== true) {
+      f.push(error('REAADB004', 'replicationTls', 'replication between clusters must be encrypted', 'remove replicationTls or set it to true'));
+    }
+    if (this.settings.desired.tlsMode === TlsMode.DISABLED) {
+      f.push(error('REAADB004', 'tlsMode', 'replication endpoints are routed by SNI through TLS passthrough, but tlsMode is disabled', 'leave tlsMode out (replica_ssl) or set TlsMode.ENABLED'));
+    }
+    if (this.settings.desired.type === DatabaseType.MEMCACHED) {
+      f.push(error('REAADB007', 'type', 'Active-Active databases are Redis databases; memcached is not supported', 'use DatabaseType.REDIS'));
+    }
+    return f;
+  }
+
+  private validateDistinctParticipants(): Finding[] {
+    const f: Finding[] = [];
+    const seenClusters = new Map<RedisEnterpriseCluster, string>();
+    const seenNames = new Set<string>();
+    for (const p of this.participants) {
+      const other = seenClusters.get(p.cluster);
+      if (other !== undefined) {
+        f.push(error('REAADB005', 'participants', `participants "${other}" and "${p.name}" are the same cluster ${p.cluster.node.path}`, 'list each cluster once'));
+      } else if (seenNames.has(p.name)) {
+        f.push(error('REAADB005', 'participants', `two participants are named "${p.name}"`, 'give each RedisEnterpriseRemoteCluster its own name'));
+      }
+      seenClusters.set(p.cluster, p.name);
+      seenNames.add(p.name);
+    }
+    return f;
+  }
+
+  /** The name must be unique across all participating clusters and all Active-Active databases of the app. */
+  private validateGloballyUniqueName(): Finding[] {
+    const others = activeActiveDatabases.membersOf(this).filter((c) => c !== this && c.name === this.name);
+    if (others.length === 0) return [];
+    return [error('REAADB003', 'name', `Active-Active database name "${this.name}" is also used by ${others.map((o) => o.node.path).join(', ')}`,
+      'give each Active-Active database its own name')];
+  }
+}

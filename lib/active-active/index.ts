@@ -1,0 +1,2 @@
+export * from './remote-cluster';
+export * from './active-active-database';

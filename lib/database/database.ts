@@ -1,0 +1,93 @@
+import { Construct } from 'constructs';
+import { RedisEnterpriseCluster } from '../cluster/cluster';
+import { DesiredDatabase } from '../desired-state';
+import { error } from '../validation/finding';
+import { addFindingsValidation } from '../validation/register';
+import { DatabaseSettingsProps, DeletionPolicy } from './database-props';
+import { addDatabaseServices, databaseServiceNames } from './database-services';
+import { ResolvedSettings, resolveSettings, validateSettings } from './database-settings';
+import { validateDatabaseName } from './database-name';
+
+/** Props of {@link RedisEnterpriseDatabase}. */
+export interface RedisEnterpriseDatabaseProps extends DatabaseSettingsProps {
+  /** The cluster the database lives in. */
+  readonly cluster: RedisEnterpriseCluster;
+  /**
+   * Database name in Redis Enterprise, and the name of its Services.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Expose the database outside the Kubernetes cluster through the cluster's
+   * `externalAccess` (TLS passthrough on 443, host `<name><dbFqdnSuffix>`).
+   * Unlike the official operator, plain databases can be exposed too.
+   * Requires tlsMode ENABLED.
+   * @default false
+   */
+  readonly externalAccess?: boolean;
+}
+
+/**
+ * A Redis Enterprise database in a {@link RedisEnterpriseCluster}. Emits the
+ * database's Services and adds the database to the cluster's desired state;
+ * the reconciler creates or updates it through the REST API.
+ */
+export class RedisEnterpriseDatabase extends Construct {
+  public readonly name: string;
+  public readonly cluster: RedisEnterpriseCluster;
+  /** Port, fixed at synth time. */
+  public readonly port: number;
+  public readonly serviceName: string;
+  public readonly headlessServiceName: string;
+  public readonly passwordSecretName: string;
+  /** External hostname, when exposed. */
+  public readonly externalHostname?: string;
+  private readonly settings: ResolvedSettings;
+
+  constructor(scope: Construct, id: string, props: RedisEnterpriseDatabaseProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.name = typeof props.name === 'string' ? props.name : id;
+    this.settings = resolveSettings(props, this.name);
+    this.port = this.settings.desired.port;
+    const names = databaseServiceNames(this.name);
+    this.serviceName = names.service;
+    this.headlessServiceName = names.headless;
+    this.passwordSecretName = this.settings.desired.passwordSecretName;
+    const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
+    const exposed = props.externalAccess === true;
+    this.externalHostname = exposed ? this.cluster._databaseHost(this.name) : undefined;
+
+    addDatabaseServices(this, this.cluster._spec, this.name, this.port);
+    if (exposed) this.cluster._exposeDatabase(this, this.name, this.serviceName, this.port);
+
+    this.cluster._registerDatabase({
+      kind: 'database',
+      name: this.name,
+      path: this.node.path,
+      settings: () => this.settings.desired,
+      portExplicit: this.settings.portExplicit,
+      serviceNames: [names.service, names.headless],
+    });
+    this.cluster._addDesiredStateContributor(() => ({ databases: [this.desired(deletionPolicy)] }));
+
+    addFindingsValidation(this, 'the database props', () => [
+      ...validateDatabaseName(this.name, props.name !== undefined),
+      ...validateSettings(this.settings, this.cluster.nodes),
+      ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [error('REDB015', 'deletionPolicy',
+        `"${deletionPolicy}" is not a deletion policy`, 'use DeletionPolicy.RETAIN or DeletionPolicy.DELETE')],
+      ...(exposed ? this.cluster._validateExposure(this.settings.desired.tlsMode) : []),
+    ]);
+  }
+
+  private desired(deletionPolicy: string): DesiredDatabase {
+    return {
+      name: this.name,
+      ...this.settings.desired,
+      deletionPolicy,
+      serviceName: this.serviceName,
+      headlessServiceName: this.headlessServiceName,
+      ...(this.externalHostname ? { externalHostname: this.externalHostname } : {}),
+    };
+  }
+}
