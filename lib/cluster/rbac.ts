@@ -5,7 +5,8 @@ import { isValidNodeCount } from './cluster-validation';
 import { clusterObjectMeta } from './metadata';
 
 /**
- * The rules of the reconciler's Role: exactly the calls lib/reconciler makes,
+ * The rules of the reconciler's Role: exactly the calls lib/reconciler makes
+ * (its README lists them, `kube-api.ts` is the whole surface),
  * in its own namespace. Each rule says why. The e2e suite checks with
  * SubjectAccessReviews that nothing beyond them is allowed.
  */
@@ -16,7 +17,8 @@ export interface ReasonedRule {
 }
 
 /**
- * The rules of the reconciler's Role: exactly the calls lib/reconciler makes,
+ * The rules of the reconciler's Role: exactly the calls lib/reconciler makes
+ * (its README lists them, `kube-api.ts` is the whole surface),
  * in its own namespace, each with its reason. The reasons are also written
  * into the Role's annotation so that a reviewer of the YAML sees them. The
  * e2e suite checks with SubjectAccessReviews that nothing beyond is allowed.
@@ -27,27 +29,26 @@ export function reconcilerRules(spec: ClusterSpec): ReasonedRule[] {
   const core = (resources: string[], verbs: string[], resourceNames?: string[]): k8s.PolicyRule =>
     ({ apiGroups: [''], resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
   return [
-    { reason: 'watch the desired-state ConfigMap (watch needs list)', rule: core(['configmaps'], ['get', 'list', 'watch']) },
+    { reason: 'read and watch the desired-state ConfigMap (list+watch with a name field selector); read the status ConfigMap', rule: core(['configmaps'], ['get', 'list', 'watch']) },
     { reason: 'create the status ConfigMap on first start', rule: core(['configmaps'], ['create']) },
-    { reason: 'update only the status ConfigMap afterwards', rule: core(['configmaps'], ['update', 'patch'], [spec.names.statusConfigMap]) },
-    { reason: 'read admin, license, database and remote-cluster credentials', rule: core(['secrets'], ['get', 'list', 'watch']) },
+    { reason: 'rewrite only the status ConfigMap afterwards', rule: core(['configmaps'], ['update'], [spec.names.statusConfigMap]) },
+    { reason: 'read admin, license, database, certificate, backup and remote-cluster credentials; react to created or rotated Secrets', rule: core(['secrets'], ['get', 'list', 'watch']) },
     {
       reason: 'create missing admin and database password Secrets; no update/patch/delete, so an existing Secret is never overwritten',
       rule: core(['secrets'], ['create']),
     },
-    { reason: 'find the node pods (addresses, readiness) and follow their changes', rule: core(['pods'], ['get', 'list', 'watch']) },
-    { reason: 'label the master node\'s pod redis.io/role-master; only this cluster\'s pods', rule: core(['pods'], ['patch'], pods) },
-    { reason: 'see the database Services (synthesized without selectors) before writing their EndpointSlices', rule: core(['services'], ['get', 'list', 'watch']) },
+    { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
+    { reason: 'set or remove redis.io/role-master on this cluster\'s pods only', rule: core(['pods'], ['patch'], pods) },
     {
       reason: 'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
-      rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
     },
     { reason: 'leader election among the node sidecars: create the Lease once', rule: { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] } },
     {
-      reason: 'leader election: read and renew only this cluster\'s Lease',
-      rule: { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [spec.names.leaderLease], verbs: ['get', 'watch', 'update', 'patch'] },
+      reason: 'leader election: read, renew, take over and hand back only this cluster\'s Lease',
+      rule: { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [spec.names.leaderLease], verbs: ['get', 'update'] },
     },
-    { reason: 'report failures and notable changes as Events', rule: core(['events'], ['create', 'patch']) },
+    { reason: 'report failures and notable changes as Events', rule: core(['events'], ['create']) },
   ];
 }
 
