@@ -61,8 +61,9 @@ export function clusterAlerts(namespace: string, service: string, clusterName: s
     },
     {
       alert: 'RedisEnterpriseNodeDown',
-      // node_metrics_up: v2 "Node metrics" (v1 node_up), 1 = part of the cluster and connected.
-      expr: `node_metrics_up{${sel}} == 0`,
+      // node_metrics_up: v2 "Node metrics" (v1 node_up), 1 = part of the cluster and connected; the v2
+      // endpoint labels every series with the node's id (`node`).
+      expr: `min by (namespace, service, node) (node_metrics_up{${sel}}) == 0`,
       for: '2m',
       severity: AlertSeverity.CRITICAL,
       summary: `A node of ${rec} is down`,
