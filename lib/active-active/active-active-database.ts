@@ -6,6 +6,7 @@ import { validateDatabaseName } from '../database/database-name';
 import { addDatabaseServices, databaseServiceNames } from '../database/database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
 import { DesiredActiveActiveDatabase } from '../desired-state';
+import { isValidHost } from '../networking';
 import { error, Finding } from '../validation/finding';
 import { addFindingsValidation } from '../validation/register';
 import { RedisEnterpriseRemoteCluster } from './remote-cluster';
@@ -109,6 +110,13 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     }
     if (this.settings.desired.tlsMode === TlsMode.DISABLED) {
       f.push(error('REAADB004', 'tlsMode', 'replication endpoints are routed by SNI through TLS passthrough, but tlsMode is disabled', 'leave tlsMode out (replica_ssl) or set TlsMode.ENABLED'));
+    }
+    for (const cluster of this.participatingClusters()) {
+      const host = cluster._databaseHost(this.name);
+      if (host !== undefined && !isValidHost(host)) {
+        f.push(error('REDB017', 'name', `the replication hostname "${host}" in cluster ${cluster.node.path} is not a valid DNS name`,
+          'shorten the database name or that cluster\'s dbFqdnSuffix'));
+      }
     }
     if (this.settings.desired.type === DatabaseType.MEMCACHED) {
       f.push(error('REAADB007', 'type', 'Active-Active databases are Redis databases; memcached is not supported', 'use DatabaseType.REDIS'));

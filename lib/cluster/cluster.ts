@@ -14,7 +14,9 @@ import { addClusterServices } from './services';
 import { addNodeStatefulSet } from './statefulset';
 import { DesiredState } from '../desired-state';
 import { addMonitoring, validateMonitoring } from '../monitoring';
-import { addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, validateExternalAccess } from '../networking';
+import {
+  addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, isValidHost, istioGatewayName, validateExternalAccess,
+} from '../networking';
 import { Finding } from '../validation/finding';
 import { clusterLabels } from './labels';
 import { validateDatabasesInCluster, RegisteredDatabase } from './database-registry';
@@ -88,7 +90,7 @@ export class RedisEnterpriseCluster extends Construct {
     if (exposure) {
       addExternalAccessGateway(this, exposure);
       addEndpointExposure(this, 'ApiExposure', exposure, {
-        name: `${this.name}-api`, host: exposure.access.apiFqdn, serviceName: this._spec.names.cluster, servicePort: REST_API_PORT,
+        name: `${this.name}-api`, host: exposure.access.apiFqdn, serviceName: this._spec.names.cluster, servicePort: REST_API_PORT, servicePortName: 'api',
       });
     }
     if (this._spec.monitoring) {
@@ -103,7 +105,7 @@ export class RedisEnterpriseCluster extends Construct {
       ...(this._spec.externalAccess ? validateExternalAccess(this._spec.externalAccess, this.name) : []),
       ...(this._spec.monitoring ? validateMonitoring(this._spec.monitoring) : []),
       ...validateSecuritySettings(this._spec),
-      ...validateDatabasesInCluster(this._spec, this.databases),
+      ...validateDatabasesInCluster(this._spec, this.databases, this.externalAccessObjectNames()),
     ]);
   }
 
@@ -138,7 +140,9 @@ export class RedisEnterpriseCluster extends Construct {
   public _exposeDatabase(scope: Construct, databaseName: string, serviceName: string, port: number): void {
     const ctx = this.exposureContext();
     if (!ctx) return;
-    addEndpointExposure(scope, 'Exposure', ctx, { name: databaseName, host: databaseHost(ctx.access, databaseName), serviceName, servicePort: port });
+    addEndpointExposure(scope, 'Exposure', ctx, {
+      name: databaseName, host: databaseHost(ctx.access, databaseName), serviceName, servicePort: port, servicePortName: 'redis',
+    });
   }
 
   /**
@@ -146,8 +150,13 @@ export class RedisEnterpriseCluster extends Construct {
    * external access, and the database TLS (passthrough routes by SNI).
    * @internal
    */
-  public _validateExposure(tlsMode: string): Finding[] {
+  public _validateExposure(tlsMode: string, databaseName: string): Finding[] {
     const findings: Finding[] = [];
+    const host = this._databaseHost(databaseName);
+    if (host !== undefined && !isValidHost(host)) {
+      findings.push(error('REDB017', 'name', `the database's external hostname "${host}" is not a valid DNS name (each label at most 63 characters, 253 in all)`,
+        'shorten the database name or the cluster\'s dbFqdnSuffix'));
+    }
     if (!this.hasExternalAccess) {
       findings.push(error('REDB013', 'externalAccess', `the database asks for external access but cluster ${this.node.path} has no externalAccess`,
         'configure externalAccess on the cluster, or remove externalAccess from the database'));
@@ -156,6 +165,11 @@ export class RedisEnterpriseCluster extends Construct {
       findings.push(error('REDB008', 'tlsMode', `external access goes through TLS passthrough routed by SNI, but tlsMode is ${tlsMode}`, 'set tlsMode to TlsMode.ENABLED'));
     }
     return findings;
+  }
+
+  /** Names of the objects external access creates for the cluster itself; databases must not take them. */
+  private externalAccessObjectNames(): string[] {
+    return this._spec.externalAccess ? [`${this.name}-api`, istioGatewayName(this.name)] : [];
   }
 
   private objectLabels(): { [key: string]: string } {

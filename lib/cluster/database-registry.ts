@@ -20,8 +20,8 @@ export interface RegisteredDatabase {
  * Service names that collide with nothing, and memory that fits the nodes.
  * Findings name every database involved.
  */
-export function validateDatabasesInCluster(spec: ClusterSpec, dbs: RegisteredDatabase[]): Finding[] {
-  return [...uniqueNames(dbs), ...uniquePorts(dbs), ...serviceNameCollisions(spec, dbs), ...memoryFits(spec, dbs)];
+export function validateDatabasesInCluster(spec: ClusterSpec, dbs: RegisteredDatabase[], reservedNames: string[] = []): Finding[] {
+  return [...uniqueNames(dbs), ...uniquePorts(dbs), ...serviceNameCollisions(spec, dbs, reservedNames), ...memoryFits(spec, dbs)];
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string | number): Map<string | number, T[]> {
@@ -45,8 +45,9 @@ function uniquePorts(dbs: RegisteredDatabase[]): Finding[] {
   });
 }
 
-function serviceNameCollisions(spec: ClusterSpec, dbs: RegisteredDatabase[]): Finding[] {
-  const clusterNames = new Set([spec.names.cluster, spec.names.uiService, spec.names.metricsService, spec.names.nodesService]);
+/** A database's Services (and exposure objects, named after it) must not take a name the cluster uses. */
+function serviceNameCollisions(spec: ClusterSpec, dbs: RegisteredDatabase[], reservedNames: string[]): Finding[] {
+  const clusterNames = new Set([spec.names.cluster, spec.names.uiService, spec.names.metricsService, spec.names.nodesService, ...reservedNames]);
   const findings: Finding[] = [];
   const seen = new Map<string, RegisteredDatabase>();
   for (const db of dbs) {

@@ -76,7 +76,7 @@ export class RedisEnterpriseDatabase extends Construct {
       ...validateSettings(this.settings, this.cluster.nodes),
       ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [error('REDB015', 'deletionPolicy',
         `"${deletionPolicy}" is not a deletion policy`, 'use DeletionPolicy.RETAIN or DeletionPolicy.DELETE')],
-      ...(exposed ? this.cluster._validateExposure(this.settings.desired.tlsMode) : []),
+      ...(exposed ? this.cluster._validateExposure(this.settings.desired.tlsMode, this.name) : []),
     ]);
   }
 

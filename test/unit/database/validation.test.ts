@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import {
-  BackupStorage, DatabaseType, ProxyPolicy, RedisEnterpriseCluster, RedisEnterpriseDatabase, RedisEnterpriseDatabaseProps, TlsMode,
+  BackupStorage, DatabaseType, ExternalAccessMethod, ProxyPolicy, RedisEnterpriseCluster, RedisEnterpriseDatabase, RedisEnterpriseDatabaseProps, TlsMode,
 } from '../../../lib';
 import { derivePort } from '../../../lib/database/port';
 import { ruleCodes, testChart, validationErrors } from '../../support/synth';
@@ -104,3 +104,21 @@ function validationErrorsOrEmpty(fn: () => string[]): string[] {
     throw e;
   }
 }
+
+describe('exposed databases', () => {
+  const exposedErrors = (name: string, suffix = '.db.example.com') => validationErrors((app) => {
+    const chart = testChart('redis', app);
+    const cluster = new RedisEnterpriseCluster(chart, 'rec', {
+      externalAccess: { method: ExternalAccessMethod.OPENSHIFT_ROUTE, apiFqdn: 'api.example.com', dbFqdnSuffix: suffix },
+    });
+    new RedisEnterpriseDatabase(chart, 'db', { cluster, name, tlsMode: TlsMode.ENABLED, externalAccess: true });
+  });
+
+  test('a database named like the API exposure object (REDB014)', () => {
+    expect(ruleCodes(exposedErrors('rec-api'))).toEqual(['REDB014']);
+  });
+
+  test('a hostname too long for DNS (REDB017)', () => {
+    expect(ruleCodes(exposedErrors('orders', `-${'x'.repeat(60)}.example.com`))).toEqual(['REDB017']);
+  });
+});
