@@ -20,8 +20,7 @@ export function describeE2E(name: string, body: (ctx: E2EContext) => void): void
       describe(name, () => it('has a control plane', () => { throw new Error(`no control plane under CI=true: ${reason}`); }));
       return;
     }
-    // eslint-disable-next-line no-console
-    console.warn(`[e2e] skipping "${name}": ${reason}`);
+    process.stderr.write(`[e2e] skipping "${name}": ${reason}\n`);
     describe.skip(`${name} [skipped: ${reason}]`, () => it('needs a control plane', () => undefined));
     return;
   }

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const STAGES = [
@@ -16,9 +17,17 @@ const STAGES = [
   'pod/fast/pod-delete.yaml',
 ];
 
+/** Go's module cache; without `go` on PATH (binaries cached, Go gone), Go's own default location. */
+function goModCache(): string {
+  try {
+    return execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return process.env.GOMODCACHE || path.join(process.env.GOPATH || path.join(os.homedir(), 'go'), 'pkg', 'mod');
+  }
+}
+
 export function kwokModuleDir(kwokVersion: string): string {
-  const modcache = execFileSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' }).trim();
-  return path.join(modcache, `sigs.k8s.io/kwok@${kwokVersion}`);
+  return path.join(goModCache(), `sigs.k8s.io/kwok@${kwokVersion}`);
 }
 
 /** Writes the multi-document kwok config to `file`. */
