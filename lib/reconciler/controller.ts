@@ -19,6 +19,19 @@ import { runNodeDuty } from './node-duty';
 import { ensureSecrets, readAdminCredentials, AdminCredentials } from './secret-duty';
 import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statusConfigMapUpdate } from './status';
 
+/** Not a failure: something this pod waits for (the cluster to be created, a bootstrap to finish). */
+export class WaitingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WaitingError';
+  }
+}
+
+/** While waiting (not failing), look again at least this often. */
+export const WAIT_POLL_MS = 2000;
+/** A watch event during a backoff brings the retry forward to at most this delay. */
+export const EVENT_RETRY_MS = 1000;
+
 export interface ControllerState {
   /** Desired state read and understood at least once. */
   desiredStateLoaded: boolean;
@@ -47,6 +60,8 @@ export class Controller {
   private stopped = false;
   private readonly backoff: Backoff;
   private idleWaiters: Array<() => void> = [];
+  /** When the pending backoff retry fires (epoch ms), if one is pending. */
+  private retryAt?: number;
 
   constructor(private readonly ctx: DutyContext, private readonly options: ControllerOptions) {
     this.backoff = new Backoff(options.backoff ?? { baseMs: 500, capMs: 60_000 });
@@ -69,7 +84,25 @@ export class Controller {
     if (this.stopped) return;
     this.ctx.log.debug('reconcile requested', { reason });
     this.dirty = true;
+    if (this.timer && this.retryAt !== undefined && reason !== 'retry' && this.retryAt - Date.now() > EVENT_RETRY_MS) {
+      // Something changed while backing off: it may be what the failed pass
+      // needed (a Secret, a pod). Retry soon, but never more than once a
+      // second, and keep the backoff count so a lasting failure still slows down.
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.scheduleRetry(EVENT_RETRY_MS);
+      return;
+    }
     if (!this.running && !this.timer) this.schedule(this.options.debounceMs ?? 20);
+  }
+
+  private scheduleRetry(delay: number): void {
+    this.retryAt = Date.now() + delay;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.retryAt = undefined;
+      this.trigger('retry');
+    }, delay);
   }
 
   /** Resolves when no pass runs or is pending (tests and benchmarks). */
@@ -100,14 +133,16 @@ export class Controller {
         this.ctx.metrics.inc(M.reconciles, { result: 'success' });
       } catch (e) {
         this.state.lastError = errorMessage(e);
-        this.ctx.metrics.inc(M.reconciles, { result: 'error' });
-        const delay = this.backoff.next();
-        this.ctx.log.warn('reconcile failed; retrying', { error: errorMessage(e), delayMs: delay, failures: this.backoff.failures });
+        const waiting = e instanceof WaitingError;
+        this.ctx.metrics.inc(M.reconciles, { result: waiting ? 'waiting' : 'error' });
+        const delay = waiting ? Math.min(this.backoff.next(), WAIT_POLL_MS) : this.backoff.next();
+        if (waiting) this.ctx.log.info('waiting', { reason: errorMessage(e), delayMs: delay });
+        else this.ctx.log.warn('reconcile failed; retrying', { error: errorMessage(e), delayMs: delay, failures: this.backoff.failures });
         this.state.passStartedAt = undefined;
         this.state.passes++;
         if (!this.stopped) {
           this.dirty = false;
-          this.timer = setTimeout(() => { this.timer = undefined; this.trigger('retry'); }, delay);
+          this.scheduleRetry(delay);
         }
         return;
       } finally {
@@ -161,10 +196,12 @@ export class Controller {
     const previous = parseStatus(statusCm);
     const knownAddrs = previous && previous.nodes.length > 0 ? previous.nodes.map((n) => n.addr).filter(Boolean) : [];
     let nodeError: string | undefined;
+    let nodeWaiting = false;
     try {
       const node = await runNodeDuty(ctx, state, pods, knownAddrs);
       this.state.nodeBootstrapped = node.bootstrapped;
       if (!node.bootstrapped) {
+        nodeWaiting = true;
         nodeError = 'reason' in node.decision ? node.decision.reason : `node not in the cluster yet (${node.decision.action})`;
       }
     } catch (e) {
@@ -173,7 +210,7 @@ export class Controller {
     }
     // Not in the cluster yet is retried with backoff: no watch reports REST-side progress.
     if (!this.options.isLeader()) {
-      if (nodeError) throw new Error(nodeError);
+      if (nodeError) throw nodeWaiting ? new WaitingError(nodeError) : new Error(nodeError);
       return;
     }
     const obs = await runClusterDuty(ctx, state, pods, subject);
@@ -195,8 +232,10 @@ export class Controller {
       doc.masterPod = previous.masterPod;
     }
     await this.writeStatus(statusName, statusCm, doc, cm);
-    const problems = nodeError ? [nodeError, ...obs.errors] : obs.errors;
-    if (problems.length > 0) throw new Error(problems.join('; '));
+    // A leader whose own node is still joining cannot reach the cluster API yet: that is waiting too.
+    const onlyWaiting = nodeWaiting && obs.clusterState === 'Unreachable';
+    if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
+    if (nodeError) throw nodeWaiting ? new WaitingError(nodeError) : new Error(nodeError);
   }
 
   private async writeStatus(name: string, live: ConfigMap | undefined, doc: StatusDocument, owner?: ConfigMap): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * Runs the Lease loop: every third of the Lease duration, renew (leader) or
- * check for expiry (follower). A leader that cannot renew within two thirds
+ * Runs the Lease loop: every third of the Lease duration, renew (leader), or
+ * every sixth, check for expiry (follower). A leader that cannot renew within two thirds
  * of the duration steps down on its own, before anyone else may take over,
  * so two leaders never act at once. On shutdown the Lease is handed back.
  */
@@ -80,10 +80,13 @@ export class LeaderElector {
   }
 
   private async run(): Promise<void> {
-    const period = (this.options.durationSeconds * 1000) / 3;
+    const duration = this.options.durationSeconds * 1000;
     while (!this.abort.signal.aborted) {
       await this.tick();
+      // The leader renews every third of the duration; followers look twice
+      // as often (reads only), so a dead leader is noticed soon after expiry.
       // A little jitter so that followers do not poll in lockstep.
+      const period = this.leader ? duration / 3 : duration / 6;
       await sleep(period * (0.9 + Math.random() * 0.2), this.abort.signal);
     }
   }

@@ -35,7 +35,7 @@ const PODS = [0, 1, 2].map((i) => `${REC}-${i}`);
 
 interface Db { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
 
-/** The production example plus databases, synthesized like `cdk8s synth`. */
+/** The production example (with its databases `orders` and `session-cache`) plus more databases, synthesized like `cdk8s synth`. */
 function objectsWith(namespace: string, dbs: Db[]): KubeObject[] {
   return synthObjects((app: App) => {
     const chart: Chart = productionClusterChart(app, { namespace, storageClassName: STORAGE_CLASS });
@@ -188,13 +188,17 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     expect(new Set(c.nodes().map((n) => n.rackId)).size).toBe(3);
     // readiness of each sidecar says "in the cluster"
     for (const n of nodes) {
-      const res = await fetch(`http://127.0.0.1:${n.env.RECONCILER_HTTP_PORT}/readyz`);
-      expect(res.status).toBe(200);
+      await waitFor(`${n.pod} /readyz 200`, async (observe) => {
+        const res = await fetch(`http://127.0.0.1:${n.env.RECONCILER_HTTP_PORT}/readyz`);
+        observe(`${res.status} ${(await res.text()).trim()}; log tail: ${n.log.split('\n').slice(-4).join(' | ')}`);
+        return res.status === 200;
+      }, { timeoutMs: 60_000 });
     }
   });
 
   it('creates every declared database with its declared port and settings', async () => {
-    await waitFor('databases active', async () => converged(initial.map((d) => d.name)), { timeoutMs: 120_000 });
+    await waitFor('databases active', async () => converged(desired.databases.map((d) => d.name)), { timeoutMs: 120_000 });
+    expect(desired.databases.map((d) => d.name).sort()).toEqual(['cache', 'orders', 'session-cache', 'sessions']);
     for (const d of desired.databases) {
       const bdb = cluster().bdbs.byName(d.name)!;
       expect(bdb).toBeDefined();
@@ -239,12 +243,12 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   });
 
   it('creates a database added in code and re-applied', async () => {
-    const objects = objectsWith(ns, [...initial, { name: 'orders' }]);
+    const objects = objectsWith(ns, [...initial, { name: 'carts' }]);
     desired = desiredOf(objects);
     await client.apply(objects, FIELD_MANAGER);
-    await waitFor('orders active', async () => converged(['cache', 'sessions', 'orders']), { timeoutMs: 60_000 });
-    expect(cluster().bdbs.byName('orders')!.config.port).toBe(desired.databases.find((d) => d.name === 'orders')!.port);
-    expect(await slices('orders')).toHaveLength(1);
+    await waitFor('carts active', async () => converged(['cache', 'sessions', 'orders', 'carts']), { timeoutMs: 60_000 });
+    expect(cluster().bdbs.byName('carts')!.config.port).toBe(desired.databases.find((d) => d.name === 'carts')!.port);
+    expect(await slices('carts')).toHaveLength(1);
   });
 
   it('hands leadership over within the Lease duration when the leader is killed', async () => {
@@ -264,13 +268,13 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     expect(took).toBeLessThan(LEASE_SECONDS * 1000 * (4 / 3) + 1000);
     start(leader);
     // The new leader keeps the cluster in line: a deleted slice comes back.
-    const [slice] = await slices('orders');
+    const [slice] = await slices('carts');
     await client.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name });
-    await waitFor('slice restored by the new leader', async () => ((await slices('orders'))[0]?.metadata.uid ?? slice.metadata.uid) !== slice.metadata.uid, { timeoutMs: 30_000 });
+    await waitFor('slice restored by the new leader', async () => ((await slices('carts'))[0]?.metadata.uid ?? slice.metadata.uid) !== slice.metadata.uid, { timeoutMs: 30_000 });
   });
 
   it('keeps a removed database, and deletes one whose policy is delete', async () => {
-    const objects = objectsWith(ns, [{ name: 'orders' }]);
+    const objects = objectsWith(ns, [{ name: 'carts' }]);
     await client.apply(objects, FIELD_MANAGER);
     await waitFor('sessions deleted, cache retained', async () => {
       const s = await status();
@@ -278,6 +282,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     }, { timeoutMs: 60_000 });
     expect(cluster().bdbs.byName('cache')).toBeDefined();
     expect(cluster().bdbs.byName('orders')).toBeDefined();
+    expect(cluster().bdbs.byName('carts')).toBeDefined();
     const events = await client.events(ns);
     expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['DatabaseRetained', 'DatabaseDeleted', 'DatabaseCreated']));
   });
@@ -293,20 +298,20 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
       registry.faults.add({ kind: 'latency', latencyMs: 200, rate: 0.2 }),
     ];
     // Changes to make while the API misbehaves: a new database and an edited slice.
-    const objects = objectsWith(ns, [{ name: 'orders', memorySize: '200MB' }, { name: 'carts' }]);
+    const objects = objectsWith(ns, [{ name: 'carts', memorySize: '200MB' }, { name: 'wishlists' }]);
     await client.apply(objects, FIELD_MANAGER);
-    const [slice] = await slices('orders');
+    const [slice] = await slices('carts');
     await client.patch({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name },
       { endpoints: [{ addresses: ['10.250.0.1'] }] }, 'application/merge-patch+json');
     await new Promise((r) => setTimeout(r, 8000));
     for (const r of rules) r.remove();
-    await waitFor('converged after faults', async () => converged(['orders', 'carts']), { timeoutMs: 120_000 });
-    expect(cluster().bdbs.byName('orders')!.config.memory_size).toBe(200 * 1024 * 1024);
+    await waitFor('converged after faults', async () => converged(['orders', 'session-cache', 'carts', 'wishlists']), { timeoutMs: 120_000 });
+    expect(cluster().bdbs.byName('carts')!.config.memory_size).toBe(200 * 1024 * 1024);
     for (const [name, uid] of uids) expect(cluster().bdbs.byName(name)?.uid).toBe(uid);
     const secretsAfter = await client.list('v1', 'Secret', ns);
     for (const s of secretsAfter) if (rv.has(s.metadata.name)) expect(s.metadata.resourceVersion).toBe(rv.get(s.metadata.name));
-    const [repaired] = await slices('orders');
-    expect(repaired.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(servingIps('orders'));
+    const [repaired] = await slices('carts');
+    expect(repaired.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(servingIps('carts'));
   });
 
   it('writes nothing to Kubernetes at steady state but the Lease renewals, and was never forbidden', async () => {
@@ -320,7 +325,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
       }
       return total;
     };
-    await waitFor('settled', async () => converged(['orders', 'carts']), { timeoutMs: 60_000 });
+    await waitFor('settled', async () => converged(['orders', 'session-cache', 'carts', 'wishlists']), { timeoutMs: 60_000 });
     const before = await writes();
     await new Promise((r) => setTimeout(r, 12_000)); // two resync periods
     expect(await writes()).toBe(before);
