@@ -8,11 +8,13 @@
  */
 import * as os from 'os';
 import { Benchmark } from './benchmark';
+import { databasesBenchmark } from './databases';
 import { synthClustersBenchmark } from './synth-clusters';
 import { fixed, formatTable } from './table';
 
 const BENCHMARKS: readonly Benchmark[] = [
   synthClustersBenchmark,
+  databasesBenchmark,
 ];
 
 function main(args: readonly string[]): void {
