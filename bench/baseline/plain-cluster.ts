@@ -28,17 +28,16 @@ const LABELS = { 'app': 'redis-enterprise', 'redis.io/cluster': 'rec' };
 const POD_LABELS = { ...LABELS, 'redis.io/role': 'node' };
 
 const RULE_REASONS = [
-  'watch the desired-state ConfigMap (watch needs list)',
+  'read and watch the desired-state ConfigMap (list+watch with a name field selector); read the status ConfigMap',
   'create the status ConfigMap on first start',
-  'update only the status ConfigMap afterwards',
-  'read admin, license, database and remote-cluster credentials',
+  'rewrite only the status ConfigMap afterwards',
+  'read admin, license, database, certificate, backup and remote-cluster credentials; react to created or rotated Secrets',
   'create missing admin and database password Secrets; no update/patch/delete, so an existing Secret is never overwritten',
-  'find the node pods (addresses, readiness) and follow their changes',
-  'label the master node\'s pod redis.io/role-master; only this cluster\'s pods',
-  'see the database Services (synthesized without selectors) before writing their EndpointSlices',
+  'find the node pods (IPs, readiness, labels) and follow their changes',
+  'set or remove redis.io/role-master on this cluster\'s pods only',
   'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
   'leader election among the node sidecars: create the Lease once',
-  'leader election: read and renew only this cluster\'s Lease',
+  'leader election: read, renew, take over and hand back only this cluster\'s Lease',
   'report failures and notable changes as Events',
 ];
 
@@ -61,16 +60,15 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
     rules: [
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['rec-status'], verbs: ['update', 'patch'] },
+      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['rec-status'], verbs: ['update'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
       { apiGroups: [''], resources: ['pods'], resourceNames: ['rec-0', 'rec-1', 'rec-2'], verbs: ['patch'] },
-      { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['rec-leader'], verbs: ['get', 'watch', 'update', 'patch'] },
-      { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['rec-leader'], verbs: ['get', 'update'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
     ],
   });
   new k8s.KubeRoleBinding(chart, 'RoleBinding', {

@@ -11,7 +11,7 @@ import { error, Finding } from '../validation/finding';
 import { addFindingsValidation } from '../validation/register';
 import { RedisEnterpriseRemoteCluster } from './remote-cluster';
 
-const activeActiveDatabases = new AppRegistry<RedisEnterpriseActiveActiveDatabase>();
+const activeActiveDatabases = new AppRegistry<RedisEnterpriseActiveActiveDatabase>((db) => db.name);
 
 /** Props of {@link RedisEnterpriseActiveActiveDatabase}: the global configuration, declared once. */
 export interface RedisEnterpriseActiveActiveDatabaseProps extends DatabaseSettingsProps {
@@ -49,8 +49,8 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseActiveActiveDatabaseProps) {
     super(scope, id);
-    activeActiveDatabases.register(this);
     this.name = typeof props.name === 'string' ? props.name : id;
+    activeActiveDatabases.register(this);
     this.participants = Array.isArray(props.participants) ? props.participants : [];
     this.settings = resolveSettings({ tlsMode: TlsMode.REPLICA_SSL, ...props }, this.name);
     this.port = this.settings.desired.port;
@@ -143,7 +143,7 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
 
   /** The name must be unique across all participating clusters and all Active-Active databases of the app. */
   private validateGloballyUniqueName(): Finding[] {
-    const others = activeActiveDatabases.membersOf(this).filter((c) => c !== this && c.name === this.name);
+    const others = activeActiveDatabases.othersLike(this);
     if (others.length === 0) return [];
     return [error('REAADB003', 'name', `Active-Active database name "${this.name}" is also used by ${others.map((o) => o.node.path).join(', ')}`,
       'give each Active-Active database its own name')];

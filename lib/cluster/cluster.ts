@@ -33,7 +33,8 @@ function chartOf(scope: Construct, id: string): Chart {
 }
 
 const CLUSTER_MARKER = Symbol.for('cdk8s-redis-enterprise.RedisEnterpriseCluster');
-const clusters = new AppRegistry<RedisEnterpriseCluster>();
+/** Clusters that may not share a namespace: same Kubernetes cluster, same namespace. */
+const clusters = new AppRegistry<RedisEnterpriseCluster>((c) => JSON.stringify([c.kubernetesClusterName ?? null, c.namespace]));
 
 /**
  * A Redis Enterprise cluster: the StatefulSet of its nodes (each pod running
@@ -70,13 +71,13 @@ export class RedisEnterpriseCluster extends Construct {
   constructor(scope: Construct, id: string, props: RedisEnterpriseClusterProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER_MARKER, { value: true });
-    clusters.register(this);
     const namespace = props.namespace ?? chartOf(this, id).namespace ?? '';
     this._spec = resolveClusterSpec(props, props.name ?? id, namespace);
     this.name = this._spec.name;
     this.namespace = this._spec.namespace;
     this.nodes = this._spec.nodes;
     this.kubernetesClusterName = typeof props.kubernetesClusterName === 'string' ? props.kubernetesClusterName : undefined;
+    clusters.register(this);
     this.credentialsSecretName = this._spec.credentialsSecretName;
     this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
 
@@ -196,8 +197,7 @@ export class RedisEnterpriseCluster extends Construct {
   }
 
   private validateOnePerNamespace() {
-    const others = clusters.membersOf(this)
-      .filter((c) => c !== this && c.namespace === this.namespace && c.kubernetesClusterName === this.kubernetesClusterName);
+    const others = clusters.othersLike(this);
     if (others.length === 0) return [];
     return [error('REC008', 'namespace',
       `namespace "${this.namespace}"${this.kubernetesClusterName ? ` of Kubernetes cluster "${this.kubernetesClusterName}"` : ''} already has Redis Enterprise cluster(s) at ${others.map((o) => o.node.path).join(', ')}; ` +

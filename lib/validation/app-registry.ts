@@ -8,6 +8,10 @@ import { IConstruct } from 'constructs';
  */
 export class AppRegistry<T extends IConstruct> {
   private readonly byRoot = new WeakMap<IConstruct, T[]>();
+  /** Members grouped by `key`, rebuilt when the app gained members since. */
+  private readonly groups = new WeakMap<IConstruct, { size: number; byKey: Map<string, T[]> }>();
+
+  constructor(private readonly key: (member: T) => string) {}
 
   public register(member: T): void {
     const root = member.node.root;
@@ -16,8 +20,17 @@ export class AppRegistry<T extends IConstruct> {
     this.byRoot.set(root, members);
   }
 
-  /** Every registered construct of the app `member` belongs to. */
-  public membersOf(member: T): readonly T[] {
-    return this.byRoot.get(member.node.root) ?? [];
+  /** The other members of `member`'s app with the same key (e.g. the same namespace). */
+  public othersLike(member: T): T[] {
+    const root = member.node.root;
+    const members = this.byRoot.get(root) ?? [];
+    let cached = this.groups.get(root);
+    if (!cached || cached.size !== members.length) {
+      const byKey = new Map<string, T[]>();
+      for (const m of members) byKey.set(this.key(m), [...(byKey.get(this.key(m)) ?? []), m]);
+      cached = { size: members.length, byKey };
+      this.groups.set(root, cached);
+    }
+    return (cached.byKey.get(this.key(member)) ?? []).filter((m) => m !== member);
   }
 }
