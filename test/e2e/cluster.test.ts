@@ -216,8 +216,8 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => 
       await ensureAvailableVolumes(client, 2);
       await client.apply(productionObjects(ns, 5), FIELD_MANAGER);
 
-      const pending = await waitForUnschedulable(client, ns, `${REC}-3`);
-      expect(podCondition(pending, 'PodScheduled').message).toMatch(/anti-affinity/);
+      const pending = await waitForUnschedulable(client, ns, `${REC}-3`, /anti-affinity/);
+      expect(podCondition(pending, 'PodScheduled').message).toMatch(/didn't match pod anti-affinity rules/);
       expect(await waitForFailedScheduling(client, ns, `${REC}-3`, /anti-affinity/)).toMatch(/didn't match pod anti-affinity rules/);
       const pods = await client.list('v1', 'Pod', ns, { labelSelector: `redis.io/cluster=${REC}` });
       expect(pods.filter((p) => p.spec.nodeName === extraNode)).toEqual([]);
@@ -260,8 +260,8 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => 
 
     it('leaves the 4th pod Pending with 3 nodes, runs it when nodes are added, and keeps claims when scaled down', async () => {
       await client.apply(hostSpreadObjects(ns, 5), FIELD_MANAGER);
-      const pending = await waitForUnschedulable(client, ns, `${REC}-3`);
-      expect(podCondition(pending, 'PodScheduled').message).toMatch(/anti-affinity/);
+      const pending = await waitForUnschedulable(client, ns, `${REC}-3`, /anti-affinity/);
+      expect(podCondition(pending, 'PodScheduled').message).toMatch(/didn't match pod anti-affinity rules/);
       expect(await waitForFailedScheduling(client, ns, `${REC}-3`, /anti-affinity/)).toMatch(/didn't match pod anti-affinity rules/);
 
       // More eligible nodes: the Pending pod is placed, then the 5th.

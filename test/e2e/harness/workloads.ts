@@ -33,13 +33,17 @@ export async function waitForReadyPods(client: KubeClient, namespace: string, na
   }, { timeoutMs });
 }
 
-/** Waits until the pod exists and the scheduler has marked it Unschedulable; answers the pod. */
-export async function waitForUnschedulable(client: KubeClient, namespace: string, name: string): Promise<KubeObject> {
-  return waitFor(`pod ${name} Unschedulable`, async (observe) => {
+/**
+ * Waits until the pod exists and the scheduler has marked it Unschedulable,
+ * for a reason matching `because` when given (early attempts may fail for a
+ * passing reason, e.g. its claim not bound yet); answers the pod.
+ */
+export async function waitForUnschedulable(client: KubeClient, namespace: string, name: string, because?: RegExp): Promise<KubeObject> {
+  return waitFor(`pod ${name} Unschedulable${because ? ` (${because})` : ''}`, async (observe) => {
     const pod = await client.tryGet(podRef(namespace, name));
     observe(summary(pod));
     const cond = podCondition(pod, 'PodScheduled');
-    return cond?.status === 'False' && cond.reason === 'Unschedulable' && pod;
+    return cond?.status === 'False' && cond.reason === 'Unschedulable' && (!because || because.test(cond.message)) && pod;
   }, { timeoutMs: 120_000 });
 }
 
