@@ -17,8 +17,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/harness/global-teardown.ts',
-      // Long per-test timeouts: the control plane schedules real pods on 2 cores.
-      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
+      // Per-test timeouts are set by describeE2E (jest 29 ignores testTimeout inside a project).
     },
   ],
   // One worker keeps a 2-core machine responsive while the control plane runs.

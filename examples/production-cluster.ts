@@ -5,7 +5,8 @@
  *
  *   npm run synth   # writes examples/manifests/production-cluster/
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import {
   DatabasePersistence, EvictionPolicy, RedisEnterpriseCluster, RedisEnterpriseDatabase, TlsMode,
 } from '../lib';
@@ -24,6 +25,14 @@ export interface ProductionClusterOptions {
 
 export function productionClusterChart(app: App, options: ProductionClusterOptions): Chart {
   const chart = new Chart(app, 'production-cluster', { namespace: options.namespace });
+  // Redis Enterprise pods should be the last to be preempted. PriorityClasses
+  // are cluster-scoped: no namespace.
+  const priority = new k8s.KubePriorityClass(chart, 'priority', {
+    metadata: { name: 'redis-enterprise' },
+    value: 1000000,
+    description: 'Redis Enterprise nodes: preempt other workloads before these',
+  });
+  ApiObject.of(priority).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   const cluster = new RedisEnterpriseCluster(chart, 'rec', {
     name: options.name ?? 'rec',
     nodes: options.nodes ?? 3,

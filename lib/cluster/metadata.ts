@@ -1,3 +1,4 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
 import { clusterLabels } from './labels';
@@ -15,4 +16,14 @@ export function clusterObjectMeta(spec: ClusterSpec, name: string, labels: { [ke
     labels: { ...spec.extraLabels, ...clusterLabels(spec.name), ...labels },
     ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
   };
+}
+
+/**
+ * cdk8s gives every object its Chart's namespace; a cluster-scoped object
+ * (ClusterRole, PriorityClass...) must not carry one, or its YAML misleads
+ * reviewers and client-side tools reject it.
+ */
+export function withoutNamespace<T extends ApiObject>(obj: T): T {
+  obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return obj;
 }

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
 import { clusterLabels } from './labels';
+import { withoutNamespace } from './metadata';
 
 /**
  * For any other rack label the reconciler must read its Kubernetes Node, a
@@ -13,14 +14,14 @@ export function addNodeReaderIfNeeded(scope: Construct, spec: ClusterSpec): void
   if (!spec.rackIdFromNodeApi) return;
   const name = spec.names.nodeReaderClusterRole;
   const metadata = { name, labels: { ...spec.extraLabels, ...clusterLabels(spec.name) } };
-  new k8s.KubeClusterRole(scope, 'NodeReader', {
+  withoutNamespace(new k8s.KubeClusterRole(scope, 'NodeReader', {
     metadata,
     // Read the rack label of the Kubernetes node a Redis Enterprise pod runs on.
     rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
-  });
-  new k8s.KubeClusterRoleBinding(scope, 'NodeReaderBinding', {
+  }));
+  withoutNamespace(new k8s.KubeClusterRoleBinding(scope, 'NodeReaderBinding', {
     metadata,
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
     subjects: [{ kind: 'ServiceAccount', name: spec.names.cluster, namespace: spec.namespace }],
-  });
+  }));
 }

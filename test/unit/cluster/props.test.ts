@@ -160,3 +160,8 @@ describe('rackIdFromNodeApi', () => {
     expect(container(objects, 'reconciler').env.find((e: any) => e.name === 'RACK_ID')).toBeUndefined();
   });
 });
+
+test('cluster-scoped objects carry no namespace', () => {
+  const objects = synthCluster({ rackAwarenessNodeLabel: 'example.com/rack' });
+  for (const o of objects.filter((x) => x.kind.startsWith('ClusterRole'))) expect(o.metadata.namespace).toBeUndefined();
+});
