@@ -1,0 +1,429 @@
+/**
+ * The reconciler across kube-apiserver restarts (issue 5, item 6: "restarting
+ * the API server and injecting REST faults end in the same converged state
+ * with no Secret overwritten and no database lost").
+ *
+ * Same setup as reconciler.test.ts: the production example applied in a fresh
+ * namespace; one reconciler PROCESS per simulated pod (the built
+ * `dist/lib/reconciler/main.js`), authenticated with a token of the `<rec>`
+ * ServiceAccount (so the synthesized Role is what it gets), each pointed at
+ * its own REST API double on 127.0.0.1. Pod IPs are only data.
+ *
+ * The periodic resync is set far beyond the test's length, so every repair
+ * seen here comes from a watch event (or a watch's relist), not from a timer.
+ *
+ * kube-apiserver is restarted twice with `restartApiServer` (harness/api-server.ts):
+ * once gracefully (SIGTERM) at steady state, once killed (SIGKILL) while the
+ * REST doubles inject faults and a database added in code is being created.
+ * This is the only file that restarts the shared API server; jest runs the
+ * e2e files one at a time.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { productionClusterChart } from '../../examples/production-cluster';
+import { RedisEnterpriseCluster } from '../../lib/cluster/cluster';
+import { RedisEnterpriseDatabase } from '../../lib/database/database';
+import { DeletionPolicy } from '../../lib/database/database-props';
+import { DESIRED_STATE_KEY, DesiredState, parseDesiredState } from '../../lib/desired-state';
+import { KubeObject, waitFor } from '../support/kube-client';
+import { ApiDoubleClusterRegistry, FaultHandle, RedisEnterpriseApiDouble, StartedApiDouble } from '../support/redis-enterprise-api-double';
+import { apiServerProcess, restartApiServer, RestartResult, runsApiServer } from './harness/api-server';
+import { readPlaneProcesses } from './harness/connection';
+import { describeE2E } from './harness/describe-e2e';
+import { createNamespace, deleteNamespace } from './harness/namespaces';
+import { freePorts } from './harness/ports';
+import { probe } from './harness/readiness';
+import { RunRecord } from './harness/run-registry';
+import { ensureAvailableVolumes, STORAGE_CLASS } from './harness/storage';
+import { synthObjects } from './harness/synth';
+import { waitForReadyPods } from './harness/workloads';
+
+const REC = 'rec';
+const ROOT = path.resolve(__dirname, '../..');
+const MAIN = path.join(ROOT, 'dist/lib/reconciler/main.js');
+const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
+const LEASE_SECONDS = 6;
+/** Longer than the whole file: no repair here may come from the resync timer. */
+const RESYNC_SECONDS = 3600;
+const PODS = [0, 1, 2].map((i) => `${REC}-${i}`);
+
+interface Db { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
+
+/** The production example (databases `orders` and `session-cache`) plus `dbs`, synthesized like `cdk8s synth`. */
+function objectsWith(namespace: string, dbs: Db[]): KubeObject[] {
+  return synthObjects((app: App) => {
+    const chart: Chart = productionClusterChart(app, { namespace, storageClassName: STORAGE_CLASS });
+    const cluster = chart.node.findChild('rec') as RedisEnterpriseCluster;
+    for (const d of dbs) {
+      new RedisEnterpriseDatabase(chart, d.name, {
+        cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
+      });
+    }
+  });
+}
+
+function desiredOf(objects: KubeObject[]): DesiredState {
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${REC}-desired-state`)!;
+  return parseDesiredState(cm.data[DESIRED_STATE_KEY]);
+}
+
+/** Newest mtime of the TypeScript sources under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The processes run the compiled program, as the image does. `npm test` compiles first; a direct jest
+ * run after editing lib/ compiles here (asynchronously: the plane's supervisor may share this event loop).
+ */
+async function ensureBuilt(): Promise<void> {
+  if (fs.existsSync(MAIN) && fs.statSync(MAIN).mtimeMs >= newestSource(path.join(ROOT, 'lib'))) return;
+  const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  const code = await new Promise<number | null>((r) => tsc.on('exit', r));
+  if (code !== 0) throw new Error(`tsc -p tsconfig.json exited with ${code}`);
+}
+
+interface NodeProc {
+  pod: string;
+  ip: string;
+  double: RedisEnterpriseApiDouble;
+  started: StartedApiDouble;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  proc?: ChildProcess;
+  log: string;
+}
+
+interface SecretMark { uid: string; resourceVersion: string; dataHash: string }
+
+function secretMark(s: KubeObject): SecretMark {
+  const data = Object.entries(s.data ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return { uid: s.metadata.uid!, resourceVersion: s.metadata.resourceVersion!, dataHash: createHash('sha256').update(JSON.stringify(data)).digest('hex') };
+}
+
+function log(msg: string): void {
+  // eslint-disable-next-line no-console
+  console.log(`[e2e] ${msg}`);
+}
+
+describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
+  let ns: string;
+  let tmp: string;
+  const registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 200, actionMs: 200, crdbTaskMs: 200 } });
+  const nodes: NodeProc[] = [];
+  const initial: Db[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
+  const added: Db = { name: 'wishlists' };
+  let desired: DesiredState;
+  const restarts: RestartResult[] = [];
+  let faults: FaultHandle[] = [];
+
+  // What the converged cluster looked like before any restart.
+  let secretsBefore: Map<string, SecretMark>;
+  let bdbUidsBefore: Map<string, number>;
+  let statusBefore: any;
+  let watchRestartsBefore: number[];
+
+  const status = async (): Promise<any> => {
+    const cm = await client.tryGet<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: `${REC}-status` });
+    return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
+  };
+  const cluster = () => registry.clusters()[0];
+  const slices = async (service: string): Promise<KubeObject[]> =>
+    client.list('discovery.k8s.io/v1', 'EndpointSlice', ns, { labelSelector: `kubernetes.io/service-name=${service}` });
+  const podOfIp = (ip: string): string => nodes.find((n) => n.ip === ip)!.pod;
+  const servingIps = (db: string): string[] => {
+    const c = cluster();
+    const bdb = c.bdbs.byName(db)!;
+    return bdb.endpointNodes.map((uid) => c.nodes().find((n) => n.uid === uid)!.addr).sort();
+  };
+  const secrets = async (): Promise<Map<string, SecretMark>> =>
+    new Map((await client.list('v1', 'Secret', ns)).map((s) => [s.metadata.name, secretMark(s)]));
+  const metricSum = async (n: NodeProc, name: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
+    let sum = 0;
+    for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm'))) sum += Number(m[1]);
+    return sum;
+  };
+  const watchRestarts = (): Promise<number[]> => Promise.all(nodes.map((n) => metricSum(n, 'redis_enterprise_reconciler_watch_restarts_total')));
+  const logTails = (): string[] => nodes.map((n) => `${n.pod}: ${n.log.trim().split('\n').slice(-3).join(' | ')}`);
+
+  function start(n: NodeProc): void {
+    n.proc = spawn(process.execPath, [MAIN], { env: n.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    n.proc.stderr!.on('data', (c: Buffer) => { n.log += c.toString(); });
+  }
+  async function stop(n: NodeProc): Promise<void> {
+    const p = n.proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** The status ConfigMap says: cluster Running, no error, each named database active, declared and served. */
+  async function converged(dbNames: string[], observe?: (s: unknown) => void): Promise<boolean> {
+    const s = await status();
+    observe?.(s ? { clusterState: s.clusterState, lastError: s.lastError, databases: s.databases.map((d: any) => `${d.name}:${d.status}`) } : logTails());
+    if (!s || s.clusterState !== 'Running' || s.lastError || !s.desiredState.valid) return false;
+    return dbNames.every((d) => s.databases.some((x: any) => x.name === d && x.status === 'active' && x.declared && x.endpoints[0]?.pods.length > 0));
+  }
+  const declaredNames = (): string[] => desired.databases.map((d) => d.name).sort();
+
+  /** Everything item 6 calls converged, checked against the desired state and the REST doubles' state. */
+  async function expectConverged(): Promise<void> {
+    const c = cluster();
+    expect(registry.clusters()).toHaveLength(1);
+    expect(c.nodes().map((n) => n.addr).sort()).toEqual(nodes.map((n) => n.ip).sort());
+    // Every declared database exists with its declared port and settings, and nothing else does.
+    expect(c.bdbs.list().map((b) => String(b.config.name)).sort()).toEqual(declaredNames());
+    for (const d of desired.databases) {
+      const bdb = c.bdbs.byName(d.name)!;
+      expect(bdb.config.port).toBe(d.port);
+      expect(bdb.config.memory_size).toBe(d.memorySizeBytes);
+      expect(bdb.config.replication).toBe(d.replication);
+      // One EndpointSlice per Service, pointing at the pods that serve the database.
+      for (const svc of [d.serviceName, d.headlessServiceName]) {
+        const [slice, ...more] = await slices(svc);
+        expect(more).toEqual([]);
+        expect(slice.metadata.labels?.['endpointslice.kubernetes.io/managed-by']).toBe('redis-enterprise-reconciler');
+        expect(slice.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(servingIps(d.name));
+        expect(slice.ports[0].port).toBe(d.port);
+      }
+    }
+    // The master node's pod, and only it, carries the master label.
+    const masterAddr = c.nodes().find((n) => n.uid === c.masterUid)!.addr;
+    const labelled = await client.list('v1', 'Pod', ns, { labelSelector: 'redis.io/role-master=1' });
+    expect(labelled.map((p) => p.status.podIP)).toEqual([masterAddr]);
+    // The status ConfigMap reports exactly this.
+    const s = await status();
+    expect(s.clusterState).toBe('Running');
+    expect(s.lastError).toBeUndefined();
+    expect(s.masterPod).toBe(labelled[0].metadata.name);
+    expect(s.nodes.map((n: any) => n.addr).sort()).toEqual(nodes.map((n) => n.ip).sort());
+    expect(s.databases.map((d: any) => d.name)).toEqual(declaredNames());
+    for (const d of desired.databases) {
+      const reported = s.databases.find((x: any) => x.name === d.name);
+      expect(reported).toMatchObject({ uid: c.bdbs.byName(d.name)!.uid, port: d.port, status: 'active', declared: true });
+      expect([...reported.endpoints[0].pods].sort()).toEqual(servingIps(d.name).map(podOfIp).sort());
+    }
+  }
+
+  /** Deletes the EndpointSlice of `db`'s Service and waits for the reconciler to put it back (watch-driven). */
+  async function repairAfterDelete(db: string): Promise<number> {
+    const [slice] = await slices(db);
+    const t0 = Date.now();
+    await client.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name });
+    const back = await waitFor(`EndpointSlice of ${db} restored`, async (observe) => {
+      const [s] = await slices(db);
+      observe(s ? `same slice ${s.metadata.uid}` : `absent; ${logTails().join(' || ')}`);
+      return s && s.metadata.uid !== slice.metadata.uid ? s : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 50 });
+    const took = Date.now() - t0;
+    expect(back.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(servingIps(db));
+    return took;
+  }
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reconciler-restart-e2e-'));
+    ns = await createNamespace(client, 'rec-restart');
+    const objects = objectsWith(ns, initial);
+    desired = desiredOf(objects);
+    await ensureAvailableVolumes(client, 3);
+    await client.apply(objects, FIELD_MANAGER);
+    const pods = await waitForReadyPods(client, ns, PODS);
+
+    // A token of the ServiceAccount the pods run as: the reconcilers get exactly the synthesized Role.
+    // It is signed with the plane's key, which a restarted API server keeps.
+    const tr = await client.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${REC}/token`, {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
+    });
+    const admin = yaml.load(fs.readFileSync(info.kubeconfig, 'utf8')) as any;
+    const kubeconfig = path.join(tmp, 'sa.kubeconfig');
+    fs.writeFileSync(kubeconfig, yaml.dump({
+      apiVersion: 'v1', kind: 'Config',
+      clusters: [{ name: 'e2e', cluster: admin.clusters[0].cluster }],
+      users: [{ name: 'sa', user: { token: tr.status.token } }],
+      contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa', namespace: ns } }],
+      'current-context': 'sa',
+    }), { mode: 0o600 });
+
+    const ports = await freePorts(pods.length);
+    for (const [i, p] of pods.entries()) {
+      const double = new RedisEnterpriseApiDouble({ registry, addr: p.status.podIP });
+      const started = await double.start();
+      const caFile = path.join(tmp, `${p.metadata.name}-ca.pem`);
+      fs.writeFileSync(caFile, started.caCertPem);
+      const n: NodeProc = {
+        pod: p.metadata.name, ip: p.status.podIP, double, started, log: '', port: ports[i],
+        env: {
+          PATH: process.env.PATH,
+          POD_NAME: p.metadata.name,
+          POD_NAMESPACE: ns,
+          POD_IP: p.status.podIP,
+          NODE_NAME: p.spec.nodeName,
+          CLUSTER_NAME: REC,
+          RACK_ID: p.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
+          REDIS_ENTERPRISE_API_URL: started.url,
+          REDIS_ENTERPRISE_API_CA_FILE: caFile,
+          RECONCILER_HTTP_HOST: '127.0.0.1',
+          RECONCILER_HTTP_PORT: String(ports[i]),
+          LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
+          RESYNC_SECONDS: String(RESYNC_SECONDS),
+          LOG_LEVEL: 'info',
+          KUBECONFIG: kubeconfig,
+        },
+      };
+      nodes.push(n);
+      start(n);
+    }
+  });
+
+  afterAll(async () => {
+    for (const f of faults) f.remove();
+    // Whatever happened above, leave the shared plane serving for the next file.
+    await waitFor('kube-apiserver /readyz 200 after the restart tests', async () => (await probe(`${info.apiserverUrl}/readyz`)) === 200,
+      { timeoutMs: 60_000 }).catch((e) => log(String(e)));
+    for (const n of nodes) await stop(n);
+    for (const n of nodes) await n.double.dispose();
+    if (ns) await deleteNamespace(client, ns);
+    if (tmp) {
+      // Keep the reconcilers' logs of a failed run next to the harness logs.
+      fs.writeFileSync(path.join(info.workDir, 'logs', 'reconciler-restart-e2e.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    if (restarts.length > 0) {
+      log(`kube-apiserver restarts: ${restarts.map((r) => `down ${r.downMs} ms (old process gone after ${r.exitMs} ms, new one ready ${r.startMs} ms after its start)`).join('; ')}`);
+    }
+  });
+
+  it('converges first: cluster formed, databases with their ports, EndpointSlices, master label, status ConfigMap', async () => {
+    const t0 = Date.now();
+    await waitFor('converged', async (observe) => converged(declaredNames(), observe), { timeoutMs: 180_000 });
+    log(`converged ${Date.now() - t0} ms after the reconcilers started`);
+    expect(declaredNames()).toEqual(['cache', 'orders', 'session-cache', 'sessions']);
+    await expectConverged();
+
+    secretsBefore = await secrets();
+    // The admin credentials and one password Secret per database.
+    expect([...secretsBefore.keys()].sort()).toEqual([REC, ...desired.databases.map((d) => d.passwordSecretName)].sort());
+    bdbUidsBefore = new Map(cluster().bdbs.list().map((b) => [String(b.config.name), b.uid]));
+    statusBefore = await status();
+  });
+
+  it('restarts kube-apiserver gracefully on the same port, with its state; the harness tracks the new process', async () => {
+    watchRestartsBefore = await watchRestarts();
+    const before = apiServerProcess(info);
+    const r = await restartApiServer(info, { signal: 'SIGTERM' });
+    restarts.push(r);
+    log(`kube-apiserver restarted (SIGTERM): down ${r.downMs} ms; old process gone after ${r.exitMs} ms, new one ready ${r.startMs} ms after its start`);
+
+    expect(r.oldPid).toBe(before.pid);
+    expect(r.newPid).not.toBe(before.pid);
+    expect(r.restarts).toBe(before.restarts + 1);
+    expect(runsApiServer(info, r.newPid)).toBe(true);
+    expect(runsApiServer(info, r.oldPid)).toBe(false);
+    // Interrupted-run cleanup (exit handlers, watchdog, next run's reaper) sees the new process, not the old one.
+    const procs = readPlaneProcesses(info);
+    const record = JSON.parse(fs.readFileSync(procs.runRecord, 'utf8')) as RunRecord;
+    expect(record.pgids).toContain(r.newPid);
+    expect(record.pgids).not.toContain(r.oldPid);
+    expect(record.pgids).toEqual(Object.values(procs.components).map((c) => c.pid));
+    // Same URL, and the state is etcd's: the namespace and its Secrets are the same objects.
+    expect((await client.call('GET', '/version')).gitVersion).toBe(info.versions.kubernetes);
+    expect(await secrets()).toEqual(secretsBefore);
+  });
+
+  it('resumes its watches after the restart: every reconciler re-watched, and a deleted EndpointSlice is repaired', async () => {
+    // Each reconciler's watches ended with the old server and were started again.
+    await waitFor('every reconciler restarted its watches', async (observe) => {
+      const now = await watchRestarts();
+      observe({ before: watchRestartsBefore, now });
+      return now.every((v, i) => v > watchRestartsBefore[i]);
+    }, { timeoutMs: 60_000 });
+    const t0 = Date.now();
+    await waitFor('converged after the restart', async (observe) => converged(declaredNames(), observe), { timeoutMs: 120_000 });
+    log(`converged (status ConfigMap clean) ${Date.now() - t0} ms after the checks began, ${Date.now() - t0 + restarts[0].downMs} ms at most after the restart`);
+    const took = await repairAfterDelete('orders');
+    log(`EndpointSlice repaired ${took} ms after its deletion, after the graceful restart`);
+    await expectConverged();
+    expect(await secrets()).toEqual(secretsBefore);
+  });
+
+  it('survives a crash restart of kube-apiserver during REST faults while a database added in code is being created', async () => {
+    faults = [
+      registry.faults.add({ kind: 'error', status: 503, rate: 0.3 }),
+      registry.faults.add({ kind: 'busy', method: 'PUT', rate: 0.5 }),
+      registry.faults.add({ kind: 'drop', method: 'GET', path: '/v1/bdbs', times: 3 }),
+      // The create's answer is lost after it took effect: the next pass must find it, not create a second one.
+      registry.faults.add({ kind: 'drop', method: 'POST', path: '/v1/bdbs', times: 1, afterHandling: true }),
+      registry.faults.add({ kind: 'latency', latencyMs: 200, rate: 0.2 }),
+    ];
+    const objects = objectsWith(ns, [...initial, added]);
+    desired = desiredOf(objects);
+    expect(declaredNames()).toEqual(['cache', 'orders', 'session-cache', 'sessions', 'wishlists']);
+    await client.apply(objects, FIELD_MANAGER);
+    // Let the change reach the leader and its pass start against the faulty REST API, then kill the API server under it.
+    await new Promise((r) => setTimeout(r, 1000));
+    watchRestartsBefore = await watchRestarts();
+    const r = await restartApiServer(info, { signal: 'SIGKILL' });
+    restarts.push(r);
+    log(`kube-apiserver restarted (SIGKILL, REST faults on): down ${r.downMs} ms; new one ready ${r.startMs} ms after its start`);
+    // Faults go on for a while with the API server back.
+    await new Promise((r) => setTimeout(r, 5000));
+    const fired = faults.map((f) => `${f.spec.kind}${f.spec.method ? ` ${f.spec.method}` : ''}: ${f.fired}`);
+    for (const f of faults) f.remove();
+    faults = [];
+    log(`REST faults fired: ${fired.join(', ')}`);
+
+    const t0 = Date.now();
+    await waitFor('converged after faults and the crash restart', async (observe) => converged(declaredNames(), observe), { timeoutMs: 180_000 });
+    log(`converged ${Date.now() - t0} ms after the faults stopped (${Date.now() - t0 + 5000} ms after the API server was back)`);
+    const now = await watchRestarts();
+    expect(now.every((v, i) => v > watchRestartsBefore[i])).toBe(true);
+  });
+
+  it('ends in the same converged state: no database lost or recreated, the added one created once', async () => {
+    await expectConverged();
+    for (const [name, uid] of bdbUidsBefore) expect(cluster().bdbs.byName(name)?.uid).toBe(uid);
+    expect(cluster().bdbs.list().filter((b) => b.config.name === added.name)).toHaveLength(1);
+    // The status entries of the databases that were there before are unchanged.
+    const s = await status();
+    for (const d of statusBefore.databases) expect(s.databases.find((x: any) => x.name === d.name)).toEqual(d);
+    expect(s.nodes).toEqual(statusBefore.nodes);
+  });
+
+  it('overwrote no Secret: same uid, resourceVersion and data; only the added database\'s Secret is new', async () => {
+    const after = await secrets();
+    for (const [name, mark] of secretsBefore) expect({ name, ...after.get(name) }).toEqual({ name, ...mark });
+    const wishlists = desired.databases.find((d) => d.name === added.name)!;
+    expect([...after.keys()].filter((n) => !secretsBefore.has(n))).toEqual([wishlists.passwordSecretName]);
+  });
+
+  it('keeps repairing through its watches after the crash restart', async () => {
+    const took = await repairAfterDelete(added.name);
+    log(`EndpointSlice repaired ${took} ms after its deletion, after the crash restart`);
+    await expectConverged();
+  });
+
+  it('kept every reconciler process alive and healthy, and none was ever forbidden', async () => {
+    for (const n of nodes) {
+      expect({ pod: n.pod, exitCode: n.proc!.exitCode, signal: n.proc!.signalCode }).toEqual({ pod: n.pod, exitCode: null, signal: null });
+      const res = await fetch(`http://127.0.0.1:${n.port}/healthz`);
+      expect({ pod: n.pod, status: res.status, body: (await res.text()).trim() }).toMatchObject({ pod: n.pod, status: 200 });
+      expect(n.log).not.toMatch(/forbidden/i);
+    }
+  });
+});
