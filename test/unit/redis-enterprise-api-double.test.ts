@@ -5,7 +5,7 @@
  */
 import { request as httpsRequest } from 'node:https';
 import {
-  ApiDoubleClusterRegistry, ManualClock, RedisEnterpriseApiDouble, StartedApiDouble,
+  ApiDoubleClusterRegistry, ManualClock, RedisEnterpriseApiDouble, StartedApiDouble, TlsMaterial, selfSignedCertificate,
 } from '../support/redis-enterprise-api-double';
 
 const ADMIN = { username: 'admin@example.com', password: 'S3cret-pass-for-tests' };
@@ -536,5 +536,246 @@ describe('fault injection', () => {
     expect(() => d.faults.add({ kind: 'latency' })).toThrow(/latencyMs/);
     expect(() => d.faults.add({ kind: 'error', rate: 2 })).toThrow(/rate/);
     expect(() => d.faults.add({ kind: 'busy', afterHandling: true })).toThrow(/afterHandling/);
+  });
+});
+
+/** Node uids holding each shard of the cluster's databases, by shard uid. */
+function placementOf(cluster: NonNullable<RedisEnterpriseApiDouble['cluster']>): Record<number, [number, string]> {
+  const out: Record<number, [number, string]> = {};
+  for (const b of cluster.bdbs.list()) for (const sh of b.shards) out[sh.uid] = [sh.nodeUid, sh.role];
+  return out;
+}
+
+describe('node maintenance (node actions)', () => {
+  // Node actions take 150 ms of clock time (DEFAULT_TIMING.nodeActionMs): queued for 50, running until 150.
+  test('maintenance_on moves shards and endpoints off the node, survives a restart, and maintenance_off brings them back', async () => {
+    const { nodes, clock, cluster } = await formCluster(3);
+    const api = nodes[0].api;
+    // uid 1 starts on node 1 (replica on node 2); uid 2 on node 2 (replica on node 3); uid 3 on node 3, no replica.
+    for (const [name, replication] of [['a', true], ['b', true], ['c', false]] as const) {
+      expect((await call(api, 'POST', '/v1/bdbs', { body: { name, memory_size: 100 * MIB, replication } })).status).toBe(200);
+    }
+    clock.advance(60);
+    const before = placementOf(cluster);
+    const endpointsBefore = cluster.bdbs.list().map((b) => [...b.endpointNodes]);
+    expect((await call(api, 'GET', '/v1/nodes/2')).body.shard_count).toBe(2);
+
+    const started = await call(api, 'POST', '/v1/nodes/2/actions/maintenance_on', { body: {} });
+    expect(started.status).toBe(200);
+    expect(started.body).toEqual({ status: 'queued', task_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    // Documented: one instance of an action type at a time.
+    expect((await call(api, 'POST', '/v1/nodes/2/actions/maintenance_on', { body: {} })).status).toBe(409);
+    clock.advance(60);
+    const running = (await call(api, 'GET', '/v1/nodes/2/actions/maintenance_on')).body;
+    expect(running).toMatchObject({ name: 'maintenance_on', node_uid: '2', status: 'running', task_id: started.body.task_id });
+    expect(running.progress).toBeGreaterThan(0);
+    // Nothing has moved while the action runs.
+    expect(placementOf(cluster)).toEqual(before);
+    clock.advance(90);
+    expect((await call(api, 'GET', '/v1/nodes/2/actions/maintenance_on')).body).toMatchObject({ status: 'completed', progress: 100 });
+
+    const status = (await call(api, 'GET', '/v1/nodes/2/status')).body;
+    expect(status).toMatchObject({ node_status: 'active', master_shards: [], slave_shards: [] });
+    expect(status.maintenance_snapshot).toEqual({
+      name: expect.stringMatching(/^maintenance_mode_\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/),
+      created_time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
+      node_uid: '2',
+    });
+    expect((await call(api, 'GET', '/v1/nodes/1/status')).body.maintenance_snapshot).toBeUndefined();
+    expect((await call(api, 'GET', '/v1/nodes/2')).body).toMatchObject({ status: 'active', shard_count: 0, accept_servers: false });
+    expect((await call(api, 'GET', '/v1/nodes/2/snapshots')).body).toEqual([status.maintenance_snapshot]);
+    // Master and replica of one shard never share a node; no endpoint is left on node 2.
+    for (const b of cluster.bdbs.list()) {
+      const byIndex = new Map<number, number[]>();
+      for (const sh of b.shards) byIndex.set(sh.index, [...(byIndex.get(sh.index) ?? []), sh.nodeUid]);
+      for (const holders of byIndex.values()) expect(new Set(holders).size).toBe(holders.length);
+      expect(b.endpointNodes).not.toContain(2);
+    }
+    const bdbB = (await call(api, 'GET', '/v1/bdbs/2')).body;
+    expect(bdbB.endpoints[0].addr).not.toContain(nodes[1].double.addr);
+    // No new shard lands on a node in maintenance.
+    await call(api, 'POST', '/v1/bdbs', { body: { name: 'd', memory_size: 100 * MIB, replication: true } });
+    clock.advance(60);
+    expect(cluster.bdbs.byName('d')!.shards.map((sh) => sh.nodeUid)).not.toContain(2);
+    await call(api, 'DELETE', '/v1/bdbs/4');
+    clock.advance(60);
+
+    // Maintenance is kept in the cluster's configuration: a restart of the node does not end it.
+    await nodes[1].double.stop();
+    await nodes[1].double.start();
+    expect((await call(nodes[1].api, 'GET', '/v1/nodes/2/status')).body.maintenance_snapshot).toBeDefined();
+
+    expect((await call(api, 'POST', '/v1/nodes/2/actions/maintenance_off', { body: {} })).status).toBe(200);
+    clock.advance(150);
+    expect((await call(api, 'GET', '/v1/nodes/2/actions/maintenance_off')).body.status).toBe('completed');
+    expect((await call(api, 'GET', '/v1/nodes/2/status')).body.maintenance_snapshot).toBeUndefined();
+    expect((await call(api, 'GET', '/v1/nodes/2')).body).toMatchObject({ shard_count: 2, accept_servers: true });
+    expect(placementOf(cluster)).toEqual(before);
+    expect(cluster.bdbs.list().map((b) => [...b.endpointNodes])).toEqual(endpointsBefore);
+
+    // Without a snapshot maintenance_off fails and changes nothing.
+    await call(api, 'POST', '/v1/nodes/2/actions/maintenance_off', { body: {} });
+    clock.advance(150);
+    expect((await call(api, 'GET', '/v1/nodes/2/actions/maintenance_off')).body).toMatchObject({ status: 'failed', error_code: 'internal_error' });
+    expect((await call(api, 'GET', '/v1/nodes/2/actions')).body.actions.map((a: any) => a.name).sort()).toEqual(['maintenance_off', 'maintenance_on']);
+    expect((await call(api, 'GET', '/v1/nodes/actions')).body).toHaveLength(2);
+    // DELETE of a finished action removes its status.
+    expect((await call(api, 'DELETE', '/v1/nodes/2/actions/maintenance_off')).status).toBe(200);
+    expect((await call(api, 'GET', '/v1/nodes/2/actions/maintenance_off')).status).toBe(404);
+  });
+
+  test('quorum check, stacked activations, cancel, kept replicas, and a node that cannot be emptied', async () => {
+    const two = await formCluster(2);
+    await call(two.nodes[0].api, 'POST', '/v1/nodes/2/actions/maintenance_on');
+    two.clock.advance(150);
+    expect((await call(two.nodes[0].api, 'GET', '/v1/nodes/2/actions/maintenance_on')).body)
+      .toMatchObject({ status: 'failed', error_code: 'internal_error', error_message: expect.stringMatching(/quorum/) });
+    expect((await call(two.nodes[0].api, 'GET', '/v1/nodes/2/status')).body.maintenance_snapshot).toBeUndefined();
+
+    const { nodes, clock, cluster } = await formCluster(3);
+    const api = nodes[0].api;
+    expect((await call(api, 'POST', '/v1/nodes/9/actions/maintenance_on')).status).toBe(404);
+    expect((await call(api, 'POST', '/v1/nodes/1/actions/remove')).status).toBe(400);
+    expect((await call(api, 'POST', '/v1/nodes/1/actions/maintenance_on', { body: { evict_dbs: [1] } })).body.error_code).toBe('invalid_schema');
+
+    // Cancelled while queued: no effect.
+    await call(api, 'POST', '/v1/nodes/3/actions/maintenance_on');
+    expect((await call(api, 'DELETE', '/v1/nodes/3/actions/maintenance_on')).status).toBe(200);
+    clock.advance(150);
+    expect((await call(api, 'GET', '/v1/nodes/3/actions/maintenance_on')).body.status).toBe('cancelled');
+    expect(cluster.node(3)!.maintenance).toBeUndefined();
+
+    // Documented: activations stack; two maintenance_on need two maintenance_off.
+    for (const action of ['maintenance_on', 'maintenance_on', 'maintenance_off']) {
+      await call(api, 'POST', `/v1/nodes/3/actions/${action}`);
+      clock.advance(150);
+      expect((await call(api, 'GET', `/v1/nodes/3/actions/${action}`)).body.status).toBe('completed');
+    }
+    expect((await call(api, 'GET', '/v1/nodes/3/status')).body.maintenance_snapshot).toBeDefined();
+    await call(api, 'POST', '/v1/nodes/3/actions/maintenance_off');
+    clock.advance(150);
+    expect((await call(api, 'GET', '/v1/nodes/3/status')).body.maintenance_snapshot).toBeUndefined();
+
+    // Replicas kept: the master on node 1 is demoted in place, its replica on node 2 promoted.
+    await call(api, 'POST', '/v1/bdbs', { body: { name: 'a', memory_size: 100 * MIB, replication: true } });
+    clock.advance(60);
+    await call(api, 'POST', '/v1/nodes/1/actions/maintenance_on', { body: { evict_ha_replica: false, evict_active_active_replica: false } });
+    clock.advance(150);
+    // (State is brought up to the clock lazily, by the next request.)
+    expect((await call(api, 'GET', '/v1/nodes/1/actions/maintenance_on')).body.status).toBe('completed');
+    expect(cluster.bdbs.byName('a')!.shards.map((sh) => [sh.nodeUid, sh.role])).toEqual([[1, 'slave'], [2, 'master']]);
+
+    // Node 1 is in maintenance; a database on nodes 2 and 3 cannot leave node 2 (node 3 holds its other shard).
+    await call(api, 'POST', '/v1/bdbs', { body: { name: 'b', memory_size: 100 * MIB, replication: true } });
+    clock.advance(60);
+    expect(cluster.bdbs.byName('b')!.shards.map((sh) => sh.nodeUid).sort()).toEqual([2, 3]);
+    await call(api, 'POST', '/v1/nodes/2/actions/maintenance_on');
+    clock.advance(150);
+    expect((await call(api, 'GET', '/v1/nodes/2/actions/maintenance_on')).body).toMatchObject({ status: 'failed', error_code: 'insufficient_resources' });
+    // Improperly stopped: the node is in maintenance with shards left on it.
+    expect((await call(api, 'GET', '/v1/nodes/2/status')).body.maintenance_snapshot).toBeDefined();
+    expect((await call(api, 'GET', '/v1/nodes/2')).body.shard_count).toBeGreaterThan(0);
+  });
+});
+
+describe('cluster settings: certificates, LDAP, policy, Auto Tiering at bootstrap', () => {
+  let certA: TlsMaterial;
+  let certB: TlsMaterial;
+  beforeAll(async () => {
+    [certA, certB] = await Promise.all([selfSignedCertificate('proxy.test', 30), selfSignedCertificate('api.test', 30)]);
+  });
+
+  test('PUT /v1/cluster/certificates validates everything first, then replaces; GET never returns keys', async () => {
+    const { nodes, cluster, clock } = await formCluster(1);
+    const api = nodes[0].api;
+    const initial = (await call(api, 'GET', '/v1/cluster/certificates')).body;
+    expect(Object.keys(initial).sort()).toEqual(['api_cert', 'cm_cert', 'metrics_exporter_cert', 'proxy_cert', 'syncer_cert']);
+    expect(initial.api_cert).toBe(nodes[0].api.caCertPem);
+    const put = (certificates: unknown[]) => call(api, 'PUT', '/v1/cluster/certificates', { body: { certificates } });
+    const proxy = { name: 'proxy', certificate: certA.certPem, key: certA.keyPem };
+
+    // One bad entry: nothing changes.
+    let r = await put([proxy, { name: 'api', certificate: certB.certPem, key: certA.keyPem }]);
+    expect([r.status, r.body.error_code]).toEqual([400, 'invalid_certificate']);
+    expect(cluster.certificates.fingerprint('proxy')).toBe(cluster.certificates.fingerprint('api'));
+    r = await put([{ name: 'nope', certificate: certA.certPem, key: certA.keyPem }]);
+    expect([r.status, r.body.error_code]).toEqual([403, 'unknown_certificate']);
+    r = await put([{ name: 'proxy', certificate: 'not a certificate', key: certA.keyPem }]);
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).not.toContain('PRIVATE KEY');
+
+    r = await put([proxy]);
+    expect(r.status).toBe(200);
+    expect(r.body).toBeUndefined();
+    const after = (await call(api, 'GET', '/v1/cluster/certificates')).body;
+    expect(after.proxy_cert).toBe(certA.certPem);
+    expect(after.api_cert).toBe(initial.api_cert);
+    expect(JSON.stringify(after)).not.toMatch(/_key|PRIVATE KEY/);
+    expect(cluster.certificates.fingerprint('proxy')).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(cluster.certificates.updates).toBe(1);
+
+    clock.advance(400 * 86_400_000);
+    r = await put([{ name: 'syncer', certificate: certB.certPem, key: certB.keyPem }]);
+    expect([r.status, r.body.error_code]).toEqual([406, 'certificate_expired']);
+  });
+
+  test('LDAP: set, masked password, documented field rules, delete', async () => {
+    const { nodes, cluster } = await formCluster(1);
+    const api = nodes[0].api;
+    expect((await call(api, 'GET', '/v1/cluster/ldap')).body).toMatchObject({ uris: [], control_plane: false, bind_pass: '' });
+    const body = {
+      uris: ['ldaps://ldap.example.org:636'], bind_dn: 'cn=reader,dc=example,dc=org', bind_pass: 'ldap-bind-secret',
+      user_dn_template: 'cn=%u,ou=people,dc=example,dc=org', dn_group_attr: 'memberOf', control_plane: true, data_plane: false,
+      starttls: false, ca_cert: certA.certPem,
+    };
+    expect((await call(api, 'PUT', '/v1/cluster/ldap', { body })).status).toBe(200);
+    const got = (await call(api, 'GET', '/v1/cluster/ldap')).body;
+    expect(got).toMatchObject({ ...body, bind_pass: '***' });
+    expect(cluster.ldap.bindPasswordIs('ldap-bind-secret')).toBe(true);
+    expect(cluster.ldap.bindPasswordIs('other')).toBe(false);
+
+    const bad = async (patch: Record<string, unknown>, code: string) => {
+      const r = await call(api, 'PUT', '/v1/cluster/ldap', { body: patch });
+      expect([r.status, r.body.error_code]).toEqual([400, code]);
+    };
+    await bad({ dn_group_query: { base: 'dc=example,dc=org', filter: 'member=%D', scope: 'subtree' } }, 'illegal_fields_combination');
+    await bad({ uris: ['ldap.example.org'] }, 'invalid_schema');
+    await bad({ directory_timeout_s: 2 }, 'invalid_schema');
+    await bad({ control_plane: 'yes' }, 'invalid_schema');
+    expect(cluster.ldap.updates).toBe(1);
+
+    expect((await call(api, 'DELETE', '/v1/cluster/ldap')).status).toBe(200);
+    expect((await call(api, 'GET', '/v1/cluster/ldap')).body).toMatchObject({ uris: [], bind_pass: '', control_plane: false });
+  });
+
+  test('policy data_internode_encryption is the default of new databases', async () => {
+    const { nodes, clock } = await formCluster(1);
+    const api = nodes[0].api;
+    expect((await call(api, 'GET', '/v1/cluster/policy')).body).toMatchObject({ data_internode_encryption: false, default_shards_placement: 'dense' });
+    expect((await call(api, 'PUT', '/v1/cluster/policy', { body: { data_internode_encryption: 'yes' } })).status).toBe(400);
+    await call(api, 'POST', '/v1/bdbs', { body: { name: 'before', memory_size: MIB } });
+    expect((await call(api, 'PUT', '/v1/cluster/policy', { body: { data_internode_encryption: true } })).status).toBe(200);
+    expect((await call(api, 'GET', '/v1/cluster/policy')).body.data_internode_encryption).toBe(true);
+    await call(api, 'POST', '/v1/bdbs', { body: { name: 'after', memory_size: MIB } });
+    await call(api, 'POST', '/v1/bdbs', { body: { name: 'explicit', memory_size: MIB, data_internode_encryption: false } });
+    clock.advance(60);
+    const bdbs = (await call(api, 'GET', '/v1/bdbs')).body;
+    expect(bdbs.map((b: any) => [b.name, b.data_internode_encryption])).toEqual([['before', false], ['after', true], ['explicit', false]]);
+  });
+
+  test('bootstrap node.bigstore_enabled and paths.bigstore_path are reported on the node', async () => {
+    const clock = new ManualClock();
+    const registry = new ApiDoubleClusterRegistry({ clock });
+    const a = await startNode(registry);
+    const b = await startNode(registry);
+    await call(a.api, 'POST', '/v1/bootstrap/create_cluster', {
+      auth: null,
+      body: { ...createBody('flash.ns.svc.cluster.local'), node: { identity: {}, bigstore_enabled: true, paths: { bigstore_path: '/var/opt/redislabs/flash' } } },
+    });
+    clock.advance(100);
+    await call(b.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: { ...joinBody([a.double.addr]), node: { identity: {}, bigstore_enabled: 'yes' } } });
+    clock.advance(100);
+    expect((await call(a.api, 'GET', '/v1/nodes/1')).body).toMatchObject({ bigstore_enabled: true, bigredis_storage_path: '/var/opt/redislabs/flash' });
+    expect((await call(b.api, 'GET', '/v1/bootstrap', { auth: null })).body.bootstrap_status).toMatchObject({ state: 'error', error_code: 'config_error' });
   });
 });

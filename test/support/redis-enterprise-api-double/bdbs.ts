@@ -20,7 +20,10 @@ export interface BdbHost {
   readonly masterUid: number;
   now(): number;
   actionDurationMs(): number;
-  activeNodes(): NodeRecord[];
+  /** Nodes that may hold shards and endpoints (active, not in maintenance). */
+  placementNodes(): NodeRecord[];
+  /** Cluster policy `data_internode_encryption`: the default of a new database. */
+  defaultDataInternodeEncryption(): boolean;
   node(uid: number): NodeRecord | undefined;
 }
 
@@ -72,7 +75,11 @@ export class BdbStore {
       if ((body.uid as number) < 1) throw schemaError('uid must be a positive integer');
       if (this.records.has(body.uid as number)) throw new ApiError(409, 'uid_exists', `database uid ${body.uid} is already in use`);
     }
-    const config = { ...withBdbDefaults(withoutReadOnly(body)), ...extra };
+    const config: Record<string, unknown> = {
+      data_internode_encryption: this.host.defaultDataInternodeEncryption(),
+      ...withBdbDefaults(withoutReadOnly(body)),
+      ...extra,
+    };
     delete config.uid;
     checkBdbSemantics(config, this.host.now());
     this.checkName(String(config.name));
@@ -80,11 +87,11 @@ export class BdbStore {
     this.checkCluster(config, 'invalid_replication', 'not_rack_aware');
     this.checkMemory(config);
     const uid = (body.uid as number | undefined) ?? this.peekUid();
-    const shards = placeShards(this.placementOf(uid, config), this.host.activeNodes(), () => this.nextShardUid++);
+    const shards = placeShards(this.placementOf(uid, config), this.host.placementNodes(), () => this.nextShardUid++);
     const now = this.host.now();
     return {
       uid, config, status: 'pending', shards,
-      endpointNodes: endpointNodesFor(String(config.proxy_policy), shards, this.host.activeNodes()),
+      endpointNodes: endpointNodesFor(String(config.proxy_policy), shards, this.host.placementNodes()),
       createdTime: now, lastChangedTime: now,
     };
   }
@@ -137,10 +144,10 @@ export class BdbStore {
     this.checkMemory(config, rec.uid);
     const layoutChanged = ['shards_count', 'replication', 'rack_aware'].some((k) => k in patch && patch[k] !== rec.config[k]);
     const shards = layoutChanged
-      ? placeShards(this.placementOf(rec.uid, config), this.host.activeNodes(), () => this.nextShardUid++)
+      ? placeShards(this.placementOf(rec.uid, config), this.host.placementNodes(), () => this.nextShardUid++)
       : rec.shards;
     const endpointNodes = layoutChanged || config.proxy_policy !== rec.config.proxy_policy
-      ? endpointNodesFor(String(config.proxy_policy), shards, this.host.activeNodes())
+      ? endpointNodesFor(String(config.proxy_policy), shards, this.host.placementNodes())
       : rec.endpointNodes;
     return { config, shards, endpointNodes };
   }
@@ -169,11 +176,11 @@ export class BdbStore {
   }
 
   onNodeDown(nodeUid: number): void {
-    for (const rec of this.records.values()) failoverFromNode(rec, nodeUid, this.host.activeNodes());
+    for (const rec of this.records.values()) failoverFromNode(rec, nodeUid, this.host.placementNodes());
   }
 
   onNodeUp(): void {
-    for (const rec of this.records.values()) refreshEndpoints(rec, this.host.activeNodes());
+    for (const rec of this.records.values()) refreshEndpoints(rec, this.host.placementNodes());
   }
 
   /** Test hook: bind a database's endpoint to another node (as an endpoint migration would). */
@@ -248,7 +255,7 @@ export class BdbStore {
   }
 
   private checkCluster(config: Record<string, unknown>, replicationCode: string, rackCode: string): void {
-    if (config.replication === true && this.host.activeNodes().length < 2) {
+    if (config.replication === true && this.host.placementNodes().length < 2) {
       throw notAcceptable(replicationCode, 'not enough nodes to perform replication (needs at least 2 active nodes)');
     }
     if (config.rack_aware === true && !this.host.rackAware) {
@@ -265,7 +272,7 @@ export class BdbStore {
   private checkMemory(config: Record<string, unknown>, selfUid?: number): void {
     if (!this.host.policy.enforceMemory) return;
     const footprint = (c: Record<string, unknown>) => (c.memory_size as number) * (c.replication === true ? 2 : 1);
-    const capacity = this.host.activeNodes().reduce((sum, n) => sum + n.totalMemory, 0);
+    const capacity = this.host.placementNodes().reduce((sum, n) => sum + n.totalMemory, 0);
     const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + footprint(b.config), 0);
     if (used + footprint(config) > capacity) {
       throw notAcceptable('insufficient_resources', 'not enough memory in the cluster to host the database');

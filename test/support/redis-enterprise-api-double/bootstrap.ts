@@ -143,12 +143,22 @@ export class NodeBootstrap {
   }
 
   private nodeInit(body: Record<string, unknown>): NodeInit {
-    const identity = obj(obj(body.node).identity);
+    const node = obj(body.node);
+    const identity = obj(node.identity);
     if (identity.addr !== undefined && identity.addr !== this.local.addr) {
       // The address must be one of the node's own (local_node_info.available_addrs).
       throw new BootstrapFailure('config_error', `address ${String(identity.addr)} is not available on this node`);
     }
+    // Documented node_identity.bigstore_enabled (Auto Tiering) and paths.bigstore_path.
+    const bigstoreEnabled = node.bigstore_enabled ?? false;
+    const bigstorePath = obj(node.paths).bigstore_path;
+    if (typeof bigstoreEnabled !== 'boolean') throw new BootstrapFailure('config_error', 'node.bigstore_enabled must be a boolean');
+    if (bigstorePath !== undefined && (typeof bigstorePath !== 'string' || !bigstorePath.startsWith('/'))) {
+      throw new BootstrapFailure('config_error', 'node.paths.bigstore_path must be an absolute path');
+    }
     return {
+      bigstoreEnabled,
+      bigstorePath: bigstorePath as string | undefined,
       addr: this.local.addr,
       name: typeof identity.name === 'string' ? identity.name : undefined,
       rackId: typeof identity.rack_id === 'string' && identity.rack_id ? identity.rack_id : undefined,

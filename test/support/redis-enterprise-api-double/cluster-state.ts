@@ -8,10 +8,17 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { ActionFailureSpec, ActionTracker } from './actions';
 import { BdbHost, BdbStore } from './bdbs';
+import { CertificateStore } from './certificates';
 import { isoTime } from './clock';
+import { ClusterPolicyStore } from './cluster-policy';
 import { CrdbHost, CrdbPeer, CrdbStore } from './crdbs';
-import { ApiError, schemaError } from './errors';
+import { ApiError, notFound, schemaError } from './errors';
 import { FaultInjector } from './faults';
+import { LdapStore } from './ldap';
+import {
+  MaintenanceHost, enterMaintenance, exitMaintenance, parseMaintenanceOff, parseMaintenanceOn, snapshotJson,
+} from './maintenance';
+import { NodeActionName, NodeActionTracker } from './node-actions';
 import type { ApiDoublePolicy, ApiDoubleTiming } from './policy';
 import type { Credentials, NodeRecord } from './types';
 
@@ -31,6 +38,8 @@ export interface NodeInit {
   readonly totalMemory: number;
   readonly cores: number;
   readonly softwareVersion: string;
+  readonly bigstoreEnabled: boolean;
+  readonly bigstorePath?: string;
 }
 
 export interface ClusterInit {
@@ -48,11 +57,17 @@ export function isPlausibleLicense(license: string): boolean {
   return LICENSE_RE.test(license);
 }
 
-export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
+export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, MaintenanceHost {
   readonly name: string;
   readonly createdTime: number;
   rackAware: boolean;
   readonly actions = new ActionTracker();
+  /** Node actions (maintenance_on / maintenance_off). */
+  readonly nodeActions = new NodeActionTracker();
+  readonly certificates: CertificateStore;
+  readonly ldap = new LdapStore();
+  /** GET/PUT /v1/cluster/policy (not to be confused with the double's own `policy` knobs). */
+  readonly clusterPolicy = new ClusterPolicyStore();
   readonly bdbs: BdbStore;
   readonly crdbs: CrdbStore;
   /** Faults for every node of this cluster (after the node joined). */
@@ -76,6 +91,7 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
     this.bdbs = new BdbStore(this);
     this.crdbs = new CrdbStore(this);
     this.faults = new FaultInjector(faultSeed);
+    this.certificates = new CertificateStore(() => env.now());
   }
 
   get policy(): ApiDoublePolicy {
@@ -94,6 +110,10 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
     return this.env.timing.crdbTaskMs;
   }
 
+  defaultDataInternodeEncryption(): boolean {
+    return this.clusterPolicy.dataInternodeEncryption;
+  }
+
   resolvePeer(ref: { name?: string; url?: string }): CrdbPeer | undefined {
     return this.env.findCluster(ref);
   }
@@ -108,6 +128,7 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
     const node: NodeRecord = {
       uid: this.nextNodeUid++, addr: init.addr, name: init.name ?? init.addr, rackId: init.rackId,
       status: 'active', totalMemory: init.totalMemory, cores: init.cores, softwareVersion: init.softwareVersion,
+      bigstoreEnabled: init.bigstoreEnabled, bigstorePath: init.bigstorePath,
     };
     this.nodeList.push(node);
     // The first node is the master.
@@ -130,6 +151,44 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
 
   activeNodes(): NodeRecord[] {
     return this.nodeList.filter((n) => n.status === 'active');
+  }
+
+  /** Active nodes that accept shards and endpoints: not in maintenance mode (a quorum-only node takes none). */
+  placementNodes(): NodeRecord[] {
+    return this.activeNodes().filter((n) => !n.maintenance);
+  }
+
+  bdbRecords() {
+    return this.bdbs.list();
+  }
+
+  /**
+   * POST /v1/nodes/{uid}/actions/{action}: validates the body now, applies the
+   * documented effect when the action ends (node-actions.ts, maintenance.ts).
+   */
+  startNodeAction(uid: number, name: string, body: Record<string, unknown>): Record<string, unknown> {
+    const node = this.node(uid);
+    if (!node) throw notFound(`node ${uid}`);
+    let effect: () => void;
+    if (name === 'maintenance_on') {
+      const o = parseMaintenanceOn(body);
+      effect = () => enterMaintenance(this, node, o);
+    } else if (name === 'maintenance_off') {
+      const o = parseMaintenanceOff(body);
+      effect = () => exitMaintenance(this, node, o);
+    } else {
+      // remove and enslave_node are documented too but not modelled.
+      throw new ApiError(400, 'unsupported_action', `node action ${name} is not supported by this test double`);
+    }
+    return this.nodeActions.start({ nodeUid: uid, name: name as NodeActionName, durationMs: this.env.timing.nodeActionMs, effect }, this.env.now());
+  }
+
+  /** GET /v1/nodes/{uid}/snapshots: the maintenance snapshot, if any (the double keeps no other snapshots). */
+  nodeSnapshotsJson(uid: number): Array<Record<string, unknown>> {
+    const node = this.node(uid);
+    if (!node) throw notFound(`node ${uid}`);
+    const s = snapshotJson(node);
+    return s ? [s] : [];
   }
 
   /** A node's double stopped: the node is down, the master role and shards fail over. */
@@ -173,12 +232,14 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
   /** Advance asynchronous work to the clock's time. */
   tick(now: number): void {
     this.actions.tick(now);
+    this.nodeActions.tick(now);
     this.crdbs.tick(now);
   }
 
   /** Test hook: finish every pending action and CRDB task now, whatever the clock says. */
   settle(): void {
     this.actions.settleAll(this.env.now());
+    this.nodeActions.settleAll(this.env.now());
     this.crdbs.settleAll();
   }
 
@@ -229,7 +290,10 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
       cores: node.cores,
       software_version: node.softwareVersion,
       architecture: 'x86_64',
-      accept_servers: true,
+      // A node in maintenance mode is a quorum-only node: it takes no new shards.
+      accept_servers: !node.maintenance,
+      bigstore_enabled: node.bigstoreEnabled,
+      ...(node.bigstorePath ? { bigredis_storage_path: node.bigstorePath } : {}),
       persistent_storage_path: '/var/opt/redislabs/persist',
       ephemeral_storage_path: '/var/opt/redislabs/tmp',
     };
@@ -250,6 +314,8 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer {
         cores: node.cores,
         total_memory: node.totalMemory,
         software_version: node.softwareVersion,
+        // Documented: present while a maintenance snapshot exists (maintenance in progress or improperly stopped).
+        ...(node.maintenance ? { maintenance_snapshot: snapshotJson(node) } : {}),
       };
     }
     return out;

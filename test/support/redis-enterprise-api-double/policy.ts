@@ -32,6 +32,8 @@ export interface ApiDoubleTiming {
   readonly actionMs: number;
   /** CRDB tasks queued → started → finished. */
   readonly crdbTaskMs: number;
+  /** Node actions (maintenance_on / maintenance_off) queued → running → completed. */
+  readonly nodeActionMs: number;
 }
 
 export const DEFAULT_POLICY: ApiDoublePolicy = {
@@ -41,4 +43,4 @@ export const DEFAULT_POLICY: ApiDoublePolicy = {
   licenseShardsLimit: 4,
 };
 
-export const DEFAULT_TIMING: ApiDoubleTiming = { bootstrapMs: 100, actionMs: 60, crdbTaskMs: 120 };
+export const DEFAULT_TIMING: ApiDoubleTiming = { bootstrapMs: 100, actionMs: 60, crdbTaskMs: 120, nodeActionMs: 150 };

@@ -23,10 +23,12 @@ import { Route, RouteResult, findRoute } from './router';
 import { bdbRoutes } from './routes-bdbs';
 import { bootstrapRoutes } from './routes-bootstrap';
 import { clusterRoutes } from './routes-cluster';
+import { clusterSettingsRoutes } from './routes-cluster-settings';
 import { crdbRoutes } from './routes-crdbs';
+import { nodeActionRoutes } from './routes-node-actions';
 import { tlsMaterial } from './tls';
 
-const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...bdbRoutes, ...crdbRoutes];
+const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbRoutes, ...crdbRoutes];
 const MAX_BODY_BYTES = 1 << 20;
 const GIB = 1024 ** 3;
 

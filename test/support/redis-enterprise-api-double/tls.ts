@@ -21,25 +21,39 @@ export interface TlsMaterial {
 }
 
 let cached: Promise<TlsMaterial> | undefined;
+let ready: TlsMaterial | undefined;
 
 export function tlsMaterial(): Promise<TlsMaterial> {
   if (!cached) {
     cached = generate();
     // A failed generation must not poison later attempts.
-    cached.catch(() => { cached = undefined; });
+    cached.then((m) => { ready = m; }, () => { cached = undefined; });
   }
   return cached;
 }
 
-async function generate(): Promise<TlsMaterial> {
+/** The serving certificate once made (every instance awaits it before it serves, so answers can use it synchronously). */
+export function readyTlsCertificate(): string | undefined {
+  return ready?.certPem;
+}
+
+/**
+ * A fresh self-signed certificate and key for tests that install
+ * certificates (PUT /v1/cluster/certificates) or LDAP CAs. Test material only.
+ */
+export function selfSignedCertificate(commonName: string, days = 30): Promise<TlsMaterial> {
+  return generate(commonName, days);
+}
+
+async function generate(commonName = 'redis-enterprise-api-double', days = 7): Promise<TlsMaterial> {
   const dir = await mkdtemp(join(tmpdir(), 'redis-enterprise-api-double-'));
   try {
     const keyFile = join(dir, 'key.pem');
     const certFile = join(dir, 'cert.pem');
     await run('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyFile, '-out', certFile, '-days', '7',
-      '-subj', '/CN=redis-enterprise-api-double',
+      '-keyout', keyFile, '-out', certFile, '-days', String(days),
+      '-subj', `/CN=${commonName}`,
       '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
     ]);
     const [certPem, keyPem] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);

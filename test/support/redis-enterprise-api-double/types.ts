@@ -17,6 +17,28 @@ export interface NodeRecord {
   readonly totalMemory: number;
   readonly cores: number;
   readonly softwareVersion: string;
+  /** Bootstrap `node.bigstore_enabled` (Auto Tiering); read-only after bootstrap, as documented. */
+  readonly bigstoreEnabled: boolean;
+  /** Bootstrap `node.paths.bigstore_path`, reported as `bigredis_storage_path`. */
+  readonly bigstorePath?: string;
+  /** Set while the node is in maintenance mode; kept across a stop/start, as the real cluster keeps it in its configuration store. */
+  maintenance?: MaintenanceState;
+}
+
+/** What maintenance_on recorded (the documented node snapshot) and how often it was turned on. */
+export interface MaintenanceState {
+  /** Documented: activations stack; maintenance_off must be run as often as maintenance_on was. */
+  depth: number;
+  readonly snapshot: NodeSnapshot;
+}
+
+/** The documented node snapshot: the node's shards and endpoint bindings when maintenance started. */
+export interface NodeSnapshot {
+  readonly name: string;
+  readonly createdTime: number;
+  readonly shards: ReadonlyArray<{ readonly uid: number; readonly role: 'master' | 'slave' }>;
+  /** Databases whose endpoint the node served. */
+  readonly endpointBdbs: readonly number[];
 }
 
 export interface ShardRecord {
