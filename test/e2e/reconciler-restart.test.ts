@@ -353,9 +353,8 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
       observe({ before: watchRestartsBefore, now });
       return now.every((v, i) => v > watchRestartsBefore[i]);
     }, { timeoutMs: 60_000 });
-    const t0 = Date.now();
     await waitFor('converged after the restart', async (observe) => converged(declaredNames(), observe), { timeoutMs: 120_000 });
-    log(`converged (status ConfigMap clean) ${Date.now() - t0} ms after the checks began, ${Date.now() - t0 + restarts[0].downMs} ms at most after the restart`);
+    log(`watches resumed and status clean ${Date.now() - restarts[0].readyAt} ms after the API server was ready again`);
     const took = await repairAfterDelete('orders');
     log(`EndpointSlice repaired ${took} ms after its deletion, after the graceful restart`);
     await expectConverged();
@@ -363,20 +362,27 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
   });
 
   it('survives a crash restart of kube-apiserver during REST faults while a database added in code is being created', async () => {
+    // First (so that no other rule answers it instead): the create of the added database takes effect
+    // and its answer is lost. The reconciler cannot know it worked; the next pass must find it, not create another.
+    const lostCreate = registry.faults.add({ kind: 'drop', method: 'POST', path: '/v1/bdbs', times: 1, afterHandling: true });
     faults = [
+      lostCreate,
       registry.faults.add({ kind: 'error', status: 503, rate: 0.3 }),
       registry.faults.add({ kind: 'busy', method: 'PUT', rate: 0.5 }),
       registry.faults.add({ kind: 'drop', method: 'GET', path: '/v1/bdbs', times: 3 }),
-      // The create's answer is lost after it took effect: the next pass must find it, not create a second one.
-      registry.faults.add({ kind: 'drop', method: 'POST', path: '/v1/bdbs', times: 1, afterHandling: true }),
       registry.faults.add({ kind: 'latency', latencyMs: 200, rate: 0.2 }),
     ];
-    const objects = objectsWith(ns, [...initial, added]);
+    // In code: a database added, and `cache` grown (an update, which the busy answers hit).
+    const objects = objectsWith(ns, [{ ...initial[0], memorySize: '200MB' }, initial[1], added]);
     desired = desiredOf(objects);
     expect(declaredNames()).toEqual(['cache', 'orders', 'session-cache', 'sessions', 'wishlists']);
     await client.apply(objects, FIELD_MANAGER);
-    // Let the change reach the leader and its pass start against the faulty REST API, then kill the API server under it.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Kill the API server the moment the create has happened behind the reconciler's back.
+    const t0 = Date.now();
+    await waitFor(`the create of ${added.name} reached the REST API`, async () => lostCreate.fired > 0 || undefined,
+      { timeoutMs: 90_000, intervalMs: 10 });
+    log(`${added.name} created on the REST side (answer dropped) ${Date.now() - t0} ms after the apply`);
+    expect(cluster().bdbs.byName(added.name)).toBeDefined();
     watchRestartsBefore = await watchRestarts();
     const r = await restartApiServer(info, { signal: 'SIGKILL' });
     restarts.push(r);
@@ -388,9 +394,9 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     faults = [];
     log(`REST faults fired: ${fired.join(', ')}`);
 
-    const t0 = Date.now();
+    const t1 = Date.now();
     await waitFor('converged after faults and the crash restart', async (observe) => converged(declaredNames(), observe), { timeoutMs: 180_000 });
-    log(`converged ${Date.now() - t0} ms after the faults stopped (${Date.now() - t0 + 5000} ms after the API server was back)`);
+    log(`converged ${Date.now() - t1} ms after the faults stopped, ${Date.now() - r.readyAt} ms after the API server was ready again`);
     const now = await watchRestarts();
     expect(now.every((v, i) => v > watchRestartsBefore[i])).toBe(true);
   });
@@ -418,12 +424,22 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     await expectConverged();
   });
 
-  it('kept every reconciler process alive and healthy, and none was ever forbidden', async () => {
+  it('kept every reconciler process alive and healthy, and was forbidden nothing outside the restarts', async () => {
+    let duringRestarts = 0;
     for (const n of nodes) {
       expect({ pod: n.pod, exitCode: n.proc!.exitCode, signal: n.proc!.signalCode }).toEqual({ pod: n.pod, exitCode: null, signal: null });
       const res = await fetch(`http://127.0.0.1:${n.port}/healthz`);
       expect({ pod: n.pod, status: res.status, body: (await res.text()).trim() }).toMatchObject({ pod: n.pod, status: 200 });
-      expect(n.log).not.toMatch(/forbidden/i);
+      // A starting API server serves before its RBAC caches are filled: until /readyz is 200 it may answer
+      // 403 "RBAC: role ... not found". Outside those windows the synthesized Role must be enough.
+      for (const line of n.log.split('\n').filter((l) => /forbidden/i.test(l))) {
+        let at = NaN;
+        try { at = Date.parse(JSON.parse(line).time); } catch { /* not a log record: counts as outside */ }
+        const inWindow = restarts.some((r) => at >= r.signalledAt && at <= r.readyAt + 2000);
+        expect({ pod: n.pod, line, inWindow }).toEqual({ pod: n.pod, line, inWindow: true });
+        duringRestarts++;
+      }
     }
+    log(`403 answers while an API server was starting (RBAC caches not yet filled): ${duringRestarts}`);
   });
 });

@@ -38,6 +38,9 @@ export interface RestartResult {
   newPid: number;
   /** The parent's restart count after this restart. */
   restarts: number;
+  /** Epoch ms of the signal, and of the first 200 from the new `/readyz`: the window of the outage. */
+  signalledAt: number;
+  readyAt: number;
 }
 
 /** The current kube-apiserver process, as the parent last recorded it. */
@@ -107,5 +110,7 @@ export async function restartApiServer(info: PlaneInfo, opts: RestartOptions = {
     oldPid: before.pid,
     newPid: after.pid,
     restarts: after.restarts,
+    signalledAt: t0,
+    readyAt,
   };
 }

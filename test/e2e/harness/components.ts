@@ -67,6 +67,11 @@ export function kubeApiserver(l: Layout): CommandLine {
       // APF's queueing and its periodic config work cost CPU that a 2-core box shares with the build and the tests.
       '--enable-priority-and-fairness=false',
       '--profiling=false',
+      // Graceful stop (teardown, restartApiServer): keep listening (answering 429 + Retry-After) until in-flight
+      // requests are done, then give the HTTP server 2 s. Without it the HTTP shutdown timeout is --request-timeout
+      // (60 s), and an open watch connection (every controller, kwok, a reconciler) holds the process for all of it
+      // while new connections are refused.
+      '--shutdown-send-retry-after=true',
     ],
   };
 }
