@@ -18,6 +18,7 @@ import { nodePodSelector, ownedSliceSelector } from './labels';
 import { LeaderElector } from './leader';
 import { Logger } from './logger';
 import { M, Metrics } from './metrics';
+import { NodeMaintenance } from './node-maintenance';
 import { ReApi } from './re-api';
 import { ReClient } from './re-client';
 import { AdminCredentials } from './secret-duty';
@@ -30,6 +31,7 @@ export interface RunningReconciler {
   controller: Controller;
   leader: LeaderElector;
   metrics: Metrics;
+  maintenance: NodeMaintenance;
   server?: http.Server;
   stop(): Promise<void>;
 }
@@ -77,7 +79,14 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     durationSeconds: config.leaseDurationSeconds,
     onChange: (isLeader) => { if (isLeader) controller?.trigger('became leader'); },
   }, log, metrics);
-  controller = new Controller(ctx, { isLeader: () => leader.isLeader, credentials });
+  // Its own events recorder and no shutdown signal: a drain runs on after SIGTERM (see stop()).
+  const maintenance = new NodeMaintenance({
+    config, re, metrics, log,
+    events: ctx.events,
+    hasCredentials: () => credentials.current !== undefined,
+    intervalMs: Math.max(ctx.poll.intervalMs, 10),
+  });
+  controller = new Controller(ctx, { isLeader: () => leader.isLeader, credentials, maintenance });
   const c = controller;
   const trigger = (reason: string) => c.trigger(reason);
   const watchers = [
@@ -98,8 +107,11 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
       ready: () => {
         if (!c.state.desiredStateLoaded) return { ok: false, detail: 'desired state not read yet' };
         if (!c.state.nodeBootstrapped) return { ok: false, detail: 'this node is not in the cluster yet' };
+        // A rollout must not stop the next pod before this node serves again.
+        if (!maintenance.settledAfterStart) return { ok: false, detail: 'checking for maintenance mode left from the last stop' };
         return { ok: true, detail: 'ok' };
       },
+      prestop: async () => (await maintenance.prepareForStop()).message,
     });
   }
   leader.start();
@@ -109,13 +121,18 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
 
   let stopping: Promise<void> | undefined;
   return {
-    controller, leader, metrics, server,
+    controller, leader, metrics, server, maintenance,
     stop: () => {
       stopping ??= (async () => {
         shutdown.abort();
         await Promise.all(watchers.map((w) => w.stop()));
         await c.stop();
         await leader.stop();
+        // The kubelet signals this container while it calls the node container's
+        // preStop hook: keep serving until that drain ends (it bounds itself).
+        // Only a node in a cluster has anything to drain.
+        await maintenance.settle(c.state.nodeBootstrapped ? config.shutdownPrestopWaitMs : 0);
+        maintenance.close();
         await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
         server?.closeAllConnections();
         reClient?.close();

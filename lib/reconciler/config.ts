@@ -22,6 +22,10 @@ export interface ReconcilerConfig {
   leaseDurationSeconds: number;
   restTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Bound on a /prestop drain (and on the maintenance_off after a restart). */
+  prestopTimeoutMs: number;
+  /** After SIGTERM, how long to keep serving for a /prestop that has not arrived yet. */
+  shutdownPrestopWaitMs: number;
 }
 
 export const DEFAULT_HTTP_PORT = 8090;
@@ -52,6 +56,8 @@ export const ENVIRONMENT_HELP: ReadonlyArray<[string, string]> = [
   ['LEASE_DURATION_SECONDS', 'Lease duration; renewed every third of it (default 15)'],
   ['REST_TIMEOUT_MS', 'timeout of one REST API request (default 10000)'],
   ['LOG_LEVEL', 'debug | info | warn | error (default info)'],
+  ['PRESTOP_TIMEOUT_SECONDS', 'bound on /prestop: how long maintenance_on is followed before answering anyway (default 600); also bounds the maintenance_off after a restart'],
+  ['SHUTDOWN_PRESTOP_WAIT_SECONDS', 'after SIGTERM, keep serving this long for the node container\'s /prestop when it has not arrived yet (default 3; 0 = exit at once)'],
   ['KUBECONFIG', 'kubeconfig file (tests); unset: in-cluster service account'],
 ];
 
@@ -106,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ReconcilerConfig {
     leaseDurationSeconds: integer(env, 'LEASE_DURATION_SECONDS', 15, 3, 3600, problems),
     restTimeoutMs: integer(env, 'REST_TIMEOUT_MS', 10000, 100, 600000, problems),
     logLevel,
+    prestopTimeoutMs: integer(env, 'PRESTOP_TIMEOUT_SECONDS', 600, 1, 31_536_000, problems) * 1000,
+    shutdownPrestopWaitMs: integer(env, 'SHUTDOWN_PRESTOP_WAIT_SECONDS', 3, 0, 600, problems) * 1000,
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

@@ -16,6 +16,7 @@ import { nodePodSelector } from './labels';
 import { errorMessage } from './logger';
 import { M } from './metrics';
 import { runNodeDuty } from './node-duty';
+import { NodeMaintenance } from './node-maintenance';
 import { ensureSecrets, readAdminCredentials, AdminCredentials } from './secret-duty';
 import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statusConfigMapUpdate } from './status';
 
@@ -47,6 +48,8 @@ export interface ControllerOptions {
   isLeader: () => boolean;
   /** Shared with the REST client, which authenticates with whatever is here. */
   credentials: { current?: AdminCredentials };
+  /** Takes the node out of maintenance mode left from the last stop (once per process). */
+  maintenance?: NodeMaintenance;
   backoff?: BackoffOptions;
   debounceMs?: number;
 }
@@ -200,6 +203,7 @@ export class Controller {
     try {
       const node = await runNodeDuty(ctx, state, pods, knownAddrs);
       this.state.nodeBootstrapped = node.bootstrapped;
+      if (node.bootstrapped) this.options.maintenance?.leaveAfterRestart(pods);
       if (!node.bootstrapped) {
         nodeWaiting = true;
         nodeError = 'reason' in node.decision ? node.decision.reason : `node not in the cluster yet (${node.decision.action})`;

@@ -1,8 +1,10 @@
 /**
  * `/metrics` (Prometheus text), `/healthz` (liveness: the process serves and
- * no pass is wedged) and `/readyz` (readiness: the desired state was read and
- * this pod's node is in the cluster). Plain HTTP: probes and scrapes come
- * from the kubelet and Prometheus inside the cluster network.
+ * no pass is wedged), `/readyz` (readiness: the desired state was read and
+ * this pod's node is in the cluster) and `/prestop` (the node container's
+ * preStop hook: answered once the node is drained, or the drain gave up).
+ * Plain HTTP: probes, hooks and scrapes come from the kubelet and Prometheus
+ * inside the cluster network.
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -11,6 +13,12 @@ import { Metrics } from './metrics';
 export interface Probes {
   healthy(): { ok: boolean; detail: string };
   ready(): { ok: boolean; detail: string };
+  /**
+   * The preStop drain. Always answered 200: the kubelet stops the container
+   * whatever the hook returns, so an error code would only add a
+   * FailedPreStopHook event to the Warning event the drain records itself.
+   */
+  prestop?(): Promise<string>;
 }
 
 export function startHttpServer(host: string, port: number, metrics: Metrics, probes: Probes): Promise<http.Server> {
@@ -22,6 +30,13 @@ export function startHttpServer(host: string, port: number, metrics: Metrics, pr
     }
     if (path === '/metrics') {
       res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.render());
+      return;
+    }
+    if (path === '/prestop' && probes.prestop) {
+      probes.prestop().then(
+        (detail) => res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${detail}\n`),
+        () => res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('drain failed\n'),
+      );
       return;
     }
     const probe = path === '/healthz' ? probes.healthy() : path === '/readyz' ? probes.ready() : undefined;

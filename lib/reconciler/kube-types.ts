@@ -15,6 +15,8 @@ export interface ObjectMeta {
   resourceVersion?: string;
   uid?: string;
   ownerReferences?: OwnerReference[];
+  /** Set once deletion was requested (the object is terminating); a Date from the client, a string in JSON. */
+  deletionTimestamp?: string | Date;
 }
 
 export interface OwnerReference {

@@ -84,4 +84,7 @@ export const M = {
   watchRestarts: 'redis_enterprise_reconciler_watch_restarts_total',
   databases: 'redis_enterprise_reconciler_databases',
   nodeBootstrapped: 'redis_enterprise_reconciler_node_bootstrapped',
+  prestop: 'redis_enterprise_reconciler_prestop_total',
+  maintenanceOff: 'redis_enterprise_reconciler_maintenance_off_total',
+  clusterSettingWrites: 'redis_enterprise_reconciler_cluster_setting_writes_total',
 } as const;

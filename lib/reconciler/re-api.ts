@@ -3,7 +3,8 @@
  * (implemented over HTTPS by `re-client.ts`, faked in unit tests).
  */
 import {
-  Bdb, BootstrapRequest, BootstrapStatus, Crdb, CrdbInstance, CrdbTask, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
+  Bdb, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
+  NodeActionStatus, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
 } from './re-types';
 
 /** A failed REST call: `status` is the HTTP status, 0 for a timeout or a broken connection. */
@@ -29,6 +30,19 @@ export interface ReApi {
 
   listNodes(): Promise<ReNode[]>;
   nodesStatus(): Promise<Record<string, ReNodeStatus>>;
+  nodeStatus(uid: number): Promise<ReNodeStatus>;
+  /** Starts a node action; the documented answer is `{status, task_id}`. */
+  startNodeAction(uid: number, action: NodeActionName, body: Record<string, unknown>): Promise<NodeActionStatus>;
+  /** The action's status; a 404 ReApiError when there is none (documented). */
+  getNodeAction(uid: number, action: NodeActionName): Promise<NodeActionStatus>;
+
+  /** `GET /v1/cluster/certificates`: `<name>_cert` PEMs (the answer may also hold keys: never log it). */
+  getClusterCertificates(): Promise<Record<string, unknown>>;
+  putClusterCertificates(certificates: CertificateUpdate[]): Promise<void>;
+  getLdap(): Promise<LdapConfig>;
+  putLdap(config: LdapConfig): Promise<void>;
+  getClusterPolicy(): Promise<Record<string, unknown>>;
+  putClusterPolicy(body: Record<string, unknown>): Promise<void>;
 
   listBdbs(): Promise<Bdb[]>;
   createBdb(body: Record<string, unknown>): Promise<Bdb>;

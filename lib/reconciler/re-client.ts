@@ -9,7 +9,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { ReApi, ReApiError } from './re-api';
 import {
-  Bdb, BootstrapRequest, BootstrapStatus, Crdb, CrdbInstance, CrdbTask, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
+  Bdb, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
+  NodeActionStatus, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
 } from './re-types';
 
 export interface Credentials { username: string; password: string }
@@ -118,6 +119,20 @@ export class ReClient implements ReApi {
 
   listNodes(): Promise<ReNode[]> { return this.request('GET', '/v1/nodes'); }
   nodesStatus(): Promise<Record<string, ReNodeStatus>> { return this.request('GET', '/v1/nodes/status'); }
+  nodeStatus(uid: number): Promise<ReNodeStatus> { return this.request('GET', `/v1/nodes/${uid}/status`); }
+  startNodeAction(uid: number, action: NodeActionName, body: Record<string, unknown>): Promise<NodeActionStatus> {
+    return this.request('POST', `/v1/nodes/${uid}/actions/${action}`, body);
+  }
+  getNodeAction(uid: number, action: NodeActionName): Promise<NodeActionStatus> { return this.request('GET', `/v1/nodes/${uid}/actions/${action}`); }
+
+  getClusterCertificates(): Promise<Record<string, unknown>> { return this.request('GET', '/v1/cluster/certificates'); }
+  async putClusterCertificates(certificates: CertificateUpdate[]): Promise<void> {
+    await this.request('PUT', '/v1/cluster/certificates', { certificates });
+  }
+  getLdap(): Promise<LdapConfig> { return this.request('GET', '/v1/cluster/ldap'); }
+  async putLdap(config: LdapConfig): Promise<void> { await this.request('PUT', '/v1/cluster/ldap', config); }
+  getClusterPolicy(): Promise<Record<string, unknown>> { return this.request('GET', '/v1/cluster/policy'); }
+  async putClusterPolicy(body: Record<string, unknown>): Promise<void> { await this.request('PUT', '/v1/cluster/policy', body); }
 
   listBdbs(): Promise<Bdb[]> { return this.request('GET', '/v1/bdbs'); }
   createBdb(body: Record<string, unknown>): Promise<Bdb> { return this.request('POST', '/v1/bdbs', body); }

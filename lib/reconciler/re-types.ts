@@ -17,7 +17,12 @@ export interface BootstrapStatus {
 export interface BootstrapRequest {
   action: 'create_cluster' | 'join_cluster';
   cluster: { name: string; nodes?: string[] };
-  node: { identity: { addr: string; name?: string; rack_id?: string }; paths?: { persistent_path?: string } };
+  node: {
+    identity: { addr: string; name?: string; rack_id?: string };
+    paths?: { persistent_path?: string; bigstore_path?: string };
+    /** Auto Tiering on this node; documented as settable at bootstrap only. */
+    bigstore_enabled?: boolean;
+  };
   credentials: { username: string; password: string };
   license?: string;
   /** Cluster policy at creation; `rack_aware` makes Redis Enterprise place replicas across racks. */
@@ -29,13 +34,31 @@ export interface ReNode {
   addr?: string;
   status?: string;
   rack_id?: string;
+  shard_count?: number;
+  bigstore_enabled?: boolean;
 }
 
-/** One entry of `GET /v1/nodes/status` (keyed by node uid). */
+/** One entry of `GET /v1/nodes/status` (keyed by node uid), or `GET /v1/nodes/{uid}/status`. */
 export interface ReNodeStatus {
   role?: string;
   node_status?: string;
   hostname?: string;
+  /** Documented: present while a maintenance snapshot exists (maintenance mode on, or improperly stopped). */
+  maintenance_snapshot?: { name?: string; created_time?: string; node_uid?: string };
+}
+
+/** Documented node actions (`POST /v1/nodes/{uid}/actions/{action}`) the reconciler uses. */
+export type NodeActionName = 'maintenance_on' | 'maintenance_off';
+
+/** A node action as `GET /v1/nodes/{uid}/actions/{action}` reports it (the POST answers status and task_id only). */
+export interface NodeActionStatus {
+  task_id?: string;
+  name?: string;
+  /** queued | starting | running | cancelling | cancelled | completed | failed */
+  status?: string;
+  progress?: number | string;
+  error_code?: string;
+  error_message?: string;
 }
 
 export interface BdbEndpoint {
@@ -102,6 +125,24 @@ export interface CrdbTask {
   /** queued | started | finished | failed */
   status?: string;
   errors?: unknown[];
+}
+
+/** One documented certificates object of `PUT /v1/cluster/certificates`. */
+export interface CertificateUpdate { name: string; certificate: string; key: string }
+
+/** The documented LDAP object (`/v1/cluster/ldap`), the fields the reconciler sets. */
+export interface LdapConfig {
+  uris?: string[];
+  bind_dn?: string;
+  /** Write-only: GET shows it masked. */
+  bind_pass?: string;
+  ca_cert?: string;
+  control_plane?: boolean;
+  data_plane?: boolean;
+  starttls?: boolean;
+  user_dn_template?: string;
+  dn_group_attr?: string;
+  [field: string]: unknown;
 }
 
 export interface ReRole { uid: number; name: string }

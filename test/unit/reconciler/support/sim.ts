@@ -28,6 +28,8 @@ export interface SimOptions {
   registry?: ApiDoubleRegistryOptions;
   leaseDurationSeconds?: number;
   resyncSeconds?: number;
+  /** PRESTOP_TIMEOUT_SECONDS, in ms (default 10 s). */
+  prestopTimeoutMs?: number;
   log?: boolean;
 }
 
@@ -79,6 +81,9 @@ export class Sim {
       leaseDurationSeconds: this.options.leaseDurationSeconds ?? 3,
       restTimeoutMs: 2000,
       logLevel: 'debug',
+      prestopTimeoutMs: this.options.prestopTimeoutMs ?? 10_000,
+      // In-process stops need no grace for a preStop request: tests call /prestop themselves.
+      shutdownPrestopWaitMs: 0,
     };
   }
 
