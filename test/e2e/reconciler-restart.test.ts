@@ -362,43 +362,50 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
   });
 
   it('survives a crash restart of kube-apiserver during REST faults while a database added in code is being created', async () => {
-    // First (so that no other rule answers it instead): the create of the added database takes effect
-    // and its answer is lost. The reconciler cannot know it worked; the next pass must find it, not create another.
+    // The create of the added database takes effect and its answer is lost: the reconciler cannot know it
+    // worked, and the API server dies right then. The next pass must find the database, not create another.
     const lostCreate = registry.faults.add({ kind: 'drop', method: 'POST', path: '/v1/bdbs', times: 1, afterHandling: true });
-    faults = [
-      lostCreate,
-      registry.faults.add({ kind: 'error', status: 503, rate: 0.3 }),
-      registry.faults.add({ kind: 'busy', method: 'PUT', rate: 0.5 }),
-      registry.faults.add({ kind: 'drop', method: 'GET', path: '/v1/bdbs', times: 3 }),
-      registry.faults.add({ kind: 'latency', latencyMs: 200, rate: 0.2 }),
-    ];
-    // In code: a database added, and `cache` grown (an update, which the busy answers hit).
-    const objects = objectsWith(ns, [{ ...initial[0], memorySize: '200MB' }, initial[1], added]);
-    desired = desiredOf(objects);
-    expect(declaredNames()).toEqual(['cache', 'orders', 'session-cache', 'sessions', 'wishlists']);
-    await client.apply(objects, FIELD_MANAGER);
-    // Kill the API server the moment the create has happened behind the reconciler's back.
-    const t0 = Date.now();
-    await waitFor(`the create of ${added.name} reached the REST API`, async () => lostCreate.fired > 0 || undefined,
-      { timeoutMs: 90_000, intervalMs: 10 });
-    log(`${added.name} created on the REST side (answer dropped) ${Date.now() - t0} ms after the apply`);
-    expect(cluster().bdbs.byName(added.name)).toBeDefined();
-    watchRestartsBefore = await watchRestarts();
-    const r = await restartApiServer(info, { signal: 'SIGKILL' });
-    restarts.push(r);
-    log(`kube-apiserver restarted (SIGKILL, REST faults on): down ${r.downMs} ms; new one ready ${r.startMs} ms after its start`);
-    // Faults go on for a while with the API server back.
-    await new Promise((r) => setTimeout(r, 5000));
-    const fired = faults.map((f) => `${f.spec.kind}${f.spec.method ? ` ${f.spec.method}` : ''}: ${f.fired}`);
-    for (const f of faults) f.remove();
-    faults = [];
-    log(`REST faults fired: ${fired.join(', ')}`);
+    faults = [lostCreate];
+    try {
+      // In code: a database added, and `cache` grown (an update, which the busy answers below may hit).
+      const objects = objectsWith(ns, [{ ...initial[0], memorySize: '200MB' }, initial[1], added]);
+      desired = desiredOf(objects);
+      expect(declaredNames()).toEqual(['cache', 'orders', 'session-cache', 'sessions', 'wishlists']);
+      await client.apply(objects, FIELD_MANAGER);
+      const t0 = Date.now();
+      await waitFor(`the create of ${added.name} reached the REST API`, async (observe) => {
+        observe(logTails());
+        return lostCreate.fired > 0 || undefined;
+      }, { timeoutMs: 60_000, intervalMs: 10 });
+      log(`${added.name} created on the REST side (answer dropped) ${Date.now() - t0} ms after the apply`);
+      expect(cluster().bdbs.byName(added.name)).toBeDefined();
 
-    const t1 = Date.now();
-    await waitFor('converged after faults and the crash restart', async (observe) => converged(declaredNames(), observe), { timeoutMs: 180_000 });
-    log(`converged ${Date.now() - t1} ms after the faults stopped, ${Date.now() - r.readyAt} ms after the API server was ready again`);
-    const now = await watchRestarts();
-    expect(now.every((v, i) => v > watchRestartsBefore[i])).toBe(true);
+      // From now on the REST API misbehaves too, through the outage and for a while after it.
+      faults.push(
+        registry.faults.add({ kind: 'error', status: 503, rate: 0.3 }),
+        registry.faults.add({ kind: 'busy', method: 'PUT', rate: 0.5 }),
+        registry.faults.add({ kind: 'drop', method: 'GET', path: '/v1/bdbs', times: 3 }),
+        registry.faults.add({ kind: 'latency', latencyMs: 200, rate: 0.2 }),
+      );
+      const faultsFrom = Date.now();
+      watchRestartsBefore = await watchRestarts();
+      const r = await restartApiServer(info, { signal: 'SIGKILL' });
+      restarts.push(r);
+      log(`kube-apiserver restarted (SIGKILL, REST faults on): down ${r.downMs} ms; old process gone after ${r.exitMs} ms, new one ready ${r.startMs} ms after its start`);
+      await new Promise((res) => setTimeout(res, Math.max(0, faultsFrom + 8000 - Date.now())));
+      log(`REST faults fired over ${Date.now() - faultsFrom} ms: ${faults.map((f) => `${f.spec.kind}${f.spec.method ? ` ${f.spec.method}` : ''}: ${f.fired}`).join(', ')}`);
+      for (const f of faults) f.remove();
+      faults = [];
+
+      const t1 = Date.now();
+      await waitFor('converged after faults and the crash restart', async (observe) => converged(declaredNames(), observe), { timeoutMs: 180_000 });
+      log(`converged ${Date.now() - t1} ms after the faults stopped, ${Date.now() - r.readyAt} ms after the API server was ready again`);
+      const now = await watchRestarts();
+      expect(now.every((v, i) => v > watchRestartsBefore[i])).toBe(true);
+    } finally {
+      for (const f of faults) f.remove();
+      faults = [];
+    }
   });
 
   it('ends in the same converged state: no database lost or recreated, the added one created once', async () => {
