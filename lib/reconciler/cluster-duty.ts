@@ -1,10 +1,11 @@
 /**
  * The duties of the elected sidecar, in order: Secrets, then (through the REST
- * API) databases and Active-Active databases, then EndpointSlices and the
- * master label, then the status ConfigMap. Each step reads first and writes
- * only what differs.
+ * API) cluster settings, databases and Active-Active databases, then
+ * EndpointSlices and the master label, then the status ConfigMap. Each step
+ * reads first and writes only what differs.
  */
 import { DesiredState } from '../desired-state';
+import { reconcileClusterSettings } from './cluster-settings-duty';
 import { DutyContext } from './context';
 import { reconcileActiveActive } from './crdb-duty';
 import { reconcileDatabases } from './database-duty';
@@ -16,7 +17,7 @@ import { errorMessage } from './logger';
 import { M } from './metrics';
 import { Bdb, ReNode } from './re-types';
 import { ensureSecrets, readAdminCredentials } from './secret-duty';
-import { ActiveActiveStatus, DatabaseStatus, NodeStatus } from './status';
+import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from './status';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -24,6 +25,7 @@ export interface ClusterObservation {
   masterPod?: string;
   databases: DatabaseStatus[];
   activeActiveDatabases: ActiveActiveStatus[];
+  clusterSettings?: ClusterSettingsStatus;
   errors: string[];
 }
 
@@ -33,7 +35,10 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
   return m;
 }
 
-export async function runClusterDuty(ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject): Promise<ClusterObservation> {
+/** `previousSettings`: what the last status recorded (applied versions, refusals), kept across leaders by the status ConfigMap. */
+export async function runClusterDuty(
+  ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, previousSettings?: ClusterSettingsStatus,
+): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
   const created = await ensureSecrets(ctx, state);
   for (const name of created) await ctx.events.record(subject, 'Normal', 'SecretCreated', `Secret ${name} was missing and was created with a random value`);
@@ -65,6 +70,11 @@ export async function runClusterDuty(ctx: DutyContext, state: DesiredState, pods
   }
   ctx.log.debug('cluster observed', { nodes: nodes.length, master: obs.masterPod });
   await reconcileMasterLabel(ctx, pods, masterAddr);
+
+  // Before the databases: a new database takes the cluster's internode encryption default.
+  const settings = await reconcileClusterSettings(ctx, state, nodes, previousSettings, subject);
+  obs.clusterSettings = settings.status;
+  obs.errors.push(...settings.errors);
 
   let bdbs: Bdb[] = await ctx.re.listBdbs();
   const outcomes = await reconcileDatabases(ctx, state, bdbs, subject);

@@ -217,7 +217,7 @@ export class Controller {
       if (nodeError) throw nodeWaiting ? new WaitingError(nodeError) : new Error(nodeError);
       return;
     }
-    const obs = await runClusterDuty(ctx, state, pods, subject);
+    const obs = await runClusterDuty(ctx, state, pods, subject, previous?.clusterSettings);
     const doc: StatusDocument = {
       schemaVersion: STATUS_SCHEMA_VERSION,
       clusterState: obs.errors.length > 0 && obs.clusterState === 'Unreachable' ? 'Error' : obs.clusterState,
@@ -226,6 +226,7 @@ export class Controller {
       masterPod: obs.masterPod,
       databases: obs.databases,
       activeActiveDatabases: obs.activeActiveDatabases,
+      ...(obs.clusterSettings ? { clusterSettings: obs.clusterSettings } : {}),
       lastError: nodeError ?? obs.errors[0],
     };
     // An unreachable REST API must not erase what the last good pass learned.
@@ -234,6 +235,7 @@ export class Controller {
       doc.databases = previous.databases;
       doc.activeActiveDatabases = previous.activeActiveDatabases;
       doc.masterPod = previous.masterPod;
+      if (previous.clusterSettings) doc.clusterSettings = previous.clusterSettings;
     }
     await this.writeStatus(statusName, statusCm, doc, cm);
     // A leader whose own node is still joining cannot reach the cluster API yet: that is waiting too.

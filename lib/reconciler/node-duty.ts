@@ -62,6 +62,11 @@ export async function runNodeDuty(ctx: DutyContext, state: DesiredState, pods: P
   if (rack) request.node.identity.rack_id = rack;
   // Older desired-state documents lack persistentPath: Redis Enterprise's default applies then.
   if (state.cluster.persistentPath) request.node.paths = { persistent_path: state.cluster.persistentPath };
+  // Auto Tiering: documented as settable at bootstrap only, on every node (create and join).
+  if (state.cluster.flashPath) {
+    request.node.paths = { ...request.node.paths, bigstore_path: state.cluster.flashPath };
+    request.node.bigstore_enabled = true;
+  }
   if (decision.action === 'create' && state.cluster.rackAwarenessNodeLabel) request.policy = { rack_aware: true };
   if (decision.action === 'create' && state.cluster.licenseSecretName) {
     const license = secretValue(await ctx.kube.getSecret(state.cluster.licenseSecretName), 'license');

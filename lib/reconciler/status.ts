@@ -38,6 +38,35 @@ export interface ActiveActiveStatus {
   message?: string;
 }
 
+/**
+ * A cluster-wide setting from the desired state: `applied` (live equals
+ * declared), `rejected` (Redis Enterprise refused it; not sent again until
+ * its Secret or declaration changes), `error` (could not be read or sent;
+ * retried), `incomplete` (Auto Tiering on only some nodes).
+ */
+export interface SettingStatus {
+  state: 'applied' | 'rejected' | 'error' | 'incomplete';
+  message?: string;
+}
+
+export interface CertificateStatus extends SettingStatus {
+  /** Redis Enterprise certificate name (api, proxy, syncer, cm, metrics_exporter). */
+  name: string;
+  secret: string;
+  /** resourceVersion of the Secret last compared (remembers a rejection). */
+  secretVersion?: string;
+  /** SHA-256 fingerprint of the certificate (public). */
+  fingerprintSha256?: string;
+}
+
+export interface ClusterSettingsStatus {
+  certificates?: CertificateStatus[];
+  /** `version`: the bind/CA Secrets' resourceVersions and a digest of the declared settings, as applied. */
+  ldap?: SettingStatus & { version?: string };
+  dataInternodeEncryption?: SettingStatus & { value: boolean };
+  autoTiering?: SettingStatus & { path: string; nodesEnabled: number; nodes: number };
+}
+
 export interface StatusDocument {
   schemaVersion: number;
   /** `Running` once every declared node is in the cluster, else `Forming`, or `Error`. */
@@ -47,6 +76,8 @@ export interface StatusDocument {
   masterPod?: string;
   databases: DatabaseStatus[];
   activeActiveDatabases: ActiveActiveStatus[];
+  /** Only when the desired state declares any (so existing documents stay byte-identical). */
+  clusterSettings?: ClusterSettingsStatus;
   lastError?: string;
 }
 
@@ -57,6 +88,9 @@ export function renderStatus(doc: StatusDocument): string {
     databases: [...doc.databases].sort((a, b) => a.name.localeCompare(b.name)),
     activeActiveDatabases: [...doc.activeActiveDatabases].sort((a, b) => a.name.localeCompare(b.name)),
   };
+  if (doc.clusterSettings?.certificates) {
+    sorted.clusterSettings = { ...doc.clusterSettings, certificates: [...doc.clusterSettings.certificates].sort((a, b) => a.name.localeCompare(b.name)) };
+  }
   return JSON.stringify(sorted, null, 2);
 }
 

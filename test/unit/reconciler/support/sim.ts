@@ -31,6 +31,8 @@ export interface SimOptions {
   /** PRESTOP_TIMEOUT_SECONDS, in ms (default 10 s). */
   prestopTimeoutMs?: number;
   log?: boolean;
+  /** Receives every log line (debug level and up), e.g. to check that no secret value is logged. */
+  logSink?: (line: string) => void;
 }
 
 export class Sim {
@@ -42,7 +44,7 @@ export class Sim {
   private constructor(readonly options: SimOptions) {
     this.kube = new FakeKube(options.state.cluster.namespace);
     this.registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 20, actionMs: 20, crdbTaskMs: 20 }, ...options.registry });
-    this.log = options.log ? createLogger('debug') : silentLogger;
+    this.log = options.logSink ? createLogger('debug', {}, options.logSink) : options.log ? createLogger('debug') : silentLogger;
   }
 
   static async create(options: SimOptions): Promise<Sim> {
