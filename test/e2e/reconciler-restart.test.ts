@@ -36,6 +36,7 @@ import { apiServerProcess, restartApiServer, RestartResult, runsApiServer } from
 import { readPlaneProcesses } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
 import { createNamespace, deleteNamespace } from './harness/namespaces';
+import { killWhenOwnerDies } from './harness/owned-processes';
 import { freePorts } from './harness/ports';
 import { probe } from './harness/readiness';
 import { RunRecord } from './harness/run-registry';
@@ -299,6 +300,8 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
       nodes.push(n);
       start(n);
     }
+    // afterAll stops them; this covers a kill -9 of jest.
+    killWhenOwnerDies(nodes.map((n) => n.proc!.pid!), MAIN);
   });
 
   afterAll(async () => {
@@ -375,7 +378,9 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     // The create of the added database takes effect and its answer is lost: the reconciler cannot know it
     // worked, and the API server dies right then. The next pass must find the database, not create another.
     const lostCreate = registry.faults.add({ kind: 'drop', method: 'POST', path: '/v1/bdbs', times: 1, afterHandling: true });
-    faults = [lostCreate];
+    // And the first update is answered "busy" (another change running): it must be retried, not dropped.
+    const busyUpdate = registry.faults.add({ kind: 'busy', method: 'PUT', path: /^\/v1\/bdbs\/\d+$/, times: 1 });
+    faults = [lostCreate, busyUpdate];
     try {
       // In code: a database added, and `cache` grown (an update, which the busy answers below may hit).
       const objects = objectsWith(ns, [{ ...initial[0], memorySize: '200MB' }, initial[1], added]);
