@@ -1,23 +1,43 @@
 /**
  * `npm run bench [-- <name>...]`: runs the registered benchmarks (all, or
- * those named) and prints one table each. Figures, not tests: nothing here
- * fails on a slow result.
+ * those named), one after the other, and prints their tables. Figures, not
+ * tests: nothing here fails on a slow result.
  *
- * To add a benchmark (databases, reconciler...): write bench/<topic>.ts
- * exporting a `Benchmark` (bench/benchmark.ts) and add it to BENCHMARKS.
+ * To add a benchmark: write bench/<topic>.ts exporting a `Benchmark`
+ * (bench/benchmark.ts; `run()` may return a promise) and add it to BENCHMARKS.
  */
 import * as os from 'os';
-import { Benchmark } from './benchmark';
+import { Benchmark, ComparisonRow } from './benchmark';
 import { databasesBenchmark } from './databases';
+import { reconcilerBenchmark } from './reconciler';
 import { synthClustersBenchmark } from './synth-clusters';
 import { fixed, formatTable } from './table';
 
 const BENCHMARKS: readonly Benchmark[] = [
   synthClustersBenchmark,
   databasesBenchmark,
+  reconcilerBenchmark,
 ];
 
-function main(args: readonly string[]): void {
+function comparisonTable(rows: readonly ComparisonRow[]): string {
+  return formatTable(
+    ['case', 'n', 'our ms', 'baseline ms', 'ratio', 'our heap MiB', 'base heap MiB', 'our RSS MiB', 'base RSS MiB', 'runs'],
+    rows.map((r) => [
+      r.case,
+      String(r.n),
+      fixed(r.ours.medianMs),
+      fixed(r.baseline.medianMs),
+      `${fixed(r.ours.medianMs / r.baseline.medianMs, 2)}x`,
+      fixed(r.ours.heapDeltaMiB),
+      fixed(r.baseline.heapDeltaMiB),
+      fixed(r.ours.rssDeltaMiB),
+      fixed(r.baseline.rssDeltaMiB),
+      String(r.ours.runsMs.length),
+    ]),
+  );
+}
+
+async function main(args: readonly string[]): Promise<void> {
   const unknown = args.filter((a) => !BENCHMARKS.some((b) => b.name === a));
   if (unknown.length > 0) {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
@@ -28,30 +48,28 @@ function main(args: readonly string[]): void {
   console.log(`node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, load ${os.loadavg()[0].toFixed(1)}`);
 
   const start = performance.now();
+  let compared = false;
   for (const b of selected) {
-    const { rows, notes } = b.run();
+    const t0 = performance.now();
+    const { rows, notes, figures } = await b.run();
     console.log(`\n## ${b.name}: ${b.title}`);
-    console.log(formatTable(
-      ['case', 'n', 'our ms', 'baseline ms', 'ratio', 'our heap MiB', 'base heap MiB', 'our RSS MiB', 'base RSS MiB', 'runs'],
-      rows.map((r) => [
-        r.case,
-        String(r.n),
-        fixed(r.ours.medianMs),
-        fixed(r.baseline.medianMs),
-        `${fixed(r.ours.medianMs / r.baseline.medianMs, 2)}x`,
-        fixed(r.ours.heapDeltaMiB),
-        fixed(r.baseline.heapDeltaMiB),
-        fixed(r.ours.rssDeltaMiB),
-        fixed(r.baseline.rssDeltaMiB),
-        String(r.ours.runsMs.length),
-      ]),
-    ));
+    if (rows.length > 0) {
+      compared = true;
+      console.log(comparisonTable(rows));
+    }
+    if (figures) console.log(formatTable(figures.headers, figures.rows));
     for (const note of notes) console.log(`- ${note}`);
+    console.log(`(${b.name}: ${fixed((performance.now() - t0) / 1000)} s)`);
   }
-  console.log('\nms: median of the timed runs after one warm-up, ours and baseline interleaved. ' +
-    'Memory, each figure from a fresh node process: heap = still held by the App and its YAML after full GCs; ' +
-    'RSS = growth from before synthesis to right after it, garbage included.');
+  if (compared) {
+    console.log('\nms: median of the timed runs after one warm-up, ours and baseline interleaved. ' +
+      'Memory, each figure from a fresh node process: heap = still held by the App and its YAML after full GCs; ' +
+      'RSS = growth from before synthesis to right after it, garbage included.');
+  }
   console.log(`total ${fixed((performance.now() - start) / 1000)} s`);
 }
 
-main(process.argv.slice(2));
+main(process.argv.slice(2)).catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
