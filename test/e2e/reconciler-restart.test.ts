@@ -148,6 +148,8 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     const bdb = c.bdbs.byName(db)!;
     return bdb.endpointNodes.map((uid) => c.nodes().find((n) => n.uid === uid)!.addr).sort();
   };
+  const leaseHolder = async (): Promise<string | undefined> =>
+    (await client.tryGet<KubeObject>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: `${REC}-leader` }))?.spec?.holderIdentity;
   const secrets = async (): Promise<Map<string, SecretMark>> =>
     new Map((await client.list('v1', 'Secret', ns)).map((s) => [s.metadata.name, secretMark(s)]));
   const metricSum = async (n: NodeProc, name: string): Promise<number> => {
@@ -413,7 +415,12 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
       faults = [];
 
       const t1 = Date.now();
-      await waitFor('converged after faults and the crash restart', async (observe) => converged(declaredNames(), observe), { timeoutMs: 180_000 });
+      await waitFor('converged after faults and the crash restart', async (observe) => {
+        let seen: unknown;
+        const ok = await converged(declaredNames(), (st) => { seen = st; });
+        observe({ status: seen, leaseHolder: await leaseHolder(), logs: logTails() });
+        return ok;
+      }, { timeoutMs: 180_000 });
       log(`converged ${Date.now() - t1} ms after the faults stopped, ${Date.now() - r.readyAt} ms after the API server was ready again`);
       const now = await watchRestarts();
       expect(now.every((v, i) => v > watchRestartsBefore[i])).toBe(true);
