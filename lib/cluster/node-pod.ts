@@ -73,6 +73,11 @@ function nodeContainer(spec: ClusterSpec): k8s.Container {
   };
 }
 
+/** The reconciler's default drain bound (10 minutes), kept 30 s inside a shorter grace period. */
+function prestopTimeoutSeconds(grace: number): number {
+  return Number.isInteger(grace) && grace >= 0 ? Math.max(0, Math.min(600, grace - 30)) : 600;
+}
+
 function reconcilerContainer(spec: ClusterSpec): k8s.Container {
   const rackEnv: k8s.EnvVar[] = [];
   if (spec.rackAwarenessNodeLabel) {
@@ -93,6 +98,8 @@ function reconcilerContainer(spec: ClusterSpec): k8s.Container {
       fieldEnv('NODE_NAME', 'spec.nodeName'),
       { name: 'CLUSTER_NAME', value: spec.name },
       { name: 'DESIRED_STATE_CONFIGMAP', value: spec.names.desiredStateConfigMap },
+      // The drain must answer before Kubernetes kills the pod at the end of its grace period.
+      { name: 'PRESTOP_TIMEOUT_SECONDS', value: String(prestopTimeoutSeconds(spec.terminationGracePeriodSeconds)) },
       ...rackEnv,
     ],
     resources: resources(spec.reconcilerResources),

@@ -75,7 +75,7 @@ describe('RedisEnterpriseCluster with default props', () => {
     const env = Object.fromEntries(r.env.map((e: any) => [e.name, e.value ?? e.valueFrom.fieldRef.fieldPath]));
     expect(env).toEqual({
       POD_NAME: 'metadata.name', POD_NAMESPACE: 'metadata.namespace', POD_IP: 'status.podIP', NODE_NAME: 'spec.nodeName',
-      CLUSTER_NAME: 'rec', DESIRED_STATE_CONFIGMAP: 'rec-desired-state',
+      CLUSTER_NAME: 'rec', DESIRED_STATE_CONFIGMAP: 'rec-desired-state', PRESTOP_TIMEOUT_SECONDS: '600',
     });
   });
 

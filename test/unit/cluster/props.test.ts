@@ -102,6 +102,8 @@ describe('RedisEnterpriseCluster props', () => {
     expect(p.priorityClassName).toBe('critical');
     expect(p.imagePullSecrets).toEqual([{ name: 'regcred' }]);
     expect(p.terminationGracePeriodSeconds).toBe(600);
+    // The drain bound stays inside the grace period.
+    expect(container(objects, 'reconciler').env).toContainEqual({ name: 'PRESTOP_TIMEOUT_SECONDS', value: '570' });
   });
 
   test('extraLabels go on every object and the pods but never into selectors', () => {
