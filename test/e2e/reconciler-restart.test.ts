@@ -330,6 +330,16 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     log(`converged ${Date.now() - t0} ms after the reconcilers started`);
     expect(declaredNames()).toEqual(['cache', 'orders', 'session-cache', 'sessions']);
     await expectConverged();
+    // Every sidecar says its node is in the cluster (as in reconciler.test.ts): a sidecar whose pass is stuck
+    // cannot take over the cluster duties when a restart moves the Lease to it.
+    for (const n of nodes) {
+      await waitFor(`${n.pod} /readyz 200`, async (observe) => {
+        const res = await fetch(`http://127.0.0.1:${n.port}/readyz`);
+        const unauthorizedPolls = records(n).filter((r) => r.msg === 'bootstrap status not readable yet' && /HTTP 401/.test(r.error ?? '')).length;
+        observe(`${res.status} ${(await res.text()).trim()}; GET /v1/bootstrap polls answered 401 so far: ${unauthorizedPolls}; ${logTails().find((t) => t.startsWith(n.pod))}`);
+        return res.status === 200;
+      }, { timeoutMs: 60_000 });
+    }
 
     secretsBefore = await secrets();
     // The admin credentials and one password Secret per database.
