@@ -201,7 +201,7 @@ export class Controller {
     let nodeError: string | undefined;
     let nodeWaiting = false;
     try {
-      const node = await runNodeDuty(ctx, state, pods, knownAddrs);
+      const node = await runNodeDuty(ctx, state, pods, knownAddrs, this.options.credentials.current);
       this.state.nodeBootstrapped = node.bootstrapped;
       if (node.bootstrapped) this.options.maintenance?.leaveAfterRestart(pods);
       if (!node.bootstrapped) {

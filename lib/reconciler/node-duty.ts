@@ -13,7 +13,7 @@ import { Pod } from './kube-types';
 import { errorMessage } from './logger';
 import { M } from './metrics';
 import { BootstrapRequest } from './re-types';
-import { readAdminCredentials } from './secret-duty';
+import { AdminCredentials } from './secret-duty';
 import { secretValue } from './secrets';
 
 export interface NodeDutyResult {
@@ -36,7 +36,16 @@ async function rackId(ctx: DutyContext, label: string | undefined): Promise<stri
   return value;
 }
 
-export async function runNodeDuty(ctx: DutyContext, state: DesiredState, pods: Pod[], knownClusterAddrs: string[]): Promise<NodeDutyResult> {
+/**
+ * `admin` is the credentials snapshot the REST client authenticates with in
+ * this pass. The duty must bootstrap with exactly those: reading the Secret
+ * again here could find it just created by the leader, bootstrap the node
+ * with it, and then poll the now-authenticated bootstrap status with no
+ * credentials (401 until the poll timeout, the sidecar stuck meanwhile).
+ */
+export async function runNodeDuty(
+  ctx: DutyContext, state: DesiredState, pods: Pod[], knownClusterAddrs: string[], admin: AdminCredentials | undefined,
+): Promise<NodeDutyResult> {
   const boot = await ctx.re.getBootstrap();
   const ordinal = podOrdinal(ctx.config.podName, ctx.config.clusterName);
   const readyPeerIps = pods
@@ -48,7 +57,6 @@ export async function runNodeDuty(ctx: DutyContext, state: DesiredState, pods: P
   if (decision.action === 'none') return { bootstrapped: true, decision };
   if (decision.action === 'wait') return { bootstrapped: false, decision };
 
-  const admin = await readAdminCredentials(ctx, state);
   if (!admin) {
     return { bootstrapped: false, decision: { action: 'blocked', reason: `admin credentials Secret ${state.cluster.credentialsSecretName} does not exist yet (the leader creates it)` } };
   }
