@@ -21,7 +21,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
@@ -249,7 +248,8 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
 
   beforeAll(async () => {
     await ensureBuilt();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reconciler-restart-e2e-'));
+    // Inside the plane's temp dir: every cleanup path (teardown, Ctrl-C, kill -9 watchdog, next run) removes it.
+    tmp = fs.mkdtempSync(path.join(info.workDir, 'reconciler-restart-'));
     ns = await createNamespace(client, 'rec-restart');
     const objects = objectsWith(ns, initial);
     desired = desiredOf(objects);
