@@ -256,18 +256,6 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     await ensureAvailableVolumes(client, 3);
     await client.apply(objects, FIELD_MANAGER);
     const pods = await waitForReadyPods(client, ns, PODS);
-    // The admin credentials Secret is supplied up front, as a user with a secret manager would (the reconciler
-    // creates it only when missing). Reason: a known reconciler race, not an API server matter: a sidecar whose
-    // first pass reads the Secret (controller.ts) just before the leader creates it, and again (node-duty.ts)
-    // just after, bootstraps its node with the credentials but then polls GET /v1/bootstrap with none, gets 401
-    // until the 5 min poll timeout, and is stuck (not ready, no pass) meanwhile. It happens in reconciler.test.ts
-    // too. Here it would turn a restart that moves the Lease onto such a sidecar into a 5 min outage and hide
-    // what this file tests. The database password Secrets are still the reconciler's.
-    await client.create({
-      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
-      metadata: { name: desired.cluster.credentialsSecretName, namespace: ns },
-      stringData: { username: desired.cluster.adminUsername, password: randomBytes(24).toString('base64url') },
-    } as KubeObject);
 
     // A token of the ServiceAccount the pods run as: the reconcilers get exactly the synthesized Role.
     // It is signed with the plane's key, which a restarted API server keeps.
@@ -354,7 +342,7 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     }
 
     secretsBefore = await secrets();
-    // The admin credentials (supplied) and one password Secret per database (created by the reconciler).
+    // The admin credentials and one password Secret per database, all created by the reconciler.
     expect([...secretsBefore.keys()].sort()).toEqual([REC, ...desired.databases.map((d) => d.passwordSecretName)].sort());
     bdbUidsBefore = new Map(cluster().bdbs.list().map((b) => [String(b.config.name), b.uid]));
     statusBefore = await status();

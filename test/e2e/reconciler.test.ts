@@ -20,6 +20,7 @@ import { DESIRED_STATE_KEY, DesiredState, parseDesiredState } from '../../lib/de
 import { KubeClient, KubeObject, waitFor } from '../support/kube-client';
 import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } from '../support/redis-enterprise-api-double';
 import { describeE2E } from './harness/describe-e2e';
+import { killWhenOwnerDies } from './harness/owned-processes';
 import { createNamespace, deleteNamespace } from './harness/namespaces';
 import { freePorts } from './harness/ports';
 import { ensureAvailableVolumes, STORAGE_CLASS } from './harness/storage';
@@ -163,6 +164,8 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
       nodes.push(n);
       start(n);
     }
+    // afterAll stops them; this covers a kill -9 of jest.
+    killWhenOwnerDies(nodes.map((n) => n.proc!.pid!), MAIN);
   });
 
   afterAll(async () => {
@@ -268,6 +271,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     // duration, so a takeover comes at most one such period (+10% jitter) after the duration.
     expect(took).toBeLessThan(LEASE_SECONDS * 1000 * (1 + 1.1 / 6) + 500);
     start(leader);
+    killWhenOwnerDies([leader.proc!.pid!], MAIN);
     // The new leader keeps the cluster in line: a deleted slice comes back.
     const [slice] = await slices('carts');
     await client.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name });
