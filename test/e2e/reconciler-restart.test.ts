@@ -18,92 +18,32 @@
  * This is the only file that restarts the shared API server; jest runs the
  * e2e files one at a time.
  */
-import { ChildProcess, spawn } from 'child_process';
-import { createHash, randomBytes } from 'crypto';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
-import * as yaml from 'js-yaml';
-import { productionClusterChart } from '../../examples/production-cluster';
-import { RedisEnterpriseCluster } from '../../lib/cluster/cluster';
-import { RedisEnterpriseDatabase } from '../../lib/database/database';
 import { DeletionPolicy } from '../../lib/database/database-props';
-import { DESIRED_STATE_KEY, DesiredState, parseDesiredState } from '../../lib/desired-state';
+import { DesiredState } from '../../lib/desired-state';
 import { KubeObject, waitFor } from '../support/kube-client';
-import { ApiDoubleClusterRegistry, FaultHandle, RedisEnterpriseApiDouble, StartedApiDouble } from '../support/redis-enterprise-api-double';
+import { ApiDoubleClusterRegistry, FaultHandle } from '../support/redis-enterprise-api-double';
 import { apiServerProcess, restartApiServer, RestartResult, runsApiServer } from './harness/api-server';
 import { readPlaneProcesses } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
 import { createNamespace, deleteNamespace } from './harness/namespaces';
-import { killWhenOwnerDies } from './harness/owned-processes';
-import { freePorts } from './harness/ports';
+import {
+  desiredOf, ensureReconcilerBuilt, FleetDatabase, launchReconcilers, productionObjectsWith, REC, ReconcilerNode,
+  serviceAccountKubeconfig, stopReconcilerProcess,
+} from './harness/reconciler-fleet';
 import { probe } from './harness/readiness';
 import { RunRecord } from './harness/run-registry';
-import { ensureAvailableVolumes, STORAGE_CLASS } from './harness/storage';
-import { synthObjects } from './harness/synth';
+import { ensureAvailableVolumes } from './harness/storage';
 import { waitForReadyPods } from './harness/workloads';
 
-const REC = 'rec';
-const ROOT = path.resolve(__dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/lib/reconciler/main.js');
 const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
 const LEASE_SECONDS = 6;
 /** Longer than the whole file: no repair here may come from the resync timer. */
 const RESYNC_SECONDS = 3600;
 const PODS = [0, 1, 2].map((i) => `${REC}-${i}`);
 
-interface Db { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
-
-/** The production example (databases `orders` and `session-cache`) plus `dbs`, synthesized like `cdk8s synth`. */
-function objectsWith(namespace: string, dbs: Db[]): KubeObject[] {
-  return synthObjects((app: App) => {
-    const chart: Chart = productionClusterChart(app, { namespace, storageClassName: STORAGE_CLASS });
-    const cluster = chart.node.findChild('rec') as RedisEnterpriseCluster;
-    for (const d of dbs) {
-      new RedisEnterpriseDatabase(chart, d.name, {
-        cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
-      });
-    }
-  });
-}
-
-function desiredOf(objects: KubeObject[]): DesiredState {
-  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${REC}-desired-state`)!;
-  return parseDesiredState(cm.data[DESIRED_STATE_KEY]);
-}
-
-/** Newest mtime of the TypeScript sources under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * The processes run the compiled program, as the image does. `npm test` compiles first; a direct jest
- * run after editing lib/ compiles here (asynchronously: the plane's supervisor may share this event loop).
- */
-async function ensureBuilt(): Promise<void> {
-  if (fs.existsSync(MAIN) && fs.statSync(MAIN).mtimeMs >= newestSource(path.join(ROOT, 'lib'))) return;
-  const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  const code = await new Promise<number | null>((r) => tsc.on('exit', r));
-  if (code !== 0) throw new Error(`tsc -p tsconfig.json exited with ${code}`);
-}
-
-interface NodeProc {
-  pod: string;
-  ip: string;
-  double: RedisEnterpriseApiDouble;
-  started: StartedApiDouble;
-  env: NodeJS.ProcessEnv;
-  port: number;
-  proc?: ChildProcess;
-  log: string;
-}
 
 interface SecretMark { uid: string; resourceVersion: string; dataHash: string }
 
@@ -121,9 +61,9 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
   let ns: string;
   let tmp: string;
   const registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 200, actionMs: 200, crdbTaskMs: 200 } });
-  const nodes: NodeProc[] = [];
-  const initial: Db[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
-  const added: Db = { name: 'wishlists' };
+  const nodes: ReconcilerNode[] = [];
+  const initial: FleetDatabase[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
+  const added: FleetDatabase = { name: 'wishlists' };
   let desired: DesiredState;
   const restarts: RestartResult[] = [];
   let faults: FaultHandle[] = [];
@@ -151,7 +91,7 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     (await client.tryGet<KubeObject>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: `${REC}-leader` }))?.spec?.holderIdentity;
   const secrets = async (): Promise<Map<string, SecretMark>> =>
     new Map((await client.list('v1', 'Secret', ns)).map((s) => [s.metadata.name, secretMark(s)]));
-  const metricSum = async (n: NodeProc, name: string): Promise<number> => {
+  const metricSum = async (n: ReconcilerNode, name: string): Promise<number> => {
     const text = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
     let sum = 0;
     for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm'))) sum += Number(m[1]);
@@ -160,23 +100,10 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
   const watchRestarts = (): Promise<number[]> => Promise.all(nodes.map((n) => metricSum(n, 'redis_enterprise_reconciler_watch_restarts_total')));
   const logTails = (): string[] => nodes.map((n) => `${n.pod}: ${n.log.trim().split('\n').filter((l) => !l.includes('"debug"')).slice(-3).join(' | ')}`);
   /** The reconcilers' JSON log records (one per line on stderr). */
-  const records = (n: NodeProc): any[] => n.log.split('\n').flatMap((l) => {
+  const records = (n: ReconcilerNode): any[] => n.log.split('\n').flatMap((l) => {
     try { return [JSON.parse(l)]; } catch { return []; }
   });
 
-  function start(n: NodeProc): void {
-    n.proc = spawn(process.execPath, [MAIN], { env: n.env, stdio: ['ignore', 'ignore', 'pipe'] });
-    n.proc.stderr!.on('data', (c: Buffer) => { n.log += c.toString(); });
-  }
-  async function stop(n: NodeProc): Promise<void> {
-    const p = n.proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
-    const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
 
   /** The status ConfigMap says: cluster Running, no error, each named database active, declared and served. */
   async function converged(dbNames: string[], observe?: (s: unknown) => void): Promise<boolean> {
@@ -247,11 +174,11 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
   }
 
   beforeAll(async () => {
-    await ensureBuilt();
+    await ensureReconcilerBuilt();
     // Inside the plane's temp dir: every cleanup path (teardown, Ctrl-C, kill -9 watchdog, next run) removes it.
     tmp = fs.mkdtempSync(path.join(info.workDir, 'reconciler-restart-'));
     ns = await createNamespace(client, 'rec-restart');
-    const objects = objectsWith(ns, initial);
+    const objects = productionObjectsWith(ns, initial);
     desired = desiredOf(objects);
     await ensureAvailableVolumes(client, 3);
     await client.apply(objects, FIELD_MANAGER);
@@ -259,51 +186,16 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
 
     // A token of the ServiceAccount the pods run as: the reconcilers get exactly the synthesized Role.
     // It is signed with the plane's key, which a restarted API server keeps.
-    const tr = await client.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${REC}/token`, {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
-    });
-    const admin = yaml.load(fs.readFileSync(info.kubeconfig, 'utf8')) as any;
-    const kubeconfig = path.join(tmp, 'sa.kubeconfig');
-    fs.writeFileSync(kubeconfig, yaml.dump({
-      apiVersion: 'v1', kind: 'Config',
-      clusters: [{ name: 'e2e', cluster: admin.clusters[0].cluster }],
-      users: [{ name: 'sa', user: { token: tr.status.token } }],
-      contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa', namespace: ns } }],
-      'current-context': 'sa',
-    }), { mode: 0o600 });
-
-    const ports = await freePorts(pods.length);
-    for (const [i, p] of pods.entries()) {
-      const double = new RedisEnterpriseApiDouble({ registry, addr: p.status.podIP });
-      const started = await double.start();
-      const caFile = path.join(tmp, `${p.metadata.name}-ca.pem`);
-      fs.writeFileSync(caFile, started.caCertPem);
-      const n: NodeProc = {
-        pod: p.metadata.name, ip: p.status.podIP, double, started, log: '', port: ports[i],
-        env: {
-          PATH: process.env.PATH,
-          POD_NAME: p.metadata.name,
-          POD_NAMESPACE: ns,
-          POD_IP: p.status.podIP,
-          NODE_NAME: p.spec.nodeName,
-          CLUSTER_NAME: REC,
-          RACK_ID: p.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
-          REDIS_ENTERPRISE_API_URL: started.url,
-          REDIS_ENTERPRISE_API_CA_FILE: caFile,
-          RECONCILER_HTTP_HOST: '127.0.0.1',
-          RECONCILER_HTTP_PORT: String(ports[i]),
-          LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
-          RESYNC_SECONDS: String(RESYNC_SECONDS),
-          // debug: the log then names the watch event behind each pass ("reconcile requested").
-          LOG_LEVEL: 'debug',
-          KUBECONFIG: kubeconfig,
-        },
-      };
-      nodes.push(n);
-      start(n);
-    }
-    // afterAll stops them; this covers a kill -9 of jest.
-    killWhenOwnerDies(nodes.map((n) => n.proc!.pid!), MAIN);
+    const kubeconfig = await serviceAccountKubeconfig(client, info, ns, tmp);
+    nodes.push(...await launchReconcilers({
+      pods, ns, registry, kubeconfig, dir: tmp,
+      env: {
+        LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
+        RESYNC_SECONDS: String(RESYNC_SECONDS),
+        // debug: the log then names the watch event behind each pass ("reconcile requested").
+        LOG_LEVEL: 'debug',
+      },
+    }));
   });
 
   afterAll(async () => {
@@ -311,7 +203,7 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     // Whatever happened above, leave the shared plane serving for the next file.
     await waitFor('kube-apiserver /readyz 200 after the restart tests', async () => (await probe(`${info.apiserverUrl}/readyz`)) === 200,
       { timeoutMs: 60_000 }).catch((e) => log(String(e)));
-    for (const n of nodes) await stop(n);
+    for (const n of nodes) await stopReconcilerProcess(n);
     for (const n of nodes) await n.double.dispose();
     if (ns) await deleteNamespace(client, ns);
     if (tmp) {
@@ -395,7 +287,7 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     faults = [lostCreate, busyUpdate];
     try {
       // In code: a database added, and `cache` grown (an update, which the busy answers below may hit).
-      const objects = objectsWith(ns, [{ ...initial[0], memorySize: '200MB' }, initial[1], added]);
+      const objects = productionObjectsWith(ns, [{ ...initial[0], memorySize: '200MB' }, initial[1], added]);
       desired = desiredOf(objects);
       expect(declaredNames()).toEqual(['cache', 'orders', 'session-cache', 'sessions', 'wishlists']);
       await client.apply(objects, FIELD_MANAGER);

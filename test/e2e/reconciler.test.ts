@@ -6,70 +6,33 @@
  * pointed at its own REST API double instance on 127.0.0.1 whose node address
  * is the pod's IP. Pod IPs are only data: nothing dials them.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
-import * as yaml from 'js-yaml';
-import { productionClusterChart } from '../../examples/production-cluster';
-import { RedisEnterpriseCluster } from '../../lib/cluster/cluster';
-import { RedisEnterpriseDatabase } from '../../lib/database/database';
 import { DeletionPolicy } from '../../lib/database/database-props';
-import { DESIRED_STATE_KEY, DesiredState, parseDesiredState } from '../../lib/desired-state';
-import { KubeClient, KubeObject, waitFor } from '../support/kube-client';
-import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } from '../support/redis-enterprise-api-double';
+import { DesiredState } from '../../lib/desired-state';
+import { KubeObject, waitFor } from '../support/kube-client';
+import { ApiDoubleClusterRegistry } from '../support/redis-enterprise-api-double';
 import { describeE2E } from './harness/describe-e2e';
-import { killWhenOwnerDies } from './harness/owned-processes';
 import { createNamespace, deleteNamespace } from './harness/namespaces';
-import { freePorts } from './harness/ports';
-import { ensureAvailableVolumes, STORAGE_CLASS } from './harness/storage';
-import { synthObjects } from './harness/synth';
+import {
+  desiredOf, ensureReconcilerBuilt, FleetDatabase, launchReconcilers, productionObjectsWith, REC, ReconcilerNode,
+  serviceAccountKubeconfig, startReconcilerProcess, stopReconcilerProcess,
+} from './harness/reconciler-fleet';
+import { ensureAvailableVolumes } from './harness/storage';
 import { waitForReadyPods } from './harness/workloads';
 
-const REC = 'rec';
-const ROOT = path.resolve(__dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/lib/reconciler/main.js');
 const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
 const LEASE_SECONDS = 6;
 const PODS = [0, 1, 2].map((i) => `${REC}-${i}`);
 
-interface Db { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
-
-/** The production example (with its databases `orders` and `session-cache`) plus more databases, synthesized like `cdk8s synth`. */
-function objectsWith(namespace: string, dbs: Db[]): KubeObject[] {
-  return synthObjects((app: App) => {
-    const chart: Chart = productionClusterChart(app, { namespace, storageClassName: STORAGE_CLASS });
-    const cluster = chart.node.findChild('rec') as RedisEnterpriseCluster;
-    for (const d of dbs) {
-      new RedisEnterpriseDatabase(chart, d.name, {
-        cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
-      });
-    }
-  });
-}
-
-function desiredOf(objects: KubeObject[]): DesiredState {
-  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${REC}-desired-state`)!;
-  return parseDesiredState(cm.data[DESIRED_STATE_KEY]);
-}
-
-interface NodeProc {
-  pod: string;
-  ip: string;
-  double: RedisEnterpriseApiDouble;
-  started: StartedApiDouble;
-  env: NodeJS.ProcessEnv;
-  proc?: ChildProcess;
-  log: string;
-}
 
 describeE2E('reconciler on a real control plane', ({ client, info }) => {
   let ns: string;
   let tmp: string;
   const registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 200, actionMs: 200, crdbTaskMs: 200 } });
-  const nodes: NodeProc[] = [];
-  const initial: Db[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
+  const nodes: ReconcilerNode[] = [];
+  const initial: FleetDatabase[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
   let desired: DesiredState;
 
   const status = async (): Promise<any> => {
@@ -87,19 +50,6 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   const leaseHolder = async (): Promise<string | undefined> =>
     (await client.tryGet<KubeObject>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: `${REC}-leader` }))?.spec?.holderIdentity;
 
-  function start(n: NodeProc): void {
-    n.proc = spawn(process.execPath, [MAIN], { env: n.env, stdio: ['ignore', 'ignore', 'pipe'] });
-    n.proc.stderr!.on('data', (c: Buffer) => { n.log += c.toString(); });
-  }
-  async function stop(n: NodeProc, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const p = n.proc;
-    if (!p || p.exitCode !== null) return;
-    const exited = new Promise((r) => p.once('exit', r));
-    p.kill(signal);
-    await exited;
-    n.proc = undefined;
-  }
-
   async function converged(dbNames: string[]): Promise<boolean> {
     const s = await status();
     if (!s || s.clusterState !== 'Running' || s.lastError || !s.desiredState.valid) return false;
@@ -107,69 +57,28 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   }
 
   beforeAll(async () => {
-    // The processes run the compiled program, as the image does.
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+    await ensureReconcilerBuilt();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reconciler-e2e-'));
     await client.apply([{
       apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'redis-enterprise' }, value: 1000000, globalDefault: false,
     } as KubeObject], FIELD_MANAGER);
     ns = await createNamespace(client, 'rec-reconciler');
-    const objects = objectsWith(ns, initial);
+    const objects = productionObjectsWith(ns, initial);
     desired = desiredOf(objects);
     await ensureAvailableVolumes(client, 3);
     await client.apply(objects, FIELD_MANAGER);
     const pods = await waitForReadyPods(client, ns, PODS);
 
     // A token of the ServiceAccount the pods run as: the reconcilers get exactly the synthesized Role.
-    const tr = await client.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${REC}/token`, {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
-    });
-    const admin = yaml.load(fs.readFileSync(info.kubeconfig, 'utf8')) as any;
-    const kubeconfig = path.join(tmp, 'sa.kubeconfig');
-    fs.writeFileSync(kubeconfig, yaml.dump({
-      apiVersion: 'v1', kind: 'Config',
-      clusters: [{ name: 'e2e', cluster: admin.clusters[0].cluster }],
-      users: [{ name: 'sa', user: { token: tr.status.token } }],
-      contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa', namespace: ns } }],
-      'current-context': 'sa',
-    }), { mode: 0o600 });
-
-    const ports = await freePorts(pods.length);
-    for (const [i, p] of pods.entries()) {
-      const double = new RedisEnterpriseApiDouble({ registry, addr: p.status.podIP });
-      const started = await double.start();
-      const caFile = path.join(tmp, `${p.metadata.name}-ca.pem`);
-      fs.writeFileSync(caFile, started.caCertPem);
-      const n: NodeProc = {
-        pod: p.metadata.name, ip: p.status.podIP, double, started, log: '',
-        env: {
-          PATH: process.env.PATH,
-          POD_NAME: p.metadata.name,
-          POD_NAMESPACE: ns,
-          POD_IP: p.status.podIP,
-          NODE_NAME: p.spec.nodeName,
-          CLUSTER_NAME: REC,
-          // What the downward API gives the container (the pod's zone label, copied from its node).
-          RACK_ID: p.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
-          REDIS_ENTERPRISE_API_URL: started.url,
-          REDIS_ENTERPRISE_API_CA_FILE: caFile,
-          RECONCILER_HTTP_HOST: '127.0.0.1',
-          RECONCILER_HTTP_PORT: String(ports[i]),
-          LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
-          RESYNC_SECONDS: '5',
-          LOG_LEVEL: 'info',
-          KUBECONFIG: kubeconfig,
-        },
-      };
-      nodes.push(n);
-      start(n);
-    }
-    // afterAll stops them; this covers a kill -9 of jest.
-    killWhenOwnerDies(nodes.map((n) => n.proc!.pid!), MAIN);
+    const kubeconfig = await serviceAccountKubeconfig(client, info, ns, tmp);
+    nodes.push(...await launchReconcilers({
+      pods, ns, registry, kubeconfig, dir: tmp,
+      env: { LEASE_DURATION_SECONDS: String(LEASE_SECONDS), RESYNC_SECONDS: '5', LOG_LEVEL: 'info' },
+    }));
   });
 
   afterAll(async () => {
-    for (const n of nodes) await stop(n);
+    for (const n of nodes) await stopReconcilerProcess(n);
     for (const n of nodes) await n.double.dispose();
     if (ns) await deleteNamespace(client, ns);
     if (tmp) {
@@ -192,7 +101,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     // readiness of each sidecar says "in the cluster"
     for (const n of nodes) {
       await waitFor(`${n.pod} /readyz 200`, async (observe) => {
-        const res = await fetch(`http://127.0.0.1:${n.env.RECONCILER_HTTP_PORT}/readyz`);
+        const res = await fetch(`http://127.0.0.1:${n.port}/readyz`);
         observe(`${res.status} ${(await res.text()).trim()}; log tail: ${n.log.split('\n').slice(-4).join(' | ')}`);
         return res.status === 200;
       }, { timeoutMs: 60_000 });
@@ -246,7 +155,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   });
 
   it('creates a database added in code and re-applied', async () => {
-    const objects = objectsWith(ns, [...initial, { name: 'carts' }]);
+    const objects = productionObjectsWith(ns, [...initial, { name: 'carts' }]);
     desired = desiredOf(objects);
     await client.apply(objects, FIELD_MANAGER);
     await waitFor('carts active', async () => converged(['cache', 'sessions', 'orders', 'carts']), { timeoutMs: 60_000 });
@@ -259,7 +168,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     const leader = nodes.find((n) => n.pod === holder)!;
     expect(leader).toBeDefined();
     const t0 = Date.now();
-    await stop(leader, 'SIGKILL');
+    await stopReconcilerProcess(leader, 'SIGKILL');
     const next = await waitFor('new lease holder', async () => {
       const h = await leaseHolder();
       return h && h !== holder ? h : undefined;
@@ -270,8 +179,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     // Expiry counts from the last renewal a follower saw; followers look every sixth of the
     // duration, so a takeover comes at most one such period (+10% jitter) after the duration.
     expect(took).toBeLessThan(LEASE_SECONDS * 1000 * (1 + 1.1 / 6) + 500);
-    start(leader);
-    killWhenOwnerDies([leader.proc!.pid!], MAIN);
+    startReconcilerProcess(leader);
     // The new leader keeps the cluster in line: a deleted slice comes back.
     const [slice] = await slices('carts');
     await client.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name });
@@ -279,7 +187,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   });
 
   it('keeps a removed database, and deletes one whose policy is delete', async () => {
-    const objects = objectsWith(ns, [{ name: 'carts' }]);
+    const objects = productionObjectsWith(ns, [{ name: 'carts' }]);
     await client.apply(objects, FIELD_MANAGER);
     await waitFor('sessions deleted, cache retained', async () => {
       const s = await status();
@@ -303,7 +211,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
       registry.faults.add({ kind: 'latency', latencyMs: 200, rate: 0.2 }),
     ];
     // Changes to make while the API misbehaves: a new database and an edited slice.
-    const objects = objectsWith(ns, [{ name: 'carts', memorySize: '200MB' }, { name: 'wishlists' }]);
+    const objects = productionObjectsWith(ns, [{ name: 'carts', memorySize: '200MB' }, { name: 'wishlists' }]);
     await client.apply(objects, FIELD_MANAGER);
     const [slice] = await slices('carts');
     await client.patch({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name },
@@ -323,7 +231,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     const writes = async () => {
       let total = 0;
       for (const n of nodes) {
-        const text = await (await fetch(`http://127.0.0.1:${n.env.RECONCILER_HTTP_PORT}/metrics`)).text();
+        const text = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
         for (const m of text.matchAll(/^redis_enterprise_reconciler_kube_writes_total\{([^}]*)\} (\d+)/gm)) {
           if (!m[1].includes('resource="leases"')) total += Number(m[2]);
         }
