@@ -28,21 +28,18 @@ import { ApiDoubleClusterRegistry, FaultHandle } from '../support/redis-enterpri
 import { apiServerProcess, restartApiServer, RestartResult, runsApiServer } from './harness/api-server';
 import { readPlaneProcesses } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
-import { createNamespace, deleteNamespace } from './harness/namespaces';
+import { deleteNamespace } from './harness/namespaces';
 import {
-  desiredOf, ensureReconcilerBuilt, FleetDatabase, launchReconcilers, productionObjectsWith, REC, ReconcilerNode,
-  serviceAccountKubeconfig, stopReconcilerProcess,
+  deployWithReconcilers, desiredOf, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
+  stopReconcilerProcess,
 } from './harness/reconciler-fleet';
 import { probe } from './harness/readiness';
 import { RunRecord } from './harness/run-registry';
-import { ensureAvailableVolumes } from './harness/storage';
-import { waitForReadyPods } from './harness/workloads';
 
 const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
 const LEASE_SECONDS = 6;
 /** Longer than the whole file: no repair here may come from the resync timer. */
 const RESYNC_SECONDS = 3600;
-const PODS = [0, 1, 2].map((i) => `${REC}-${i}`);
 
 
 interface SecretMark { uid: string; resourceVersion: string; dataHash: string }
@@ -177,25 +174,19 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     await ensureReconcilerBuilt();
     // Inside the plane's temp dir: every cleanup path (teardown, Ctrl-C, kill -9 watchdog, next run) removes it.
     tmp = fs.mkdtempSync(path.join(info.workDir, 'reconciler-restart-'));
-    ns = await createNamespace(client, 'rec-restart');
-    const objects = productionObjectsWith(ns, initial);
-    desired = desiredOf(objects);
-    await ensureAvailableVolumes(client, 3);
-    await client.apply(objects, FIELD_MANAGER);
-    const pods = await waitForReadyPods(client, ns, PODS);
-
-    // A token of the ServiceAccount the pods run as: the reconcilers get exactly the synthesized Role.
-    // It is signed with the plane's key, which a restarted API server keeps.
-    const kubeconfig = await serviceAccountKubeconfig(client, info, ns, tmp);
-    nodes.push(...await launchReconcilers({
-      pods, ns, registry, kubeconfig, dir: tmp,
+    // The reconcilers run with a token of the ServiceAccount (exactly the synthesized Role), signed with the
+    // plane's key, which a restarted API server keeps.
+    const deployed = await deployWithReconcilers({
+      client, info, namespacePrefix: 'rec-restart', dbs: initial, registry, dir: tmp, fieldManager: FIELD_MANAGER,
       env: {
         LEASE_DURATION_SECONDS: String(LEASE_SECONDS),
         RESYNC_SECONDS: String(RESYNC_SECONDS),
         // debug: the log then names the watch event behind each pass ("reconcile requested").
         LOG_LEVEL: 'debug',
       },
-    }));
+    });
+    ({ ns, desired } = deployed);
+    nodes.push(...deployed.nodes);
   });
 
   afterAll(async () => {

@@ -14,17 +14,14 @@ import { DesiredState } from '../../lib/desired-state';
 import { KubeObject, waitFor } from '../support/kube-client';
 import { ApiDoubleClusterRegistry } from '../support/redis-enterprise-api-double';
 import { describeE2E } from './harness/describe-e2e';
-import { createNamespace, deleteNamespace } from './harness/namespaces';
+import { deleteNamespace } from './harness/namespaces';
 import {
-  desiredOf, ensureReconcilerBuilt, FleetDatabase, launchReconcilers, productionObjectsWith, REC, ReconcilerNode,
-  serviceAccountKubeconfig, startReconcilerProcess, stopReconcilerProcess,
+  deployWithReconcilers, desiredOf, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
+  startReconcilerProcess, stopReconcilerProcess,
 } from './harness/reconciler-fleet';
-import { ensureAvailableVolumes } from './harness/storage';
-import { waitForReadyPods } from './harness/workloads';
 
 const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
 const LEASE_SECONDS = 6;
-const PODS = [0, 1, 2].map((i) => `${REC}-${i}`);
 
 
 describeE2E('reconciler on a real control plane', ({ client, info }) => {
@@ -59,22 +56,13 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   beforeAll(async () => {
     await ensureReconcilerBuilt();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reconciler-e2e-'));
-    await client.apply([{
-      apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'redis-enterprise' }, value: 1000000, globalDefault: false,
-    } as KubeObject], FIELD_MANAGER);
-    ns = await createNamespace(client, 'rec-reconciler');
-    const objects = productionObjectsWith(ns, initial);
-    desired = desiredOf(objects);
-    await ensureAvailableVolumes(client, 3);
-    await client.apply(objects, FIELD_MANAGER);
-    const pods = await waitForReadyPods(client, ns, PODS);
-
-    // A token of the ServiceAccount the pods run as: the reconcilers get exactly the synthesized Role.
-    const kubeconfig = await serviceAccountKubeconfig(client, info, ns, tmp);
-    nodes.push(...await launchReconcilers({
-      pods, ns, registry, kubeconfig, dir: tmp,
+    // The example ships its PriorityClass; the reconcilers run with a token of the ServiceAccount: exactly the synthesized Role.
+    const deployed = await deployWithReconcilers({
+      client, info, namespacePrefix: 'rec-reconciler', dbs: initial, registry, dir: tmp, fieldManager: FIELD_MANAGER,
       env: { LEASE_DURATION_SECONDS: String(LEASE_SECONDS), RESYNC_SECONDS: '5', LOG_LEVEL: 'info' },
-    }));
+    });
+    ({ ns, desired } = deployed);
+    nodes.push(...deployed.nodes);
   });
 
   afterAll(async () => {

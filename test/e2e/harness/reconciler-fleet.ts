@@ -18,9 +18,11 @@ import { KubeClient, KubeObject } from '../../support/kube-client';
 import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } from '../../support/redis-enterprise-api-double';
 import { PlaneInfo } from './connection';
 import { killWhenOwnerDies } from './owned-processes';
+import { createNamespace } from './namespaces';
 import { freePorts } from './ports';
-import { STORAGE_CLASS } from './storage';
+import { ensureAvailableVolumes, STORAGE_CLASS } from './storage';
 import { synthObjects } from './synth';
+import { waitForReadyPods } from './workloads';
 
 export const REC = 'rec';
 const ROOT = path.resolve(__dirname, '../../..');
@@ -156,4 +158,22 @@ export async function launchReconcilers(o: {
     startReconcilerProcess(n);
   }
   return nodes;
+}
+
+/**
+ * The production example plus `dbs` applied in a fresh namespace, its pods
+ * Ready, and a reconciler process per pod (as the ServiceAccount).
+ */
+export async function deployWithReconcilers(o: {
+  client: KubeClient; info: PlaneInfo; namespacePrefix: string; dbs: FleetDatabase[];
+  registry: ApiDoubleClusterRegistry; dir: string; env: Record<string, string>; fieldManager: string;
+}): Promise<{ ns: string; desired: DesiredState; nodes: ReconcilerNode[] }> {
+  const ns = await createNamespace(o.client, o.namespacePrefix);
+  const objects = productionObjectsWith(ns, o.dbs);
+  await ensureAvailableVolumes(o.client, 3);
+  await o.client.apply(objects, o.fieldManager);
+  const pods = await waitForReadyPods(o.client, ns, [0, 1, 2].map((i) => `${REC}-${i}`));
+  const kubeconfig = await serviceAccountKubeconfig(o.client, o.info, ns, o.dir);
+  const nodes = await launchReconcilers({ pods, ns, registry: o.registry, kubeconfig, dir: o.dir, env: o.env });
+  return { ns, desired: desiredOf(objects), nodes };
 }
