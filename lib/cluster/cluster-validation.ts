@@ -1,5 +1,5 @@
 import { error, Finding, warning } from '../validation/finding';
-import { isDns1035Label, isDnsSubdomain, isLabelKey, isLabelValue, MAX_DNS_LABEL } from '../validation/names';
+import { isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, MAX_DNS_LABEL } from '../validation/names';
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
 import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
@@ -94,7 +94,7 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
   if (!spec.namespace) {
     findings.push(error('REC010', 'namespace', 'no namespace: the cluster FQDN (<rec>.<namespace>.svc.cluster.local) is fixed at bootstrap and needs it',
       'set namespace on the cluster or on its Chart'));
-  } else if (!isDnsLabelNamespace(spec.namespace)) {
+  } else if (!isDnsLabel(spec.namespace)) {
     findings.push(error('REC010', 'namespace', `"${spec.namespace}" is not a valid namespace name (a DNS-1123 label)`, 'use lowercase letters, digits and \'-\''));
   }
   const secrets: Array<[string, string | undefined]> = [
@@ -115,10 +115,6 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
     findings.push(error('REC011', 'adminUsername', 'the administrator username is empty', 'set adminUsername or leave it out for the default'));
   }
   return findings;
-}
-
-function isDnsLabelNamespace(ns: string): boolean {
-  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) && ns.length <= MAX_DNS_LABEL;
 }
 
 function validateResources(field: string, r: ResolvedResources): Finding[] {

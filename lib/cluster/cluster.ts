@@ -18,7 +18,7 @@ import {
   addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, isValidHost, istioGatewayName, validateExternalAccess,
 } from '../networking';
 import { Finding } from '../validation/finding';
-import { clusterLabels } from './labels';
+import { clusterObjectLabels } from './metadata';
 import { validateDatabasesInCluster, RegisteredDatabase } from './database-registry';
 import { REST_API_PORT } from './ports';
 import { validateSecuritySettings } from './security-validation';
@@ -96,7 +96,7 @@ export class RedisEnterpriseCluster extends Construct {
     }
     if (this._spec.monitoring) {
       addMonitoring(this, {
-        namespace: this.namespace, clusterName: this.name, labels: this.objectLabels(), metricsServiceName: this._spec.names.metricsService,
+        namespace: this.namespace, clusterName: this.name, labels: clusterObjectLabels(this._spec), metricsServiceName: this._spec.names.metricsService,
       }, this._spec.monitoring);
     }
 
@@ -173,13 +173,9 @@ export class RedisEnterpriseCluster extends Construct {
     return this._spec.externalAccess ? [`${this.name}-api`, istioGatewayName(this.name)] : [];
   }
 
-  private objectLabels(): { [key: string]: string } {
-    return { ...this._spec.extraLabels, ...clusterLabels(this.name) };
-  }
-
   private exposureContext(): ExposureContext | undefined {
     const access = this._spec.externalAccess;
-    return access && { namespace: this.namespace, clusterName: this.name, labels: this.objectLabels(), access };
+    return access && { namespace: this.namespace, clusterName: this.name, labels: clusterObjectLabels(this._spec), access };
   }
 
   /** The desired-state document as it will be synthesized. */

@@ -1,5 +1,6 @@
 import { DesiredDatabaseSettings } from '../desired-state';
-import { footprintBytes, formatMemory } from '../database/database-settings';
+import { footprintBytes } from '../database/database-settings';
+import { formatMemory } from '../database/memory-size';
 import { error, Finding } from '../validation/finding';
 import { ClusterSpec } from './cluster-spec';
 

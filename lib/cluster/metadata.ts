@@ -3,6 +3,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
 import { clusterLabels } from './labels';
 
+/** Labels of every object the cluster owns: extraLabels, then the library's (which always win). */
+export function clusterObjectLabels(spec: ClusterSpec): { [key: string]: string } {
+  return { ...spec.extraLabels, ...clusterLabels(spec.name) };
+}
+
 /**
  * Metadata of an object owned by the cluster: its explicit name, the
  * namespace, the operator's labels plus extraLabels, and extraAnnotations.
@@ -13,7 +18,7 @@ export function clusterObjectMeta(spec: ClusterSpec, name: string, labels: { [ke
   return {
     name,
     namespace: spec.namespace,
-    labels: { ...spec.extraLabels, ...clusterLabels(spec.name), ...labels },
+    labels: { ...clusterObjectLabels(spec), ...labels },
     ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
   };
 }

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
-import { clusterLabels } from './labels';
-import { withoutNamespace } from './metadata';
+import { clusterObjectLabels, withoutNamespace } from './metadata';
 
 /**
  * For any other rack label the reconciler must read its Kubernetes Node, a
@@ -13,7 +12,7 @@ import { withoutNamespace } from './metadata';
 export function addNodeReaderIfNeeded(scope: Construct, spec: ClusterSpec): void {
   if (!spec.rackIdFromNodeApi) return;
   const name = spec.names.nodeReaderClusterRole;
-  const metadata = { name, labels: { ...spec.extraLabels, ...clusterLabels(spec.name) } };
+  const metadata = { name, labels: clusterObjectLabels(spec) };
   withoutNamespace(new k8s.KubeClusterRole(scope, 'NodeReader', {
     metadata,
     // Read the rack label of the Kubernetes node a Redis Enterprise pod runs on.

@@ -5,7 +5,7 @@ import { PropTypeChecker } from '../validation/prop-types';
 import {
   BackupStorage, DatabasePersistence, DatabaseSettingsProps, DatabaseType, EvictionPolicy, ProxyPolicy, TlsMode,
 } from './database-props';
-import { MIN_DATABASE_MEMORY_BYTES, formatMemory, parseMemorySize } from './memory-size';
+import { MIN_DATABASE_MEMORY_BYTES, parseMemorySize } from './memory-size';
 import { MAX_DATABASE_PORT, MIN_DATABASE_PORT, derivePort } from './port';
 
 export const DEFAULT_MEMORY_SIZE = '100MB';
@@ -157,4 +157,3 @@ export function footprintBytes(s: DesiredDatabaseSettings): number {
   return s.memorySizeBytes * (s.replication ? 2 : 1);
 }
 
-export { formatMemory };

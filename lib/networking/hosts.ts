@@ -1,8 +1,6 @@
+import { isDnsLabel, MAX_DNS_LABEL as MAX_LABEL } from '../validation/names';
 import { ExternalAccessProps } from './external-access-props';
 
-/** RFC 1123 label, lowercase: what Ingress `rules[].host` accepts. */
-const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const MAX_LABEL = 63;
 const MAX_HOST = 253;
 
 /**
@@ -16,7 +14,8 @@ export function isValidHost(host: string): boolean {
   if (typeof host !== 'string' || host.length === 0 || host.length > MAX_HOST) return false;
   const labels = host.split('.');
   if (labels.length < 2) return false;
-  if (!labels.every((l) => l.length <= MAX_LABEL && HOST_LABEL.test(l))) return false;
+  // Each label a lowercase RFC 1123 label: what Ingress `rules[].host` accepts.
+  if (!labels.every(isDnsLabel)) return false;
   // A numeric top-level label means an IPv4 address (or no real domain).
   return !/^[0-9]+$/.test(labels[labels.length - 1]);
 }
