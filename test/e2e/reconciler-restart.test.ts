@@ -30,7 +30,7 @@ import { readPlaneProcesses } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
 import {
-  deployWithReconcilers, desiredOf, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
+  deployWithReconcilers, desiredOf, fleetQueries, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
   stopReconcilerProcess,
 } from './harness/reconciler-fleet';
 import { probe } from './harness/readiness';
@@ -71,21 +71,8 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
   let statusBefore: any;
   let watchRestartsBefore: number[];
 
-  const status = async (): Promise<any> => {
-    const cm = await client.tryGet<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: `${REC}-status` });
-    return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
-  };
-  const cluster = () => registry.clusters()[0];
-  const slices = async (service: string): Promise<KubeObject[]> =>
-    client.list('discovery.k8s.io/v1', 'EndpointSlice', ns, { labelSelector: `kubernetes.io/service-name=${service}` });
+  const { status, cluster, slices, servingIps, leaseHolder } = fleetQueries(client, () => ns, registry);
   const podOfIp = (ip: string): string => nodes.find((n) => n.ip === ip)!.pod;
-  const servingIps = (db: string): string[] => {
-    const c = cluster();
-    const bdb = c.bdbs.byName(db)!;
-    return bdb.endpointNodes.map((uid) => c.nodes().find((n) => n.uid === uid)!.addr).sort();
-  };
-  const leaseHolder = async (): Promise<string | undefined> =>
-    (await client.tryGet<KubeObject>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: `${REC}-leader` }))?.spec?.holderIdentity;
   const secrets = async (): Promise<Map<string, SecretMark>> =>
     new Map((await client.list('v1', 'Secret', ns)).map((s) => [s.metadata.name, secretMark(s)]));
   const metricSum = async (n: ReconcilerNode, name: string): Promise<number> => {

@@ -11,12 +11,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { DeletionPolicy } from '../../lib/database/database-props';
 import { DesiredState } from '../../lib/desired-state';
-import { KubeObject, waitFor } from '../support/kube-client';
+import { waitFor } from '../support/kube-client';
 import { ApiDoubleClusterRegistry } from '../support/redis-enterprise-api-double';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
 import {
-  deployWithReconcilers, desiredOf, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
+  deployWithReconcilers, desiredOf, fleetQueries, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
   startReconcilerProcess, stopReconcilerProcess,
 } from './harness/reconciler-fleet';
 
@@ -32,20 +32,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   const initial: FleetDatabase[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
   let desired: DesiredState;
 
-  const status = async (): Promise<any> => {
-    const cm = await client.tryGet<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: `${REC}-status` });
-    return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
-  };
-  const cluster = () => registry.clusters()[0];
-  const slices = async (service: string): Promise<KubeObject[]> =>
-    client.list('discovery.k8s.io/v1', 'EndpointSlice', ns, { labelSelector: `kubernetes.io/service-name=${service}` });
-  const servingIps = (db: string): string[] => {
-    const c = cluster();
-    const bdb = c.bdbs.byName(db)!;
-    return bdb.endpointNodes.map((uid) => c.nodes().find((n) => n.uid === uid)!.addr).sort();
-  };
-  const leaseHolder = async (): Promise<string | undefined> =>
-    (await client.tryGet<KubeObject>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: ns, name: `${REC}-leader` }))?.spec?.holderIdentity;
+  const { status, cluster, slices, servingIps, leaseHolder } = fleetQueries(client, () => ns, registry);
 
   async function converged(dbNames: string[]): Promise<boolean> {
     const s = await status();

@@ -177,3 +177,24 @@ export async function deployWithReconcilers(o: {
   const nodes = await launchReconcilers({ pods, ns, registry: o.registry, kubeconfig, dir: o.dir, env: o.env });
   return { ns, desired: desiredOf(objects), nodes };
 }
+
+/** What the reconciler tests read back: its status document, slices, Lease and the double's view. */
+export function fleetQueries(client: KubeClient, namespace: () => string, registry: ApiDoubleClusterRegistry) {
+  const cluster = () => registry.clusters()[0];
+  return {
+    cluster,
+    status: async (): Promise<any> => {
+      const cm = await client.tryGet<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: namespace(), name: `${REC}-status` });
+      return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
+    },
+    slices: async (service: string): Promise<KubeObject[]> =>
+      client.list('discovery.k8s.io/v1', 'EndpointSlice', namespace(), { labelSelector: `kubernetes.io/service-name=${service}` }),
+    /** Addresses of the Redis Enterprise nodes serving a database's endpoint, per the REST API double. */
+    servingIps: (db: string): string[] => {
+      const c = cluster();
+      return c.bdbs.byName(db)!.endpointNodes.map((uid) => c.nodes().find((n) => n.uid === uid)!.addr).sort();
+    },
+    leaseHolder: async (): Promise<string | undefined> =>
+      (await client.tryGet<KubeObject>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: namespace(), name: `${REC}-leader` }))?.spec?.holderIdentity,
+  };
+}
