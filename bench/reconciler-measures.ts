@@ -7,9 +7,9 @@
  * the repair delay against a real kube-apiserver.
  */
 import { performance } from 'node:perf_hooks';
-import { WatchEvent } from '../lib/reconciler/kube-api';
-import { EndpointSlice } from '../lib/reconciler/kube-types';
-import { M } from '../lib/reconciler/metrics';
+import { WatchEvent } from '../lib/reconciler/io/kube-api';
+import { EndpointSlice } from '../lib/reconciler/io/kube-types';
+import { M } from '../lib/reconciler/runtime/metrics';
 import { database, desiredState, MiB } from '../test/unit/reconciler/support/desired';
 import { Sim } from '../test/unit/reconciler/support/sim';
 

@@ -129,7 +129,6 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
                 fieldEnv('NODE_NAME', 'spec.nodeName'),
                 { name: 'CLUSTER_NAME', value: 'rec' },
                 { name: 'DESIRED_STATE_CONFIGMAP', value: 'rec-desired-state' },
-                { name: 'RACK_AWARENESS_NODE_LABEL', value: 'topology.kubernetes.io/zone' },
                 fieldEnv('RACK_ID', "metadata.labels['topology.kubernetes.io/zone']"),
               ],
               image: 'ghcr.io/cdk8s-redis-enterprise/reconciler:0.1.0',
@@ -192,7 +191,7 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
         cluster: {
           name: 'rec', namespace, fqdn: `rec.${namespace}.svc.cluster.local`, nodes: 3, adminUsername: 'demo@redis.com',
           credentialsSecretName: 'rec', rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', nodeMemoryBytes: 4294967296,
-          persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status', leaderLeaseName: 'rec-leader',
+          persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
         },
         databases: [], remoteClusters: [], activeActiveDatabases: [],
       }, null, 2),

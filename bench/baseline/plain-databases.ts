@@ -47,7 +47,7 @@ function desiredCluster(namespace: string, nodes: number, externalAccess?: { api
   return {
     name: 'rec', namespace, fqdn: `rec.${namespace}.svc.cluster.local`, nodes, adminUsername: 'demo@redis.com',
     credentialsSecretName: 'rec', rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', nodeMemoryBytes: NODE_MEMORY_BYTES,
-    persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status', leaderLeaseName: 'rec-leader',
+    persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
     ...(externalAccess ? { externalAccess: { method: 'ingress', ...externalAccess, port: 443 } } : {}),
   };
 }

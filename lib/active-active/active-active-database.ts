@@ -5,7 +5,7 @@ import { DatabaseSettingsProps, DatabaseType, DeletionPolicy, TlsMode } from '..
 import { validateDatabaseName } from '../database/database-name';
 import { addDatabaseServices, databaseServiceNames } from '../database/database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
-import { DesiredActiveActiveDatabase } from '../desired-state';
+import { DesiredActiveActiveDatabase } from '../contract/desired-state';
 import { isValidHost } from '../networking';
 import { error, Finding } from '../validation/finding';
 import { addFindingsValidation } from '../validation/register';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
-import { DesiredRemoteCluster } from '../desired-state';
+import { DesiredRemoteCluster } from '../contract/desired-state';
 import { error, Finding } from '../validation/finding';
 import { isDnsLabel, isDnsSubdomain } from '../validation/names';
 import { addFindingsValidation } from '../validation/register';

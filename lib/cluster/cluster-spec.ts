@@ -8,7 +8,7 @@ import { ContainerResources, RedisEnterpriseClusterProps, ServiceType } from './
 import { AutoTieringProps, ClusterCertificatesProps, LdapProps } from './security-props';
 import * as d from './defaults';
 import { rackIdFromPodLabel } from './rack-topology';
-import { ClusterObjectNames, clusterObjectNames } from './names';
+import { ClusterObjectNames, clusterObjectNames } from '../contract/names';
 
 /** Requests and limits with defaults applied (strings as the user wrote them). */
 export interface ResolvedResources {

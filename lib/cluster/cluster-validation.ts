@@ -3,8 +3,8 @@ import { isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, M
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
 import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
-import { RESERVED_LABELS } from './labels';
-import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from './names';
+import { RESERVED_LABELS } from '../contract/labels';
+import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
 
 /**
  * StorageClass names (or name fragments) of provisioners that put a volume on

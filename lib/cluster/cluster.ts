@@ -12,7 +12,7 @@ import { addNodeReaderIfNeeded } from './rack-awareness';
 import { addReconcilerRbac } from './rbac';
 import { addClusterServices } from './services';
 import { addNodeStatefulSet } from './statefulset';
-import { DesiredState } from '../desired-state';
+import { DesiredState } from '../contract/desired-state';
 import { addMonitoring, validateMonitoring } from '../monitoring';
 import {
   addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, isValidHost, istioGatewayName, validateExternalAccess,
@@ -20,7 +20,7 @@ import {
 import { Finding } from '../validation/finding';
 import { clusterObjectLabels } from './metadata';
 import { validateDatabasesInCluster, RegisteredDatabase } from './database-registry';
-import { REST_API_PORT } from './ports';
+import { REST_API_PORT } from '../contract/ports';
 import { validateSecuritySettings } from './security-validation';
 
 function chartOf(scope: Construct, id: string): Chart {

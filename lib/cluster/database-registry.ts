@@ -1,4 +1,4 @@
-import { DesiredDatabaseSettings } from '../desired-state';
+import { DesiredDatabaseSettings } from '../contract/desired-state';
 import { footprintBytes } from '../database/database-settings';
 import { formatMemory } from '../database/memory-size';
 import { error, Finding } from '../validation/finding';

@@ -4,11 +4,11 @@ import { k8s } from 'cdk8s-plus-28';
 import {
   DESIRED_STATE_KEY, DESIRED_STATE_SCHEMA_VERSION, DesiredActiveActiveDatabase, DesiredCluster,
   DesiredDatabase, DesiredExternalAccess, DesiredRemoteCluster, DesiredState, serializeDesiredState,
-} from '../desired-state';
+} from '../contract/desired-state';
 import { ClusterSpec } from './cluster-spec';
 import { clusterObjectMeta } from './metadata';
 import { FLASH_PATH, PERSISTENT_PATH } from './node-pod';
-import { DesiredCertificates, DesiredLdap } from '../desired-state';
+import { DesiredCertificates, DesiredLdap } from '../contract/desired-state';
 import { LdapProtocol } from './security-props';
 
 /** What constructs attached to a cluster (databases, Active-Active) add to its document. */
@@ -41,7 +41,6 @@ export function buildDesiredState(spec: ClusterSpec, contributors: DesiredStateC
     nodeMemoryBytes: spec.nodeMemoryBytes ?? 0,
     persistentPath: PERSISTENT_PATH,
     statusConfigMapName: spec.names.statusConfigMap,
-    leaderLeaseName: spec.names.leaderLease,
     ...(externalAccess ? { externalAccess } : {}),
     ...(spec.certificates ? { certificates: desiredCertificates(spec) } : {}),
     ...(spec.ldap ? { ldap: desiredLdap(spec) } : {}),

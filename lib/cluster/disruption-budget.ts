@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
-import { nodeSelectorLabels } from './labels';
+import { nodeSelectorLabels } from '../contract/labels';
 import { clusterObjectMeta } from './metadata';
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
-import { clusterLabels } from './labels';
+import { clusterLabels } from '../contract/labels';
 
 /** Labels of every object the cluster owns: extraLabels, then the library's (which always win). */
 export function clusterObjectLabels(spec: ClusterSpec): { [key: string]: string } {

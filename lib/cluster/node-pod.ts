@@ -1,8 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
-import { nodeSelectorLabels } from './labels';
-import { FLASH_VOLUME_NAME, NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from './names';
-import { DISCOVERY_PORT, METRICS_PORT, RECONCILER_PORT, REST_API_PORT, UI_PORT } from './ports';
+import { nodeSelectorLabels } from '../contract/labels';
+import { FLASH_VOLUME_NAME, NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
+import { DISCOVERY_PORT, METRICS_PORT, RECONCILER_PORT, REST_API_PORT, UI_PORT } from '../contract/ports';
+import { SIDECAR_ENV, SIDECAR_PATHS } from '../contract/sidecar';
 
 
 /** Where Redis Enterprise keeps its persistent data (the bootstrap `persistent_path`). */
@@ -68,7 +69,7 @@ function nodeContainer(spec: ClusterSpec): k8s.Container {
     // Clean shutdown: the reconciler puts this node into maintenance mode
     // (its shards move away) before Kubernetes stops the container. The grace
     // period (one year by default) bounds how long that may take.
-    lifecycle: { preStop: { httpGet: { path: '/prestop', port: k8s.IntOrString.fromNumber(RECONCILER_PORT), scheme: 'HTTP' } } },
+    lifecycle: { preStop: { httpGet: { path: SIDECAR_PATHS.prestop, port: k8s.IntOrString.fromNumber(RECONCILER_PORT), scheme: 'HTTP' } } },
     securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false },
   };
 }
@@ -81,9 +82,9 @@ function prestopTimeoutSeconds(grace: number): number {
 function reconcilerContainer(spec: ClusterSpec): k8s.Container {
   const rackEnv: k8s.EnvVar[] = [];
   if (spec.rackAwarenessNodeLabel) {
-    rackEnv.push({ name: 'RACK_AWARENESS_NODE_LABEL', value: spec.rackAwarenessNodeLabel });
+    // Without RACK_ID the reconciler reads the label from its Node (desired state's rackAwarenessNodeLabel).
     if (!spec.rackIdFromNodeApi) {
-      rackEnv.push(fieldEnv('RACK_ID', `metadata.labels['${spec.rackAwarenessNodeLabel}']`));
+      rackEnv.push(fieldEnv(SIDECAR_ENV.rackId, `metadata.labels['${spec.rackAwarenessNodeLabel}']`));
     }
   }
   return {
@@ -92,20 +93,20 @@ function reconcilerContainer(spec: ClusterSpec): k8s.Container {
     imagePullPolicy: 'IfNotPresent',
     ports: [{ name: 'reconciler', containerPort: RECONCILER_PORT, protocol: 'TCP' }],
     env: [
-      fieldEnv('POD_NAME', 'metadata.name'),
-      fieldEnv('POD_NAMESPACE', 'metadata.namespace'),
-      fieldEnv('POD_IP', 'status.podIP'),
-      fieldEnv('NODE_NAME', 'spec.nodeName'),
-      { name: 'CLUSTER_NAME', value: spec.name },
-      { name: 'DESIRED_STATE_CONFIGMAP', value: spec.names.desiredStateConfigMap },
+      fieldEnv(SIDECAR_ENV.podName, 'metadata.name'),
+      fieldEnv(SIDECAR_ENV.namespace, 'metadata.namespace'),
+      fieldEnv(SIDECAR_ENV.podIp, 'status.podIP'),
+      fieldEnv(SIDECAR_ENV.nodeName, 'spec.nodeName'),
+      { name: SIDECAR_ENV.clusterName, value: spec.name },
+      { name: SIDECAR_ENV.desiredStateConfigMap, value: spec.names.desiredStateConfigMap },
       // The drain must answer before Kubernetes kills the pod at the end of its grace period.
-      { name: 'PRESTOP_TIMEOUT_SECONDS', value: String(prestopTimeoutSeconds(spec.terminationGracePeriodSeconds)) },
+      { name: SIDECAR_ENV.prestopTimeoutSeconds, value: String(prestopTimeoutSeconds(spec.terminationGracePeriodSeconds)) },
       ...rackEnv,
     ],
     resources: resources(spec.reconcilerResources),
-    livenessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 10, failureThreshold: 6 },
+    livenessProbe: { httpGet: { path: SIDECAR_PATHS.healthz, port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 10, failureThreshold: 6 },
     // Ready once this node has joined the Redis Enterprise cluster.
-    readinessProbe: { httpGet: { path: '/readyz', port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 5, failureThreshold: 3 },
+    readinessProbe: { httpGet: { path: SIDECAR_PATHS.readyz, port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 5, failureThreshold: 3 },
     volumeMounts: [{ name: TMP_VOLUME, mountPath: '/tmp' }],
     securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
   };

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
-import { nodeSelectorLabels, SERVICE_LABEL } from './labels';
+import { nodeSelectorLabels, SERVICE_LABEL } from '../contract/labels';
 import { clusterObjectMeta } from './metadata';
-import { DISCOVERY_PORT, METRICS_PORT, REST_API_PORT, UI_PORT } from './ports';
+import { DISCOVERY_PORT, METRICS_PORT, REST_API_PORT, UI_PORT } from '../contract/ports';
 
 function port(name: string, number: number): k8s.ServicePort {
   return { name, port: number, targetPort: k8s.IntOrString.fromNumber(number), protocol: 'TCP' };

@@ -2,9 +2,9 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
-import { nodeSelectorLabels } from './labels';
+import { nodeSelectorLabels } from '../contract/labels';
 import { clusterObjectMeta } from './metadata';
-import { FLASH_VOLUME_NAME, STORAGE_VOLUME_NAME } from './names';
+import { FLASH_VOLUME_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
 import { nodePodTemplate } from './node-pod';
 
 /** The StatefulSet `<rec>`: one pod per Redis Enterprise node. */

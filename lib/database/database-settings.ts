@@ -1,4 +1,4 @@
-import { DesiredDatabaseSettings } from '../desired-state';
+import { DesiredDatabaseSettings } from '../contract/desired-state';
 import { error, Finding } from '../validation/finding';
 import { isDnsSubdomain } from '../validation/names';
 import { PropTypeChecker } from '../validation/prop-types';

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
-import { DesiredDatabase } from '../desired-state';
+import { DesiredDatabase } from '../contract/desired-state';
 import { error } from '../validation/finding';
 import { addFindingsValidation } from '../validation/register';
 import { DatabaseSettingsProps, DeletionPolicy } from './database-props';

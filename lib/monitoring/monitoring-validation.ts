@@ -1,4 +1,4 @@
-import { RESERVED_LABELS } from '../cluster/labels';
+import { RESERVED_LABELS } from '../contract/labels';
 import { error, Finding, warning } from '../validation/finding';
 import { isDnsSubdomain, isLabelKey, isLabelValue } from '../validation/names';
 import { parsePrometheusDuration } from './duration';

@@ -5,7 +5,7 @@ import {
   ServiceMonitorSpecEndpointsScheme,
   ServiceMonitorSpecEndpointsTlsConfig,
 } from '../../imports/servicemonitor-monitoring.coreos.com';
-import { CLUSTER_LABEL, ROLE_MASTER_LABEL, SERVICE_LABEL } from '../cluster/labels';
+import { CLUSTER_LABEL, ROLE_MASTER_LABEL, SERVICE_LABEL } from '../contract/labels';
 import { monitoringObjectMeta, serviceMonitorName } from './metadata';
 import { DEFAULT_SCRAPE_INTERVAL, DEFAULT_TLS_CA_SECRET_KEY, MonitoringContext, MonitoringProps } from './monitoring-props';
 

@@ -5,7 +5,7 @@
  *
  * Same setup as reconciler.test.ts: the production example applied in a fresh
  * namespace; one reconciler PROCESS per simulated pod (the built
- * `dist/lib/reconciler/main.js`), authenticated with a token of the `<rec>`
+ * `lib/reconciler/dist/reconciler/runtime/main.js`), authenticated with a token of the `<rec>`
  * ServiceAccount (so the synthesized Role is what it gets), each pointed at
  * its own REST API double on 127.0.0.1. Pod IPs are only data.
  *
@@ -22,7 +22,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DeletionPolicy } from '../../lib/database/database-props';
-import { DesiredState } from '../../lib/desired-state';
+import { DesiredState } from '../../lib/contract/desired-state';
 import { KubeObject, waitFor } from '../support/kube-client';
 import { ApiDoubleClusterRegistry, FaultHandle } from '../support/redis-enterprise-api-double';
 import { apiServerProcess, restartApiServer, RestartResult, runsApiServer } from './harness/api-server';

@@ -1,7 +1,7 @@
 /**
  * The reconciler on a real control plane: the synthesized production example
  * (with databases) is applied; one reconciler PROCESS per simulated node pod
- * (the built `dist/lib/reconciler/main.js`), authenticated with a token of the
+ * (the built `lib/reconciler/dist/reconciler/runtime/main.js`), authenticated with a token of the
  * cluster's own ServiceAccount (so the synthesized Role is what it gets), each
  * pointed at its own REST API double instance on 127.0.0.1 whose node address
  * is the pod's IP. Pod IPs are only data: nothing dials them.
@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DeletionPolicy } from '../../lib/database/database-props';
-import { DesiredState } from '../../lib/desired-state';
+import { DesiredState } from '../../lib/contract/desired-state';
 import { waitFor } from '../support/kube-client';
 import { ApiDoubleClusterRegistry } from '../support/redis-enterprise-api-double';
 import { describeE2E } from './harness/describe-e2e';

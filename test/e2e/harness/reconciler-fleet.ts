@@ -2,7 +2,7 @@
  * The reconciler on the real control plane: the production example applied
  * in a namespace, and one reconciler PROCESS per simulated pod, as the
  * sidecar would run. Each process runs the compiled program
- * (dist/lib/reconciler/main.js, as the image does), authenticates with a
+ * (lib/reconciler/dist/reconciler/runtime/main.js, as the image does), authenticates with a
  * token of the cluster's ServiceAccount (so it gets exactly the synthesized
  * Role), and talks to its own Redis Enterprise REST API test double on
  * 127.0.0.1 whose node address is the pod's (fake) IP.
@@ -26,7 +26,7 @@ import { waitForReadyPods } from './workloads';
 
 export const REC = 'rec';
 const ROOT = path.resolve(__dirname, '../../..');
-export const RECONCILER_MAIN = path.join(ROOT, 'dist/lib/reconciler/main.js');
+export const RECONCILER_MAIN = path.join(ROOT, 'lib/reconciler/dist/reconciler/runtime/main.js');
 
 export interface FleetDatabase { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
 

@@ -118,7 +118,7 @@ describe('RedisEnterpriseCluster with default props', () => {
       cluster: {
         name: 'rec', namespace: 'redis', fqdn: 'rec.redis.svc.cluster.local', nodes: 3,
         adminUsername: 'demo@redis.com', credentialsSecretName: 'rec', nodeMemoryBytes: 4 * 2 ** 30,
-        persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status', leaderLeaseName: 'rec-leader',
+        persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
       },
       databases: [], remoteClusters: [], activeActiveDatabases: [],
     });

@@ -6,13 +6,13 @@
  * sidecar then polled the bootstrap status unauthenticated (401) until the
  * poll timed out, stuck for minutes.
  */
-import { EventRecorder } from '../../../lib/reconciler/events';
-import { Metrics } from '../../../lib/reconciler/metrics';
-import { runNodeDuty } from '../../../lib/reconciler/node-duty';
-import { ReClient } from '../../../lib/reconciler/re-client';
-import { silentLogger } from '../../../lib/reconciler/logger';
-import { DutyContext } from '../../../lib/reconciler/context';
-import { Secret } from '../../../lib/reconciler/kube-types';
+import { EventRecorder } from '../../../lib/reconciler/io/events';
+import { Metrics } from '../../../lib/reconciler/runtime/metrics';
+import { runNodeDuty } from '../../../lib/reconciler/duties/node-duty';
+import { ReClient } from '../../../lib/reconciler/io/re-client';
+import { silentLogger } from '../../../lib/reconciler/runtime/logger';
+import { DutyContext } from '../../../lib/reconciler/runtime/context';
+import { Secret } from '../../../lib/reconciler/io/kube-types';
 import { desiredState } from './support/desired';
 import { Sim } from './support/sim';
 

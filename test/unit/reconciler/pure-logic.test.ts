@@ -1,18 +1,18 @@
 /** Decision logic of the reconciler: pure functions, no I/O. */
-import { Backoff } from '../../../lib/reconciler/backoff';
-import { diffBdb, matches, mergeTags, passwordNeedsRotation } from '../../../lib/reconciler/bdb-diff';
-import { DEFAULT_SHARD_KEY_REGEX, NO_REFERENCES, TAG, createBdbBody, desiredBdbFields, persistenceFields } from '../../../lib/reconciler/bdb-spec';
-import { decideBootstrap } from '../../../lib/reconciler/bootstrap-plan';
-import { ConfigError, loadConfig, podOrdinal } from '../../../lib/reconciler/config';
-import { desiredSlice, planSlices, sliceInLine } from '../../../lib/reconciler/endpoint-slices';
-import { Pod } from '../../../lib/reconciler/kube-types';
-import { decideLease, microTime, releasedSpec } from '../../../lib/reconciler/leader-election';
-import { masterLabelPatches } from '../../../lib/reconciler/master-label';
-import { Metrics } from '../../../lib/reconciler/metrics';
-import { routeOf } from '../../../lib/reconciler/re-client';
-import { ReApiError } from '../../../lib/reconciler/re-api';
-import { randomPassword, secretValue, secretsToEnsure } from '../../../lib/reconciler/secrets';
-import { renderStatus, statusConfigMapUpdate, STATUS_KEY } from '../../../lib/reconciler/status';
+import { Backoff } from '../../../lib/reconciler/runtime/backoff';
+import { diffBdb, matches, mergeTags, passwordNeedsRotation } from '../../../lib/reconciler/plan/bdb-diff';
+import { DEFAULT_SHARD_KEY_REGEX, NO_REFERENCES, TAG, createBdbBody, desiredBdbFields, persistenceFields } from '../../../lib/reconciler/plan/bdb-spec';
+import { decideBootstrap } from '../../../lib/reconciler/plan/bootstrap-plan';
+import { ConfigError, loadConfig, podOrdinal } from '../../../lib/reconciler/runtime/config';
+import { desiredSlice, planSlices, sliceInLine } from '../../../lib/reconciler/plan/endpoint-slices';
+import { Pod } from '../../../lib/reconciler/io/kube-types';
+import { decideLease, microTime, releasedSpec } from '../../../lib/reconciler/runtime/leader-election';
+import { masterLabelPatches } from '../../../lib/reconciler/plan/master-label';
+import { Metrics } from '../../../lib/reconciler/runtime/metrics';
+import { routeOf } from '../../../lib/reconciler/io/re-client';
+import { ReApiError } from '../../../lib/reconciler/io/re-api';
+import { randomPassword, secretValue, secretsToEnsure } from '../../../lib/reconciler/plan/secrets';
+import { renderStatus, statusConfigMapUpdate, STATUS_KEY } from '../../../lib/reconciler/plan/status';
 import { database, desiredState } from './support/desired';
 
 const ENV = { CLUSTER_NAME: 'rec', POD_NAME: 'rec-1', POD_NAMESPACE: 'ns', POD_IP: '10.0.0.2' };

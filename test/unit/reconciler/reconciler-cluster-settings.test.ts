@@ -4,9 +4,9 @@
  * throw-away ones made with openssl for the test.
  */
 import { X509Certificate } from 'node:crypto';
-import { DesiredState } from '../../../lib/desired-state';
-import { KubeEvent, Secret } from '../../../lib/reconciler/kube-types';
-import { STATUS_KEY, StatusDocument } from '../../../lib/reconciler/status';
+import { DesiredState } from '../../../lib/contract/desired-state';
+import { KubeEvent, Secret } from '../../../lib/reconciler/io/kube-types';
+import { STATUS_KEY, StatusDocument } from '../../../lib/reconciler/plan/status';
 import { TlsMaterial, selfSignedCertificate } from '../../support/redis-enterprise-api-double';
 import { database, desiredState, desiredStateConfigMap } from './support/desired';
 import { Sim } from './support/sim';

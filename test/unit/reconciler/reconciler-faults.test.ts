@@ -2,9 +2,9 @@
  * The reconciler under REST faults (busy, 5xx, dropped connections, lost
  * answers to writes that happened) and with an Active-Active database.
  */
-import { DesiredState } from '../../../lib/desired-state';
-import { Secret } from '../../../lib/reconciler/kube-types';
-import { STATUS_KEY, StatusDocument } from '../../../lib/reconciler/status';
+import { DesiredState } from '../../../lib/contract/desired-state';
+import { Secret } from '../../../lib/reconciler/io/kube-types';
+import { STATUS_KEY, StatusDocument } from '../../../lib/reconciler/plan/status';
 import { database, desiredState } from './support/desired';
 import { Sim } from './support/sim';
 

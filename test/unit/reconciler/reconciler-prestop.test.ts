@@ -3,9 +3,9 @@
  * after a restart: reconcilers in-process against the REST API double, the
  * hook called over HTTP on 127.0.0.1 as the kubelet would.
  */
-import { boundPort } from '../../../lib/reconciler/http-server';
-import { EndpointSlice, KubeEvent, Pod } from '../../../lib/reconciler/kube-types';
-import { M } from '../../../lib/reconciler/metrics';
+import { boundPort } from '../../../lib/reconciler/runtime/http-server';
+import { EndpointSlice, KubeEvent, Pod } from '../../../lib/reconciler/io/kube-types';
+import { M } from '../../../lib/reconciler/runtime/metrics';
 import { database, desiredState } from './support/desired';
 import { Sim, SimNode } from './support/sim';
 

@@ -2,10 +2,10 @@
  * The whole reconciler, in-process: three sidecars against a fake Kubernetes
  * API and three REST API double instances (HTTPS on 127.0.0.1).
  */
-import { DESIRED_STATE_KEY, serializeDesiredState } from '../../../lib/desired-state';
-import { EndpointSlice, Pod, Secret } from '../../../lib/reconciler/kube-types';
-import { M } from '../../../lib/reconciler/metrics';
-import { STATUS_KEY, StatusDocument } from '../../../lib/reconciler/status';
+import { DESIRED_STATE_KEY, serializeDesiredState } from '../../../lib/contract/desired-state';
+import { EndpointSlice, Pod, Secret } from '../../../lib/reconciler/io/kube-types';
+import { M } from '../../../lib/reconciler/runtime/metrics';
+import { STATUS_KEY, StatusDocument } from '../../../lib/reconciler/plan/status';
 import { database, desiredState, desiredStateConfigMap } from './support/desired';
 import { Sim } from './support/sim';
 

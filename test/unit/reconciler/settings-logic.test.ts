@@ -1,10 +1,10 @@
 /** Pure parts of the cluster settings duty and of the preStop configuration. */
 import { X509Certificate } from 'node:crypto';
-import { DesiredLdap } from '../../../lib/desired-state';
-import { certificateFromSecret, fingerprintOf } from '../../../lib/reconciler/certificate-secrets';
-import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../../../lib/reconciler/config';
-import { Secret } from '../../../lib/reconciler/kube-types';
-import { LdapSecrets, ldapConfig, ldapDrift, ldapVersion } from '../../../lib/reconciler/ldap-settings';
+import { DesiredLdap } from '../../../lib/contract/desired-state';
+import { certificateFromSecret, fingerprintOf } from '../../../lib/reconciler/plan/certificate-secrets';
+import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../../../lib/reconciler/runtime/config';
+import { Secret } from '../../../lib/reconciler/io/kube-types';
+import { LdapSecrets, ldapConfig, ldapDrift, ldapVersion } from '../../../lib/reconciler/plan/ldap-settings';
 import { TlsMaterial, selfSignedCertificate } from '../../support/redis-enterprise-api-double';
 
 const ENV = { CLUSTER_NAME: 'rec', POD_NAME: 'rec-1', POD_NAMESPACE: 'ns', POD_IP: '10.0.0.2' };

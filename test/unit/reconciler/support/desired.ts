@@ -1,8 +1,8 @@
 /** Desired-state fixtures for reconciler tests (built with the contract's own types). */
 import {
   DESIRED_STATE_KEY, DESIRED_STATE_SCHEMA_VERSION, DesiredDatabase, DesiredState, serializeDesiredState,
-} from '../../../../lib/desired-state';
-import { ConfigMap } from '../../../../lib/reconciler/kube-types';
+} from '../../../../lib/contract/desired-state';
+import { ConfigMap } from '../../../../lib/reconciler/io/kube-types';
 
 export const MiB = 1024 * 1024;
 
@@ -44,7 +44,6 @@ export function desiredState(cluster: string, namespace: string, nodes: number, 
       nodeMemoryBytes: 4 * 1024 * MiB,
       persistentPath: '/var/opt/redislabs/persist',
       statusConfigMapName: `${cluster}-status`,
-      leaderLeaseName: `${cluster}-leader`,
     },
     databases,
     remoteClusters: [],

@@ -8,10 +8,10 @@
  */
 import {
   KubeApi, KubeApiError, ListResult, WatchHandle, WatchKind, WatchOptions,
-} from '../../../../lib/reconciler/kube-api';
+} from '../../../../lib/reconciler/io/kube-api';
 import {
   ConfigMap, EndpointSlice, KubeEvent, KubeNode, Lease, ObjectMeta, Pod, Secret,
-} from '../../../../lib/reconciler/kube-types';
+} from '../../../../lib/reconciler/io/kube-types';
 
 type Kind = WatchKind | 'leases' | 'events' | 'nodes';
 interface Obj { metadata: ObjectMeta; [k: string]: unknown }

@@ -4,11 +4,11 @@
  * API double instance per pod (HTTPS on 127.0.0.1, address = the pod IP),
  * and one in-process reconciler per pod. Test code only.
  */
-import { DesiredState } from '../../../../lib/desired-state';
-import { RunningReconciler, startReconciler } from '../../../../lib/reconciler/app';
-import { ReconcilerConfig } from '../../../../lib/reconciler/config';
-import { Pod } from '../../../../lib/reconciler/kube-types';
-import { Logger, createLogger, silentLogger } from '../../../../lib/reconciler/logger';
+import { DesiredState } from '../../../../lib/contract/desired-state';
+import { RunningReconciler, startReconciler } from '../../../../lib/reconciler/runtime/app';
+import { ReconcilerConfig } from '../../../../lib/reconciler/runtime/config';
+import { Pod } from '../../../../lib/reconciler/io/kube-types';
+import { Logger, createLogger, silentLogger } from '../../../../lib/reconciler/runtime/logger';
 import {
   ApiDoubleClusterRegistry, ApiDoubleRegistryOptions, RedisEnterpriseApiDouble, StartedApiDouble,
 } from '../../../support/redis-enterprise-api-double';
@@ -79,7 +79,7 @@ export class Sim {
       httpPort: 0,
       httpHost: '127.0.0.1',
       resyncSeconds: this.options.resyncSeconds ?? 3600,
-      leaseName: state.cluster.leaderLeaseName,
+      leaseName: `${state.cluster.name}-leader`,
       leaseDurationSeconds: this.options.leaseDurationSeconds ?? 3,
       restTimeoutMs: 2000,
       logLevel: 'debug',

@@ -1,0 +1,121 @@
+/**
+ * Makes the plain databases of the desired state exist in Redis Enterprise
+ * with exactly the declared settings; reports and keeps (or, by its recorded
+ * deletion policy, deletes) a managed database that left the desired state.
+ * Each database is handled on its own: one failing does not stop the others.
+ */
+import { DesiredDatabase, DesiredState } from '../../contract/desired-state';
+import { waitForAction } from '../runtime/async-tasks';
+import { TAG, createBdbBody, desiredBdbFields, isManaged, tagValue } from '../plan/bdb-spec';
+import { diffBdb, passwordNeedsRotation } from '../plan/bdb-diff';
+import { DutyContext } from '../runtime/context';
+import { InvolvedObject } from '../io/events';
+import { errorMessage } from '../runtime/logger';
+import { mapPool } from '../runtime/pool';
+import { Bdb } from '../io/re-types';
+import { RoleDirectory, resolveReferences } from '../plan/references';
+import { readSecretKey } from './secret-duty';
+import { DatabaseStatus } from '../plan/status';
+
+/** Parallel REST work per reconcile: enough for 1,000 databases, gentle on one node's API. */
+export const DATABASE_CONCURRENCY = 8;
+
+export interface DatabaseOutcome {
+  status: DatabaseStatus;
+  /** The live BDB after this pass, when it exists (for EndpointSlices). */
+  bdb?: Bdb;
+  error?: string;
+  /** True when this pass wrote to Redis Enterprise (the caller re-reads the BDBs). */
+  wrote?: boolean;
+  /** Deleted in this pass (not reported in the status). */
+  deleted?: boolean;
+}
+
+function statusOf(db: { name: string }, bdb: Bdb | undefined, declared: boolean, message?: string): DatabaseStatus {
+  const s: DatabaseStatus = {
+    name: db.name,
+    status: bdb?.status ?? 'missing',
+    endpoints: (bdb?.endpoints ?? []).map((e) => ({ dnsName: e.dns_name, port: e.port, pods: [] })),
+    declared,
+  };
+  if (bdb?.uid !== undefined) s.uid = bdb.uid;
+  if (bdb?.port !== undefined) s.port = bdb.port;
+  if (message) s.message = message;
+  return s;
+}
+
+async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | undefined, roles: RoleDirectory, subject: InvolvedObject): Promise<DatabaseOutcome> {
+  const ns = ctx.config.namespace;
+  try {
+    const refs = await resolveReferences(ctx, db, roles);
+    const password = await readSecretKey(ctx, db.passwordSecretName, 'password');
+    if (!password) throw new Error(`password Secret ${db.passwordSecretName} is missing or has no key "password"`);
+    if (!live) {
+      const created = await ctx.re.createBdb(createBdbBody(db, ns, refs, password.value, password.version));
+      if (created.action_uid) await waitForAction(ctx.re, created.action_uid, ctx.poll);
+      await ctx.events.record(subject, 'Normal', 'DatabaseCreated', `database ${db.name} created on port ${db.port}`);
+      ctx.log.info('database created', { database: db.name, uid: created.uid });
+      return { status: statusOf(db, created, true), bdb: created, wrote: true };
+    }
+    let appliedVersion = tagValue(live.tags, TAG.passwordVersion);
+    let wrote = false;
+    if (passwordNeedsRotation(live, password.version)) {
+      wrote = true;
+      if (password.value !== '') await ctx.re.setBdbPassword(live.uid!, password.value);
+      appliedVersion = password.version;
+      ctx.log.info('database password applied from its Secret', { database: db.name });
+    }
+    const diff = diffBdb(desiredBdbFields(db, ns, refs, appliedVersion), live);
+    let current = live;
+    if (diff.update) {
+      wrote = true;
+      const updated = await ctx.re.updateBdb(live.uid!, diff.update);
+      if (updated?.action_uid) await waitForAction(ctx.re, updated.action_uid, ctx.poll);
+      current = { ...live, ...diff.update, ...(updated ?? {}) } as Bdb;
+      const fields = diff.changed.filter((f) => f !== 'tags');
+      if (fields.length > 0) {
+        await ctx.events.record(subject, 'Normal', 'DatabaseUpdated', `database ${db.name} updated: ${fields.join(', ')}`);
+        ctx.log.info('database updated', { database: db.name, fields });
+      }
+    }
+    let message: string | undefined;
+    if (diff.portMismatch) {
+      message = `database ${db.name} listens on port ${diff.portMismatch.observed}, declared ${diff.portMismatch.desired}; ports cannot change, recreate the database to move it`;
+      await ctx.events.record(subject, 'Warning', 'DatabasePortMismatch', message);
+    }
+    return { status: statusOf(db, current, true, message), bdb: current, error: message, wrote };
+  } catch (e) {
+    const message = `database ${db.name}: ${errorMessage(e)}`;
+    await ctx.events.record(subject, 'Warning', 'DatabaseReconcileFailed', message);
+    ctx.log.warn('database reconcile failed', { database: db.name, error: errorMessage(e) });
+    return { status: statusOf(db, live, true, message), bdb: live, error: message };
+  }
+}
+
+async function handleUndeclared(ctx: DutyContext, bdb: Bdb, subject: InvolvedObject): Promise<DatabaseOutcome> {
+  const policy = tagValue(bdb.tags, TAG.deletionPolicy);
+  if (policy === 'delete') {
+    try {
+      await ctx.re.deleteBdb(bdb.uid!);
+      await ctx.events.record(subject, 'Normal', 'DatabaseDeleted', `database ${bdb.name} left the desired state and was deleted (deletion policy delete)`);
+      ctx.log.info('database deleted by its deletion policy', { database: bdb.name, uid: bdb.uid });
+      return { status: statusOf(bdb, undefined, false, 'deleted'), wrote: true, deleted: true };
+    } catch (e) {
+      const message = `database ${bdb.name}: delete failed: ${errorMessage(e)}`;
+      return { status: statusOf(bdb, bdb, false, message), bdb, error: message };
+    }
+  }
+  const message = `database ${bdb.name} is no longer declared; kept (deletion policy retain)`;
+  await ctx.events.record(subject, 'Normal', 'DatabaseRetained', message);
+  return { status: statusOf(bdb, bdb, false, message), bdb };
+}
+
+export async function reconcileDatabases(ctx: DutyContext, state: DesiredState, liveBdbs: Bdb[], subject: InvolvedObject): Promise<DatabaseOutcome[]> {
+  const byName = new Map(liveBdbs.map((b) => [b.name, b]));
+  const roles = new RoleDirectory(ctx);
+  const declared = await mapPool(state.databases, DATABASE_CONCURRENCY, (db) => reconcileOne(ctx, db, byName.get(db.name), roles, subject));
+  const declaredNames = new Set([...state.databases, ...state.activeActiveDatabases].map((d) => d.name));
+  const undeclared = liveBdbs.filter((b) => !declaredNames.has(b.name) && isManaged(b, ctx.config.namespace) && !b.crdt);
+  const rest = await mapPool(undeclared, DATABASE_CONCURRENCY, (b) => handleUndeclared(ctx, b, subject));
+  return [...declared, ...rest];
+}

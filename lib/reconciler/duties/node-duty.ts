@@ -1,0 +1,107 @@
+/**
+ * The duty of every sidecar: bring its own Redis Enterprise node into the
+ * cluster. The first pod (ordinal 0) creates the cluster; every other pod
+ * joins it through the address of a node already in it. A node whose
+ * bootstrap state is `completed` is left alone.
+ */
+import { DesiredState } from '../../contract/desired-state';
+import { sleep } from '../runtime/backoff';
+import { BootstrapDecision, decideBootstrap } from '../plan/bootstrap-plan';
+import { podOrdinal } from '../runtime/config';
+import { DutyContext } from '../runtime/context';
+import { Pod } from '../io/kube-types';
+import { errorMessage } from '../runtime/logger';
+import { M } from '../runtime/metrics';
+import { BootstrapRequest } from '../io/re-types';
+import { AdminCredentials } from './secret-duty';
+import { secretValue } from '../plan/secrets';
+
+export interface NodeDutyResult {
+  bootstrapped: boolean;
+  decision: BootstrapDecision | { action: 'blocked'; reason: string };
+}
+
+function podReady(p: Pod): boolean {
+  return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** Rack id: from RACK_ID when the construct passes it, else from the Kubernetes Node's label. */
+async function rackId(ctx: DutyContext, label: string | undefined): Promise<string | undefined> {
+  if (!label) return undefined;
+  if (ctx.config.rackId) return ctx.config.rackId;
+  if (!ctx.config.nodeName) throw new Error('rack awareness is on but neither RACK_ID nor NODE_NAME is set');
+  const node = await ctx.kube.getNode(ctx.config.nodeName);
+  const value = node?.metadata.labels?.[label];
+  if (!value) throw new Error(`Kubernetes node ${ctx.config.nodeName} has no label ${label} (needed as rack id)`);
+  return value;
+}
+
+/**
+ * `admin` is the credentials snapshot the REST client authenticates with in
+ * this pass. The duty must bootstrap with exactly those: reading the Secret
+ * again here could find it just created by the leader, bootstrap the node
+ * with it, and then poll the now-authenticated bootstrap status with no
+ * credentials (401 until the poll timeout, the sidecar stuck meanwhile).
+ */
+export async function runNodeDuty(
+  ctx: DutyContext, state: DesiredState, pods: Pod[], knownClusterAddrs: string[], admin: AdminCredentials | undefined,
+): Promise<NodeDutyResult> {
+  const boot = await ctx.re.getBootstrap();
+  const ordinal = podOrdinal(ctx.config.podName, ctx.config.clusterName);
+  const readyPeerIps = pods
+    .filter((p) => p.metadata.name !== ctx.config.podName && podReady(p) && p.status?.podIP)
+    .sort((a, b) => (podOrdinal(a.metadata.name, ctx.config.clusterName) ?? 1e9) - (podOrdinal(b.metadata.name, ctx.config.clusterName) ?? 1e9))
+    .map((p) => p.status!.podIP!);
+  const decision = decideBootstrap({ state: boot.bootstrap_status?.state, ordinal, podIp: ctx.config.podIp, knownClusterAddrs, readyPeerIps });
+  ctx.metrics.set(M.nodeBootstrapped, decision.action === 'none' ? 1 : 0, {}, '1 when this pod\'s node is in the cluster');
+  if (decision.action === 'none') return { bootstrapped: true, decision };
+  if (decision.action === 'wait') return { bootstrapped: false, decision };
+
+  if (!admin) {
+    return { bootstrapped: false, decision: { action: 'blocked', reason: `admin credentials Secret ${state.cluster.credentialsSecretName} does not exist yet (the leader creates it)` } };
+  }
+  const request: BootstrapRequest = {
+    action: decision.action === 'create' ? 'create_cluster' : 'join_cluster',
+    cluster: decision.action === 'create' ? { name: state.cluster.fqdn } : { name: state.cluster.fqdn, nodes: decision.nodes },
+    node: { identity: { addr: ctx.config.podIp, name: ctx.config.podName } },
+    credentials: admin,
+  };
+  const rack = await rackId(ctx, state.cluster.rackAwarenessNodeLabel);
+  if (rack) request.node.identity.rack_id = rack;
+  // Older desired-state documents lack persistentPath: Redis Enterprise's default applies then.
+  if (state.cluster.persistentPath) request.node.paths = { persistent_path: state.cluster.persistentPath };
+  // Auto Tiering: documented as settable at bootstrap only, on every node (create and join).
+  if (state.cluster.flashPath) {
+    request.node.paths = { ...request.node.paths, bigstore_path: state.cluster.flashPath };
+    request.node.bigstore_enabled = true;
+  }
+  if (decision.action === 'create' && state.cluster.rackAwarenessNodeLabel) request.policy = { rack_aware: true };
+  if (decision.action === 'create' && state.cluster.licenseSecretName) {
+    const license = secretValue(await ctx.kube.getSecret(state.cluster.licenseSecretName), 'license');
+    if (license) request.license = license;
+  }
+  ctx.log.info(decision.action === 'create' ? 'creating the cluster' : 'joining the cluster', { nodes: decision.action === 'join' ? decision.nodes : [] });
+  await ctx.re.bootstrap(request);
+  // Follow the bootstrap to its end (bounded), so readiness flips promptly.
+  const deadline = Date.now() + ctx.poll.timeoutMs;
+  while (Date.now() < deadline && !ctx.signal.aborted) {
+    let state2: string | undefined;
+    let errorCode: string | undefined;
+    try {
+      const b = (await ctx.re.getBootstrap()).bootstrap_status;
+      state2 = b?.state;
+      errorCode = b?.error_code;
+    } catch (e) {
+      ctx.log.debug('bootstrap status not readable yet', { error: errorMessage(e) });
+    }
+    if (state2 === 'completed') {
+      ctx.metrics.set(M.nodeBootstrapped, 1);
+      await ctx.events.record({ kind: 'Pod', name: ctx.config.podName }, 'Normal', decision.action === 'create' ? 'ClusterCreated' : 'NodeJoined',
+        decision.action === 'create' ? `created Redis Enterprise cluster ${state.cluster.fqdn}` : `node ${ctx.config.podIp} joined the cluster`);
+      return { bootstrapped: true, decision };
+    }
+    if (state2 === 'error') throw new Error(`bootstrap (${request.action}) ended in error${errorCode ? ` ${errorCode}` : ''}`);
+    await sleep(ctx.poll.intervalMs, ctx.signal);
+  }
+  return { bootstrapped: false, decision };
+}

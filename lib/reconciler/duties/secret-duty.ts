@@ -1,0 +1,47 @@
+/** Creates missing Secrets (never overwriting) and reads the values duties need. */
+import { DesiredState } from '../../contract/desired-state';
+import { DutyContext } from '../runtime/context';
+import { isConflict } from '../io/kube-api';
+import { Secret } from '../io/kube-types';
+import { secretValue, secretsToEnsure } from '../plan/secrets';
+
+/** Creates each missing Secret; returns the names it created (for events). */
+export async function ensureSecrets(ctx: DutyContext, state: DesiredState): Promise<string[]> {
+  const created: string[] = [];
+  for (const s of secretsToEnsure(state, ctx.config.namespace)) {
+    if (await ctx.kube.getSecret(s.name)) continue;
+    try {
+      await ctx.kube.createSecret(s.build());
+      created.push(s.name);
+      ctx.log.info('created missing Secret with a random value', { secret: s.name });
+    } catch (e) {
+      // Someone (a user, an ExternalSecret, another sidecar) created it in
+      // between: theirs wins, ours is dropped.
+      if (!isConflict(e)) throw e;
+    }
+  }
+  return created;
+}
+
+export interface AdminCredentials { username: string; password: string }
+
+export async function readAdminCredentials(ctx: DutyContext, state: DesiredState): Promise<AdminCredentials | undefined> {
+  return credentialsFrom(await ctx.kube.getSecret(state.cluster.credentialsSecretName));
+}
+
+export function credentialsFrom(secret: Secret | undefined): AdminCredentials | undefined {
+  const username = secretValue(secret, 'username');
+  const password = secretValue(secret, 'password');
+  if (!username || !password) return undefined;
+  return { username, password };
+}
+
+/** A Secret's value together with the resourceVersion that identifies it. */
+export interface VersionedValue { value: string; version: string }
+
+export async function readSecretKey(ctx: DutyContext, name: string, key: string): Promise<VersionedValue | undefined> {
+  const s = await ctx.kube.getSecret(name);
+  const value = secretValue(s, key);
+  if (value === undefined || !s) return undefined;
+  return { value, version: s.metadata.resourceVersion ?? '' };
+}

@@ -1,0 +1,144 @@
+/**
+ * Assembles a running reconciler from its parts: REST client, leader
+ * election, watches, reconcile loop and the probe/metrics server. `main.ts`
+ * calls it with the real Kubernetes client; tests and benchmarks call it with
+ * a fake one, in-process.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { DEFAULT_POLL, PollOptions } from './async-tasks';
+import { ReconcilerConfig } from './config';
+import { DutyContext } from './context';
+import { Controller } from './controller';
+import { countingKube } from '../io/counting-kube';
+import { EventRecorder } from '../io/events';
+import { startHttpServer } from './http-server';
+import { KubeApi } from '../io/kube-api';
+import { nodePodSelector, ownedSliceSelector } from '../../contract/labels';
+import { LeaderElector } from './leader';
+import { Logger } from './logger';
+import { M, Metrics } from './metrics';
+import { NodeMaintenance } from '../duties/node-maintenance';
+import { ReApi } from '../io/re-api';
+import { ReClient } from '../io/re-client';
+import { AdminCredentials } from '../duties/secret-duty';
+import { ResourceWatcher } from '../io/watcher';
+
+/** A pass running longer than this is considered wedged by /healthz. */
+export const WEDGED_PASS_MS = 15 * 60_000;
+
+export interface RunningReconciler {
+  controller: Controller;
+  leader: LeaderElector;
+  metrics: Metrics;
+  maintenance: NodeMaintenance;
+  server?: http.Server;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: ReconcilerConfig;
+  kube: KubeApi;
+  log: Logger;
+  /** Defaults to an HTTPS client of config.apiUrl. */
+  re?: ReApi;
+  /** PEM CA for the REST API, instead of config.apiCaFile (tests). */
+  apiCa?: string;
+  metrics?: Metrics;
+  poll?: PollOptions;
+  /** False in tests that do not need the HTTP server. */
+  serveHttp?: boolean;
+}
+
+export async function startReconciler(o: AppOptions): Promise<RunningReconciler> {
+  const { config, log } = o;
+  const metrics = o.metrics ?? new Metrics();
+  const kube = countingKube(o.kube, metrics);
+  const credentials: { current?: AdminCredentials } = {};
+  metrics.declare(M.restRequests, 'counter', 'Redis Enterprise REST API requests, by method, route and status');
+  const reClient = o.re ? undefined : new ReClient({
+    baseUrl: config.apiUrl,
+    credentials: () => credentials.current,
+    ca: o.apiCa ?? (config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined),
+    timeoutMs: config.restTimeoutMs,
+    onRequest: (method, route, status) => metrics.inc(M.restRequests, { method, route, status: String(status) }),
+  });
+  const re = o.re ?? reClient!;
+  const shutdown = new AbortController();
+  const ctx: DutyContext = {
+    config, kube, re, metrics, log,
+    events: new EventRecorder(kube, config.namespace, config.podName, log),
+    poll: o.poll ?? DEFAULT_POLL,
+    signal: shutdown.signal,
+  };
+  let controller: Controller | undefined;
+  const leader = new LeaderElector(kube, {
+    leaseName: config.leaseName,
+    namespace: config.namespace,
+    identity: config.podName,
+    durationSeconds: config.leaseDurationSeconds,
+    onChange: (isLeader) => { if (isLeader) controller?.trigger('became leader'); },
+  }, log, metrics);
+  // Its own events recorder and no shutdown signal: a drain runs on after SIGTERM (see stop()).
+  const maintenance = new NodeMaintenance({
+    config, re, metrics, log,
+    events: ctx.events,
+    hasCredentials: () => credentials.current !== undefined,
+    intervalMs: Math.max(ctx.poll.intervalMs, 10),
+  });
+  controller = new Controller(ctx, { isLeader: () => leader.isLeader, credentials, maintenance });
+  const c = controller;
+  const trigger = (reason: string) => c.trigger(reason);
+  const watchers = [
+    new ResourceWatcher(kube, { kind: 'configmaps', fieldSelector: `metadata.name=${config.desiredStateConfigMap}`, onChange: trigger }, log, metrics),
+    new ResourceWatcher(kube, { kind: 'pods', labelSelector: nodePodSelector(config.clusterName), onChange: trigger }, log, metrics),
+    new ResourceWatcher(kube, { kind: 'secrets', onChange: trigger }, log, metrics),
+    new ResourceWatcher(kube, { kind: 'endpointslices', labelSelector: ownedSliceSelector(config.clusterName), onChange: trigger }, log, metrics),
+  ];
+  let server: http.Server | undefined;
+  if (o.serveHttp !== false) {
+    server = await startHttpServer(config.httpHost, config.httpPort, metrics, {
+      healthy: () => {
+        const started = c.state.passStartedAt;
+        if (shutdown.signal.aborted) return { ok: false, detail: 'shutting down' };
+        if (started !== undefined && Date.now() - started > WEDGED_PASS_MS) return { ok: false, detail: 'a reconcile pass has been running too long' };
+        return { ok: true, detail: 'ok' };
+      },
+      ready: () => {
+        if (!c.state.desiredStateLoaded) return { ok: false, detail: 'desired state not read yet' };
+        if (!c.state.nodeBootstrapped) return { ok: false, detail: 'this node is not in the cluster yet' };
+        // A rollout must not stop the next pod before this node serves again.
+        if (!maintenance.settledAfterStart) return { ok: false, detail: 'checking for maintenance mode left from the last stop' };
+        return { ok: true, detail: 'ok' };
+      },
+      prestop: async () => (await maintenance.prepareForStop()).message,
+    });
+  }
+  leader.start();
+  for (const w of watchers) w.start();
+  controller.start();
+  log.info('reconciler started', { cluster: config.clusterName, pod: config.podName, api: config.apiUrl });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    controller, leader, metrics, server, maintenance,
+    stop: () => {
+      stopping ??= (async () => {
+        shutdown.abort();
+        await Promise.all(watchers.map((w) => w.stop()));
+        await c.stop();
+        await leader.stop();
+        // The kubelet signals this container while it calls the node container's
+        // preStop hook: keep serving until that drain ends (it bounds itself).
+        // Only a node in a cluster has anything to drain.
+        await maintenance.settle(c.state.nodeBootstrapped ? config.shutdownPrestopWaitMs : 0);
+        maintenance.close();
+        await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+        server?.closeAllConnections();
+        reClient?.close();
+        log.info('reconciler stopped');
+      })();
+      return stopping;
+    },
+  };
+}

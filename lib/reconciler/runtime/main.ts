@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the reconciler sidecar (`redis-enterprise-reconciler`).
+ * Reads its configuration from the environment (see `--help`), runs until
+ * SIGTERM/SIGINT, then stops watches, lets the current pass finish, hands
+ * the Lease back and exits 0.
+ */
+import { ConfigError, ENVIRONMENT_HELP, loadConfig } from './config';
+import { createLogger, errorMessage } from './logger';
+
+function help(): string {
+  const width = Math.max(...ENVIRONMENT_HELP.map(([k]) => k.length));
+  return [
+    'redis-enterprise-reconciler: forms the Redis Enterprise cluster, creates its databases and keeps',
+    'EndpointSlices, the master label and the status ConfigMap in line with the live cluster.',
+    '',
+    'Configuration (environment variables):',
+    ...ENVIRONMENT_HELP.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    '',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(help());
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n\n${help()}`);
+      return 2;
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel, { pod: config.podName });
+  // Loaded here, not at the top: the Kubernetes client is ESM-only and heavy,
+  // and --help or a configuration error should not pay for it.
+  const { createKubeApi, loadKubeConfig } = await import('../io/kube-client');
+  const { startReconciler } = await import('./app');
+  const kube = createKubeApi(loadKubeConfig(config.kubeconfig), config.namespace);
+  const running = await startReconciler({ config, kube, log });
+  await new Promise<void>((resolve) => {
+    const onSignal = (sig: string) => {
+      log.info('shutting down', { signal: sig });
+      resolve();
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  });
+  await running.stop();
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (e) => {
+  process.stderr.write(`redis-enterprise-reconciler: fatal: ${errorMessage(e)}\n`);
+  process.exitCode = 1;
+});
