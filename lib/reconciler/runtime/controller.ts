@@ -8,7 +8,7 @@
  */
 import { DesiredState, DesiredStateError, parseDesiredState, DESIRED_STATE_KEY } from '../../contract/desired-state';
 import { clusterObjectNames } from '../../contract/names';
-import { runClusterDuty } from '../duties/cluster-duty';
+import { ClusterObservation, runClusterDuty } from '../duties/cluster-duty';
 import { DutyContext } from './context';
 import { InvolvedObject } from '../io/events';
 import { isConflict } from '../io/kube-api';
@@ -85,25 +85,7 @@ export class Reconciler {
 
     const obs = await runClusterDuty(ctx, state, pods, subject, admin, previous?.clusterSettings);
     const nodeError = node.error ?? node.waitingFor;
-    const doc: StatusDocument = {
-      schemaVersion: STATUS_SCHEMA_VERSION,
-      clusterState: obs.errors.length > 0 && obs.clusterState === 'Unreachable' ? 'Error' : obs.clusterState,
-      desiredState: { valid: true },
-      nodes: obs.nodes,
-      masterPod: obs.masterPod,
-      databases: obs.databases,
-      activeActiveDatabases: obs.activeActiveDatabases,
-      ...(obs.clusterSettings ? { clusterSettings: obs.clusterSettings } : {}),
-      lastError: nodeError ?? obs.errors[0],
-    };
-    // An unreachable REST API must not erase what the last good pass learned.
-    if (obs.clusterState === 'Unreachable' && previous) {
-      doc.nodes = previous.nodes;
-      doc.databases = previous.databases;
-      doc.activeActiveDatabases = previous.activeActiveDatabases;
-      doc.masterPod = previous.masterPod;
-      if (previous.clusterSettings) doc.clusterSettings = previous.clusterSettings;
-    }
+    const doc = clusterStatus(obs, previous, nodeError ?? obs.errors[0]);
     const written = await this.writeStatus(statusName, statusCm, doc, cm);
     // A leader whose own node is still joining cannot reach the cluster API yet: that is waiting too.
     const onlyWaiting = node.waitingFor !== undefined && obs.clusterState === 'Unreachable';
@@ -164,6 +146,29 @@ export class Reconciler {
       return false;
     }
   }
+}
+
+function clusterStatus(obs: ClusterObservation, previous: StatusDocument | undefined, lastError: string | undefined): StatusDocument {
+  const doc: StatusDocument = {
+    schemaVersion: STATUS_SCHEMA_VERSION,
+    clusterState: obs.errors.length > 0 && obs.clusterState === 'Unreachable' ? 'Error' : obs.clusterState,
+    desiredState: { valid: true },
+    nodes: obs.nodes,
+    masterPod: obs.masterPod,
+    databases: obs.databases,
+    activeActiveDatabases: obs.activeActiveDatabases,
+    ...(obs.clusterSettings ? { clusterSettings: obs.clusterSettings } : {}),
+    lastError,
+  };
+  // An unreachable REST API must not erase what the last good pass learned.
+  if (obs.clusterState === 'Unreachable' && previous) {
+    doc.nodes = previous.nodes;
+    doc.databases = previous.databases;
+    doc.activeActiveDatabases = previous.activeActiveDatabases;
+    doc.masterPod = previous.masterPod;
+    if (previous.clusterSettings) doc.clusterSettings = previous.clusterSettings;
+  }
+  return doc;
 }
 
 /** Not in the cluster yet is polled: no watch reports REST-side progress. */
