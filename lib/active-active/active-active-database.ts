@@ -3,7 +3,8 @@ import { AppRegistry } from '../validation/app-registry';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DatabaseSettingsProps, DatabaseType, DeletionPolicy, TlsMode } from '../database/database-props';
 import { validateDatabaseName } from '../database/database-name';
-import { addDatabaseServices, databaseServiceNames } from '../database/database-services';
+import { attachDatabase } from '../database/attach';
+import { databaseServiceNames } from '../database/database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
 import { DesiredActiveActiveDatabase } from '../contract/desired-state';
 import { isValidHost } from '../networking';
@@ -74,23 +75,29 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     // The objects live in the participant's chart (its Kubernetes cluster), not where the database was declared.
     const scope = new Construct(cluster, `ActiveActive-${this.node.addr}`);
     const names = databaseServiceNames(this.name);
-    addDatabaseServices(scope, cluster._spec, this.name, this.port);
-    cluster._exposeDatabase(scope, this.name, names.service, this.port);
-    cluster._registerDatabase({
-      kind: 'active-active', name: this.name, path: this.node.path, settings: () => this.settings.desired,
-      portExplicit: this.settings.portExplicit, serviceNames: [names.service, names.headless],
-    });
-    cluster._addDesiredStateContributor(() => {
-      const desired: DesiredActiveActiveDatabase = {
-        name: this.name,
-        ...this.settings.desired,
-        participants: this.participants.map((p) => p.name).sort(),
-        deletionPolicy,
-        serviceName: names.service,
-        headlessServiceName: names.headless,
-        externalHostname: cluster._databaseHost(this.name) ?? '',
-      };
-      return { activeActiveDatabases: [desired], remoteClusters: this.participants.map((p) => p._desired(cluster)) };
+    attachDatabase(cluster, {
+      kind: 'active-active',
+      name: this.name,
+      path: this.node.path,
+      scope,
+      serviceName: names.service,
+      headlessServiceName: names.headless,
+      settings: this.settings.desired,
+      portExplicit: this.settings.portExplicit,
+      // The replication endpoint must be reachable from the other participants.
+      exposed: true,
+      desiredState: () => {
+        const desired: DesiredActiveActiveDatabase = {
+          name: this.name,
+          ...this.settings.desired,
+          participants: this.participants.map((p) => p.name).sort(),
+          deletionPolicy,
+          serviceName: names.service,
+          headlessServiceName: names.headless,
+          externalHostname: cluster._databaseHost(this.name) ?? '',
+        };
+        return { activeActiveDatabases: [desired], remoteClusters: this.participants.map((p) => p._desired(cluster)) };
+      },
     });
   }
 
