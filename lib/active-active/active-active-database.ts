@@ -8,7 +8,8 @@ import { databaseServiceNames } from '../database/database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
 import { DesiredActiveActiveDatabase } from '../contract/desired-state';
 import { isValidHost } from '../networking';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
 import { RedisEnterpriseRemoteCluster } from './remote-cluster';
 
@@ -104,29 +105,27 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
   private validateParticipants(replicationTls: boolean): Finding[] {
     const f: Finding[] = [];
     if (this.participants.length < 2) {
-      f.push(error('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${this.participants.length}`,
-        'list a RedisEnterpriseRemoteCluster for every Kubernetes cluster the database lives in'));
+      f.push(finding('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${this.participants.length}`));
     }
     for (const p of this.participants.filter((x) => !x.cluster.hasExternalAccess)) {
-      f.push(error('REAADB002', 'participants', `participant "${p.name}" (cluster ${p.cluster.node.path}) has no externalAccess, so the others cannot replicate to it`,
-        'configure externalAccess on that cluster'));
+      f.push(finding('REAADB002', 'participants', `participant "${p.name}" (cluster ${p.cluster.node.path}) has no externalAccess, so the others cannot replicate to it`));
     }
     f.push(...this.validateDistinctParticipants(), ...this.validateGloballyUniqueName());
     if (replicationTls !== true) {
-      f.push(error('REAADB004', 'replicationTls', 'replication between clusters must be encrypted', 'remove replicationTls or set it to true'));
+      f.push(finding('REAADB004', 'replicationTls', 'replication between clusters must be encrypted', 'remove replicationTls or set it to true'));
     }
     if (this.settings.desired.tlsMode === TlsMode.DISABLED) {
-      f.push(error('REAADB004', 'tlsMode', 'replication endpoints are routed by SNI through TLS passthrough, but tlsMode is disabled', 'leave tlsMode out (replica_ssl) or set TlsMode.ENABLED'));
+      f.push(finding('REAADB004', 'tlsMode', 'replication endpoints are routed by SNI through TLS passthrough, but tlsMode is disabled', 'leave tlsMode out (replica_ssl) or set TlsMode.ENABLED'));
     }
     for (const cluster of this.participatingClusters()) {
       const host = cluster._databaseHost(this.name);
       if (host !== undefined && !isValidHost(host)) {
-        f.push(error('REDB017', 'name', `the replication hostname "${host}" in cluster ${cluster.node.path} is not a valid DNS name`,
+        f.push(finding('REDB017', 'name', `the replication hostname "${host}" in cluster ${cluster.node.path} is not a valid DNS name`,
           'shorten the database name or that cluster\'s dbFqdnSuffix'));
       }
     }
     if (this.settings.desired.type === DatabaseType.MEMCACHED) {
-      f.push(error('REAADB007', 'type', 'Active-Active databases are Redis databases; memcached is not supported', 'use DatabaseType.REDIS'));
+      f.push(finding('REAADB007', 'type', 'Active-Active databases are Redis databases; memcached is not supported'));
     }
     return f;
   }
@@ -138,9 +137,9 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     for (const p of this.participants) {
       const other = seenClusters.get(p.cluster);
       if (other !== undefined) {
-        f.push(error('REAADB005', 'participants', `participants "${other}" and "${p.name}" are the same cluster ${p.cluster.node.path}`, 'list each cluster once'));
+        f.push(finding('REAADB005', 'participants', `participants "${other}" and "${p.name}" are the same cluster ${p.cluster.node.path}`, 'list each cluster once'));
       } else if (seenNames.has(p.name)) {
-        f.push(error('REAADB005', 'participants', `two participants are named "${p.name}"`, 'give each RedisEnterpriseRemoteCluster its own name'));
+        f.push(finding('REAADB005', 'participants', `two participants are named "${p.name}"`, 'give each RedisEnterpriseRemoteCluster its own name'));
       }
       seenClusters.set(p.cluster, p.name);
       seenNames.add(p.name);
@@ -152,7 +151,6 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
   private validateGloballyUniqueName(): Finding[] {
     const others = activeActiveDatabases.othersLike(this);
     if (others.length === 0) return [];
-    return [error('REAADB003', 'name', `Active-Active database name "${this.name}" is also used by ${others.map((o) => o.node.path).join(', ')}`,
-      'give each Active-Active database its own name')];
+    return [finding('REAADB003', 'name', `Active-Active database name "${this.name}" is also used by ${others.map((o) => o.node.path).join(', ')}`)];
   }
 }

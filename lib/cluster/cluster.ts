@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRegistry } from '../validation/app-registry';
-import { error } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
 import { RedisEnterpriseClusterProps } from './cluster-props';
 import { ClusterSpec, resolveClusterSpec } from './cluster-spec';
@@ -171,9 +171,8 @@ export class RedisEnterpriseCluster extends Construct {
   private validateOnePerNamespace() {
     const others = clusters.othersLike(this);
     if (others.length === 0) return [];
-    return [error('REC008', 'namespace',
+    return [finding('REC008', 'namespace',
       `namespace "${this.namespace}"${this.kubernetesClusterName ? ` of Kubernetes cluster "${this.kubernetesClusterName}"` : ''} already has Redis Enterprise cluster(s) at ${others.map((o) => o.node.path).join(', ')}; ` +
-      'one cluster per namespace, as with the operator (Services, Secrets and the reconciler\'s RBAC are namespace-wide)',
-      'put each cluster in its own namespace; if they are applied to different Kubernetes clusters, set a different kubernetesClusterName on each')];
+      'one cluster per namespace, as with the operator (Services, Secrets and the reconciler\'s RBAC are namespace-wide)')];
   }
 }

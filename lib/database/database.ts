@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DesiredDatabase } from '../contract/desired-state';
-import { error } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
 import { DatabaseSettingsProps, DeletionPolicy } from './database-props';
 import { attachDatabase } from './attach';
@@ -76,7 +76,7 @@ export class RedisEnterpriseDatabase extends Construct {
     addFindingsValidation(this, 'the database props', () => [
       ...validateDatabaseName(this.name, props.name !== undefined),
       ...validateSettings(this.settings, this.cluster.nodes),
-      ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [error('REDB015', 'deletionPolicy',
+      ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [finding('REDB015', 'deletionPolicy',
         `"${deletionPolicy}" is not a deletion policy`, 'use DeletionPolicy.RETAIN or DeletionPolicy.DELETE')],
       ...(exposed ? validateExposure(this.cluster, this.name, this.settings.desired.tlsMode) : []),
     ]);

@@ -1,6 +1,7 @@
 import { AttachedDatabase } from '../cluster/attached-database';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { footprintBytes } from './database-settings';
 import { formatMemory } from './memory-size';
 
@@ -23,14 +24,13 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string | number): Map<st
 function uniqueNames(dbs: readonly AttachedDatabase[]): Finding[] {
   // Two Active-Active databases sharing a name are REAADB003 (checked app-wide).
   return [...groupBy(dbs, (d) => d.name)].filter(([, g]) => g.length > 1 && g.some((d) => d.kind === 'database')).map(([name, g]) =>
-    error('REDB002', 'databases', `database name "${name}" is used by ${g.map((d) => `${d.kind} ${d.path}`).join(' and ')}`,
-      'give each database in the cluster its own name'));
+    finding('REDB002', 'databases', `database name "${name}" is used by ${g.map((d) => `${d.kind} ${d.path}`).join(' and ')}`));
 }
 
 function uniquePorts(dbs: readonly AttachedDatabase[]): Finding[] {
   return [...groupBy(dbs, (d) => d.settings.port)].filter(([, g]) => g.length > 1).map(([port, g]) => {
     const derived = g.filter((d) => !d.portExplicit).map((d) => d.name);
-    return error('REDB006', 'databases', `databases ${g.map((d) => `"${d.name}" (${d.portExplicit ? 'explicit' : 'derived'} port)`).join(' and ')} all use port ${port}`,
+    return finding('REDB006', 'databases', `databases ${g.map((d) => `"${d.name}" (${d.portExplicit ? 'explicit' : 'derived'} port)`).join(' and ')} all use port ${port}`,
       derived.length > 0 ? `set an explicit port on ${derived.map((n) => `"${n}"`).join(' or ')}` : 'change the port of one of them');
   });
 }
@@ -43,11 +43,11 @@ function serviceNameCollisions(namesInUse: string[], dbs: readonly AttachedDatab
   for (const db of dbs) {
     for (const service of [db.serviceName, db.headlessServiceName]) {
       if (clusterNames.has(service)) {
-        findings.push(error('REDB014', 'name', `database "${db.name}" (${db.path}) needs Service "${service}", which the cluster already uses`, 'rename the database'));
+        findings.push(finding('REDB014', 'name', `database "${db.name}" (${db.path}) needs Service "${service}", which the cluster already uses`));
       }
       const other = seen.get(service);
       if (other && other.name !== db.name) {
-        findings.push(error('REDB014', 'name', `databases "${other.name}" and "${db.name}" both need Service "${service}"`, 'rename one of them'));
+        findings.push(finding('REDB014', 'name', `databases "${other.name}" and "${db.name}" both need Service "${service}"`, 'rename one of them'));
       }
       seen.set(service, db);
     }
@@ -62,7 +62,6 @@ function memoryFits(cluster: RedisEnterpriseCluster, dbs: readonly AttachedDatab
   const total = dbs.reduce((sum, d) => sum + footprintBytes(d.settings), 0);
   if (total <= capacity) return [];
   const parts = dbs.map((d) => `${d.name} ${formatMemory(d.settings.memorySizeBytes)}${d.settings.replication ? ' × 2 (replication)' : ''}`);
-  return [error('REDB004', 'databases',
-    `the databases need ${formatMemory(total)} (${parts.join(', ')}) but the cluster has ${formatMemory(capacity)} (${nodes} nodes × ${formatMemory(nodeMemoryBytes)})`,
-    'add nodes, give the nodes more memory (nodeResources), or shrink the databases')];
+  return [finding('REDB004', 'databases',
+    `the databases need ${formatMemory(total)} (${parts.join(', ')}) but the cluster has ${formatMemory(capacity)} (${nodes} nodes × ${formatMemory(nodeMemoryBytes)})`)];
 }
