@@ -4,10 +4,10 @@ import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DatabaseSettingsProps, DatabaseType, DeletionPolicy, TlsMode } from '../database/database-props';
 import { validateDatabaseName } from '../database/database-name';
 import { attachDatabase } from '../database/attach';
+import { invalidExternalHost } from '../database/database-exposure';
 import { databaseServiceNames } from '../database/database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
 import { DesiredActiveActiveDatabase } from '../contract/desired-state';
-import { isValidHost } from '../networking';
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
@@ -118,8 +118,8 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
       f.push(finding('REAADB004', 'tlsMode', 'replication endpoints are routed by SNI through TLS passthrough, but tlsMode is disabled', 'leave tlsMode out (replica_ssl) or set TlsMode.ENABLED'));
     }
     for (const cluster of this.participatingClusters()) {
-      const host = cluster._databaseHost(this.name);
-      if (host !== undefined && !isValidHost(host)) {
+      const host = invalidExternalHost(cluster, this.name);
+      if (host !== undefined) {
         f.push(finding('REDB017', 'name', `the replication hostname "${host}" in cluster ${cluster.node.path} is not a valid DNS name`,
           'shorten the database name or that cluster\'s dbFqdnSuffix'));
       }

@@ -31,6 +31,9 @@ function chartOf(scope: Construct, id: string): Chart {
   }
 }
 
+/** Name of the object (Ingress, VirtualService or Route) that exposes the cluster's REST API. */
+const apiExposureName = (clusterName: string) => `${clusterName}-api`;
+
 const CLUSTER_MARKER = Symbol.for('cdk8s-redis-enterprise.RedisEnterpriseCluster');
 /** Clusters that may not share a namespace: same Kubernetes cluster, same namespace. */
 const clusters = new AppRegistry<RedisEnterpriseCluster>((c) => JSON.stringify([c.kubernetesClusterName ?? null, c.namespace]));
@@ -89,7 +92,7 @@ export class RedisEnterpriseCluster extends Construct {
     if (exposure) {
       addExternalAccessGateway(this, exposure);
       addEndpointExposure(this, 'ApiExposure', exposure, {
-        name: `${this.name}-api`, host: exposure.access.apiFqdn, serviceName: this._spec.names.cluster, servicePort: REST_API_PORT, servicePortName: 'api',
+        name: apiExposureName(this.name), host: exposure.access.apiFqdn, serviceName: this._spec.names.cluster, servicePort: REST_API_PORT, servicePortName: 'api',
       });
     }
     if (this._spec.monitoring) {
@@ -154,7 +157,7 @@ export class RedisEnterpriseCluster extends Construct {
    */
   public _objectNamesInUse(): string[] {
     const names = this._spec.names;
-    const externalAccess = this._spec.externalAccess ? [`${this.name}-api`, istioGatewayName(this.name)] : [];
+    const externalAccess = this._spec.externalAccess ? [apiExposureName(this.name), istioGatewayName(this.name)] : [];
     return [names.cluster, names.uiService, names.metricsService, names.nodesService, ...externalAccess];
   }
 
