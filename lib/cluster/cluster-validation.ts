@@ -3,6 +3,7 @@ import { finding } from '../validation/rules';
 import { isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, MAX_DNS_LABEL } from '../validation/names';
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
+import { validateTopology } from './topology-validation';
 import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
 import { RESERVED_LABELS } from '../contract/labels';
 import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
@@ -32,6 +33,7 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
     ...validateResources('nodeResources', spec.nodeResources),
     ...validateResources('reconcilerResources', spec.reconcilerResources),
     ...validateScheduling(spec),
+    ...validateTopology(spec),
     ...validateMetadata(spec),
     ...validateExtensions(spec),
   ];
