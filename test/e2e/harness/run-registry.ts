@@ -25,8 +25,11 @@ export interface RunRecord {
 
 export const WORKDIR_PREFIX = 'cdk8s-re-e2e-';
 
-/** Records of the planes this process runs (jest may start two): never stale, whatever their pid says. */
-const ownRecords = new Set<string>();
+/**
+ * Records of the planes this process runs (jest may start two): never stale, whatever their pid says.
+ * On globalThis, so that every copy of this module in the process shares it.
+ */
+const ownRecords: Set<string> = ((globalThis as any).__CDK8S_RE_E2E_OWN_RUN_RECORDS__ ??= new Set<string>());
 
 function alive(pid: number): boolean {
   try {
