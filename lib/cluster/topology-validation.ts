@@ -1,4 +1,5 @@
-import { error, Finding, warning } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { ClusterSpec } from './cluster-spec';
 import { hasFeature, isSupportedMinor, NEWEST_SUPPORTED_MINOR, OLDEST_SUPPORTED_MINOR, parseKubernetesMinor } from './kubernetes-version';
 import { rackIdFromPodLabel } from './rack-topology';
@@ -14,11 +15,11 @@ function validateKubernetesVersion(spec: ClusterSpec): Finding[] {
   const v = spec.kubernetesVersion;
   const minor = parseKubernetesMinor(v);
   if (minor === undefined) {
-    return [error('REC022', 'kubernetesVersion', `"${v}" is not a Kubernetes minor version written "1.<minor>"`,
+    return [finding('REC022', 'kubernetesVersion', `"${v}" is not a Kubernetes minor version written "1.<minor>"`,
       `write the oldest minor your clusters run, e.g. "1.${OLDEST_SUPPORTED_MINOR}", or leave it out`)];
   }
   if (!isSupportedMinor(minor)) {
-    return [error('REC022', 'kubernetesVersion', `Kubernetes ${v} is outside the supported range ${SUPPORTED}`,
+    return [finding('REC022', 'kubernetesVersion', `Kubernetes ${v} is outside the supported range ${SUPPORTED}`,
       minor < OLDEST_SUPPORTED_MINOR ? `upgrade the clusters to at least 1.${OLDEST_SUPPORTED_MINOR}` : `set "1.${NEWEST_SUPPORTED_MINOR}" (the manifests use nothing newer)`)];
   }
   return [];
@@ -28,11 +29,11 @@ function validateRackIdSource(spec: ClusterSpec): Finding[] {
   const label = spec.rackAwarenessNodeLabel;
   if (label === undefined || spec.rackIdFromNodeApiProp !== false) return [];
   if (!rackIdFromPodLabel(label)) {
-    return [error('REC009', 'rackIdFromNodeApi', `Kubernetes never copies "${label}" onto pods, so the rack id can only come from the Node`,
+    return [finding('REC009', 'rackIdFromNodeApi', `Kubernetes never copies "${label}" onto pods, so the rack id can only come from the Node`,
       'remove rackIdFromNodeApi (the node-reader ClusterRole is emitted), or use topology.kubernetes.io/zone')];
   }
   if (!hasFeature(spec.kubernetesMinor, 'podTopologyLabels')) {
-    return [warning('REC009', 'rackIdFromNodeApi',
+    return [finding('REC024', 'rackIdFromNodeApi',
       `on Kubernetes ${spec.kubernetesVersion} pods carry "${label}" only with the PodTopologyLabelsAdmission feature gate (alpha in 1.33, on by default from 1.35); without it no node gets a rack id`,
       'remove rackIdFromNodeApi: false, or set kubernetesVersion to 1.35 or newer once every cluster runs it')];
   }
@@ -49,16 +50,16 @@ function validateRackSpread(spec: ClusterSpec): Finding[] {
   const racks = spec.minimumRacks;
   if (!spec.rackAwarenessNodeLabel) {
     return spec.minimumRacksProp !== undefined
-      ? [error('REC021', 'minimumRacks', 'minimumRacks spreads nodes over racks, but rack awareness is off', 'set rackAwarenessNodeLabel, or remove minimumRacks')]
+      ? [finding('REC023', 'minimumRacks', 'minimumRacks spreads nodes over racks, but rack awareness is off', 'set rackAwarenessNodeLabel, or remove minimumRacks')]
       : [];
   }
   if (!Number.isInteger(racks) || racks < 1) {
-    return [error('REC021', 'minimumRacks', `${racks} is not a whole number of racks of at least 1`, 'leave it out for the default of 3')];
+    return [finding('REC023', 'minimumRacks', `${racks} is not a whole number of racks of at least 1`, 'leave it out for the default of 3')];
   }
   if (!Number.isInteger(spec.nodes) || spec.nodes < 3) return []; // REC001 reports it.
   const fullest = Math.ceil(spec.nodes / racks);
   if (fullest > spec.nodes / 2) {
-    return [warning('REC021', 'minimumRacks',
+    return [finding('REC021', 'minimumRacks',
       `${spec.nodes} nodes spread over ${racks} rack(s) put ${fullest} in one rack, a majority: losing that rack loses the cluster's quorum ` +
       '(Redis Enterprise: avoid placing the majority of nodes in one availability zone)',
       'spread the nodes over at least 3 racks (minimumRacks: 3, the default, and label nodes in 3 zones)')];

@@ -37,7 +37,11 @@ export const RULES = {
     summary: 'one cluster per namespace in an app',
     fix: 'put each cluster in its own namespace; if they are applied to different Kubernetes clusters, set a different kubernetesClusterName on each',
   },
-  REC009: { severity: ERROR, summary: 'rack awareness label is a non-empty label key', fix: 'set a label every eligible node has, e.g. topology.kubernetes.io/zone, or leave it out' },
+  REC009: {
+    severity: ERROR,
+    summary: 'rack awareness label is a non-empty label key; `rackIdFromNodeApi: false` only for the zone/region labels (the others are never on pods)',
+    fix: 'set a label every eligible node has, e.g. topology.kubernetes.io/zone, or leave it out',
+  },
   REC010: { severity: ERROR, summary: 'a namespace is set and valid', fix: 'set namespace on the cluster or on its Chart' },
   REC011: { severity: ERROR, summary: 'Secret names are valid; admin username is not empty', fix: 'use lowercase letters, digits, \'-\' and \'.\'' },
   REC012: { severity: ERROR, summary: 'label/annotation keys and values are valid; `extraLabels` cannot override the library\'s labels', fix: 'use keys like "team" or "example.com/team" and valid label values' },
@@ -48,6 +52,18 @@ export const RULES = {
   REC018: { severity: ERROR, summary: 'certificate Secret names are valid', fix: 'name the Secret holding tls.crt and tls.key' },
   REC019: { severity: ERROR, summary: 'LDAP settings are complete and encrypted', fix: 'complete the ldap settings and use LdapProtocol.LDAPS or STARTTLS' },
   REC020: { severity: ERROR, summary: 'Auto Tiering storage class and flash size are valid', fix: 'name the flash StorageClass and write the size such as 100Gi' },
+  REC021: {
+    severity: WARNING,
+    summary: 'with rack awareness, `nodes` spread over `minimumRacks` racks put a majority in one rack (Redis Enterprise: avoid placing the majority of nodes in one zone)',
+    fix: 'spread the nodes over at least 3 racks (minimumRacks: 3, the default, with nodes labelled in 3 zones)',
+  },
+  REC022: { severity: ERROR, summary: '`kubernetesVersion` is written "1.<minor>" and within 1.30–1.36', fix: 'write the oldest minor your clusters run, e.g. "1.30", or leave it out' },
+  REC023: { severity: ERROR, summary: '`minimumRacks` is a whole number of at least 1, and needs rack awareness', fix: 'leave it out for the default of 3, or set rackAwarenessNodeLabel' },
+  REC024: {
+    severity: WARNING,
+    summary: '`rackIdFromNodeApi: false` below `kubernetesVersion` 1.35 needs the PodTopologyLabelsAdmission feature gate (alpha in 1.33)',
+    fix: 'remove rackIdFromNodeApi: false, or set kubernetesVersion to 1.35 or newer once every cluster runs it',
+  },
 
   // RedisEnterpriseDatabase (and the settings Active-Active databases share)
   REDB001: { severity: ERROR, summary: 'database name is a lowercase DNS label of at most 54 characters', fix: 'choose a name such as "orders" or "session-cache"' },

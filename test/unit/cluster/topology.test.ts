@@ -106,9 +106,9 @@ describe('topology rules', () => {
     ['a version with a v', { kubernetesVersion: 'v1.30' }, 'REC022'],
     ['an unsupported old version', { kubernetesVersion: '1.29' }, 'REC022'],
     ['a version newer than supported', { kubernetesVersion: '1.37' }, 'REC022'],
-    ['minimumRacks without rack awareness', { minimumRacks: 3 }, 'REC021'],
-    ['a fractional minimumRacks', { rackAwarenessNodeLabel: ZONE, minimumRacks: 2.5 }, 'REC021'],
-    ['zero racks', { rackAwarenessNodeLabel: ZONE, minimumRacks: 0 }, 'REC021'],
+    ['minimumRacks without rack awareness', { minimumRacks: 3 }, 'REC023'],
+    ['a fractional minimumRacks', { rackAwarenessNodeLabel: ZONE, minimumRacks: 2.5 }, 'REC023'],
+    ['zero racks', { rackAwarenessNodeLabel: ZONE, minimumRacks: 0 }, 'REC023'],
     ['rack id from the pod for a label Kubernetes never copies', { rackAwarenessNodeLabel: 'example.com/rack', rackIdFromNodeApi: false }, 'REC009'],
   ])('%s is %s', (_, props, code) => {
     const errors = clusterErrors(props);
@@ -130,9 +130,9 @@ describe('topology rules', () => {
     expect(warnings({ rackAwarenessNodeLabel: ZONE, nodes, minimumRacks })).toEqual([]);
   });
 
-  test('rackIdFromNodeApi false on a target without pod topology labels warns (REC009) and takes the pod label', () => {
+  test('rackIdFromNodeApi false on a target without pod topology labels warns (REC024) and takes the pod label', () => {
     const lines = warnings({ rackAwarenessNodeLabel: ZONE, rackIdFromNodeApi: false });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^REC009 warning in .*rec \(rackIdFromNodeApi\): on Kubernetes 1\.30 pods carry/);
+    expect(lines[0]).toMatch(/^REC024 warning in .*rec \(rackIdFromNodeApi\): on Kubernetes 1\.30 pods carry/);
   });
 });

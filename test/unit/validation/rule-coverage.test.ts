@@ -92,6 +92,10 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REC018: cluster({ certificates: { apiCertificateSecretName: 'Bad Name' } }),
   REC019: cluster({ ldap: LDAP }),
   REC020: cluster({ autoTiering: { storageClassName: 'Bad Name' } }),
+  REC021: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', minimumRacks: 2 }),
+  REC022: cluster({ kubernetesVersion: '1.29' }),
+  REC023: cluster({ minimumRacks: 3 }),
+  REC024: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: false }),
 
   REDB001: database({ name: 'Orders' }),
   REDB002: databases({}, { name: 'orders' }, { name: 'orders' }),
