@@ -48,6 +48,7 @@ export const RULES = {
   REC018: { severity: ERROR, summary: 'certificate Secret names are valid', fix: 'name the Secret holding tls.crt and tls.key' },
   REC019: { severity: ERROR, summary: 'LDAP settings are complete and encrypted', fix: 'complete the ldap settings and use LdapProtocol.LDAPS or STARTTLS' },
   REC020: { severity: ERROR, summary: 'Auto Tiering storage class and flash size are valid', fix: 'name the flash StorageClass and write the size such as 100Gi' },
+  REC030: { severity: ERROR, summary: 'the cluster FQDN `<rec>.<namespace>.svc.cluster.local` (the bootstrap cluster name) is at most 64 characters', fix: 'shorten the cluster name or the namespace' },
 
   // RedisEnterpriseDatabase (and the settings Active-Active databases share)
   REDB001: { severity: ERROR, summary: 'database name is a lowercase DNS label of at most 54 characters', fix: 'choose a name such as "orders" or "session-cache"' },
@@ -75,6 +76,12 @@ export const RULES = {
     fix: 'leave proxyPolicy out (ALL_MASTER_SHARDS is the default with ossCluster) or set ALL_MASTER_SHARDS / ALL_NODES',
   },
   REDB017: { severity: ERROR, summary: 'an exposed database\'s hostname `<db><dbFqdnSuffix>` is a valid DNS name', fix: 'shorten the database name or the cluster\'s dbFqdnSuffix' },
+  REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
+  REDB031: {
+    severity: ERROR,
+    summary: 'modules are ones Redis Software 8 bundles (search, ReJSON, timeseries, bf), each once',
+    fix: 'remove the module: the library installs no module packages, and bundled modules are enabled on every Redis 8 database',
+  },
 
   // RedisEnterpriseActiveActiveDatabase
   REAADB001: {

@@ -92,6 +92,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REC018: cluster({ certificates: { apiCertificateSecretName: 'Bad Name' } }),
   REC019: cluster({ ldap: LDAP }),
   REC020: cluster({ autoTiering: { storageClassName: 'Bad Name' } }),
+  REC030: (app) => { new RedisEnterpriseCluster(new Chart(app, 'long', { namespace: 'n'.repeat(40) }), 'rec', { name: 'redis-enterprise' }); },
 
   REDB001: database({ name: 'Orders' }),
   REDB002: databases({}, { name: 'orders' }, { name: 'orders' }),
@@ -109,6 +110,8 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REDB014: database({ name: 'rec-ui' }),
   REDB015: database({ evictionPolicy: 'lru' as never }),
   REDB016: database({ ossCluster: true, proxyPolicy: ProxyPolicy.SINGLE }),
+  REDB030: database({ port: 10050 }),
+  REDB031: database({ modules: [{ name: 'my-custom-module' }] }),
   REDB017: databases({ externalAccess: access('rec', { dbFqdnSuffix: `-${'x'.repeat(60)}.example.com` }) }, { externalAccess: true, tlsMode: TlsMode.ENABLED }),
 
   REAADB001: activeActive([{}], {}),
