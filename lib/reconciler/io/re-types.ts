@@ -11,7 +11,8 @@ export interface BootstrapStatus {
     error_code?: string;
     error_details?: { message?: string };
   };
-  local_node_info?: { uid?: string | number; available_addrs?: string[] };
+  /** A real answer has `uid` as a string ("1") and `available_addresses` [{address, format, if_name, private}]. */
+  local_node_info?: { uid?: string | number; available_addresses?: Array<{ address?: string }> };
 }
 
 export interface BootstrapRequest {

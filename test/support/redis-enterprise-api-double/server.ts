@@ -21,6 +21,7 @@ import { FaultDecision, FaultInjector, combineDecisions } from './faults';
 import { MUTATING_METHODS, RequestLog, RequestLogEntry } from './request-log';
 import { Route, RouteResult, findRoute } from './router';
 import { bdbRoutes } from './routes-bdbs';
+import { bdbExtraRoutes } from './routes-bdb-extras';
 import { bootstrapRoutes } from './routes-bootstrap';
 import { clusterRoutes } from './routes-cluster';
 import { clusterSettingsRoutes } from './routes-cluster-settings';
@@ -28,7 +29,7 @@ import { crdbRoutes } from './routes-crdbs';
 import { nodeActionRoutes } from './routes-node-actions';
 import { tlsMaterial } from './tls';
 
-const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbRoutes, ...crdbRoutes];
+const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbExtraRoutes, ...bdbRoutes, ...crdbRoutes];
 const MAX_BODY_BYTES = 1 << 20;
 const GIB = 1024 ** 3;
 
@@ -156,13 +157,14 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
 
   private localNodeInfo(): Record<string, unknown> {
     return {
-      ...(this.memberOf ? { uid: this.bootstrap.nodeUid } : {}),
+      // A real answer has the uid as a string ("1") and the addresses as available_addresses.
+      ...(this.memberOf ? { uid: String(this.bootstrap.nodeUid) } : {}),
       software_version: this.softwareVersion,
       cores: this.cores,
       total_memory: this.totalMemory,
       persistent_storage_path: '/var/opt/redislabs/persist',
       ephemeral_storage_path: '/var/opt/redislabs/tmp',
-      available_addrs: [{ address: this.addr, format: 'ipv4', if_name: 'eth0', private: true }],
+      available_addresses: [{ address: this.addr, format: 'ipv4', if_name: 'eth0', private: true }],
     };
   }
 
