@@ -44,6 +44,8 @@ export interface RedisEnterpriseApiDoubleOptions {
   readonly softwareVersion?: string;
   /** Seed of this instance's rate-based faults. */
   readonly seed?: number;
+  /** Port to listen on (127.0.0.1); default a free one. */
+  readonly port?: number;
 }
 
 export interface StartedApiDouble {
@@ -74,8 +76,10 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
     this.addr = options.addr ?? this.registry.allocateAddr();
     this.totalMemory = options.totalMemoryBytes ?? 4 * GIB;
     this.cores = options.cores ?? 2;
-    this.softwareVersion = options.softwareVersion ?? '8.0.20-44';
+    // Build numbers are the double's; the major.minor follows the policy's version.
+    this.softwareVersion = options.softwareVersion ?? (this.registry.policy.softwareVersion === '8.2' ? '8.2.0-1' : '8.0.20-44');
     this.faults = new FaultInjector(options.seed ?? this.registry.seed + 1);
+    this.port = options.port;
     this.bootstrap = new NodeBootstrap({
       now: () => this.registry.now(),
       bootstrapMs: () => this.registry.timing.bootstrapMs,
