@@ -7,6 +7,7 @@ import { validateTopology } from './topology-validation';
 import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
 import { RESERVED_LABELS } from '../contract/labels';
 import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
+import { MAX_CLUSTER_NAME_LENGTH } from '../contract/redis-software';
 
 /**
  * StorageClass names (or name fragments) of provisioners that put a volume on
@@ -95,6 +96,13 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
     findings.push(finding('REC010', 'namespace', 'no namespace: the cluster FQDN (<rec>.<namespace>.svc.cluster.local) is fixed at bootstrap and needs it'));
   } else if (!isDnsLabel(spec.namespace)) {
     findings.push(finding('REC010', 'namespace', `"${spec.namespace}" is not a valid namespace name (a DNS-1123 label)`, 'use lowercase letters, digits and \'-\''));
+  } else {
+    // The bootstrap cluster_identity.name is this FQDN, and Redis Software limits it to 64 characters.
+    const fqdn = `${spec.name}.${spec.namespace}.svc.cluster.local`;
+    if (fqdn.length > MAX_CLUSTER_NAME_LENGTH) {
+      findings.push(finding('REC030', 'name', `the cluster FQDN "${fqdn}" is ${fqdn.length} characters; Redis Software limits the cluster name to ${MAX_CLUSTER_NAME_LENGTH}`,
+        `shorten the cluster name and namespace by ${fqdn.length - MAX_CLUSTER_NAME_LENGTH} characters together`));
+    }
   }
   const secrets: Array<[string, string | undefined]> = [
     // The default credentials Secret is the cluster name, already checked above.

@@ -64,6 +64,7 @@ export const RULES = {
     summary: '`rackIdFromNodeApi: false` below `kubernetesVersion` 1.35 needs the PodTopologyLabelsAdmission feature gate (alpha in 1.33)',
     fix: 'remove rackIdFromNodeApi: false, or set kubernetesVersion to 1.35 or newer once every cluster runs it',
   },
+  REC030: { severity: ERROR, summary: 'the cluster FQDN `<rec>.<namespace>.svc.cluster.local` (the bootstrap cluster name) is at most 64 characters', fix: 'shorten the cluster name or the namespace' },
 
   // RedisEnterpriseDatabase (and the settings Active-Active databases share)
   REDB001: { severity: ERROR, summary: 'database name is a lowercase DNS label of at most 54 characters', fix: 'choose a name such as "orders" or "session-cache"' },
@@ -91,6 +92,12 @@ export const RULES = {
     fix: 'leave proxyPolicy out (ALL_MASTER_SHARDS is the default with ossCluster) or set ALL_MASTER_SHARDS / ALL_NODES',
   },
   REDB017: { severity: ERROR, summary: 'an exposed database\'s hostname `<db><dbFqdnSuffix>` is a valid DNS name', fix: 'shorten the database name or the cluster\'s dbFqdnSuffix' },
+  REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
+  REDB031: {
+    severity: ERROR,
+    summary: 'modules are ones Redis Software 8 bundles (search, ReJSON, timeseries, bf), each once',
+    fix: 'remove the module: the library installs no module packages, and bundled modules are enabled on every Redis 8 database',
+  },
 
   // RedisEnterpriseActiveActiveDatabase
   REAADB001: {

@@ -116,7 +116,7 @@ describe('bootstrap and cluster membership', () => {
     const idle = await call(a.api, 'GET', '/v1/bootstrap', { auth: null });
     expect(idle.status).toBe(200);
     expect(idle.body.bootstrap_status.state).toBe('idle');
-    expect(idle.body.local_node_info.available_addrs[0].address).toBe(a.double.addr);
+    expect(idle.body.local_node_info.available_addresses[0].address).toBe(a.double.addr);
 
     // Joining before the cluster exists fails asynchronously with connect_error (and may be retried).
     expect((await call(b.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: joinBody([a.double.addr]) })).status).toBe(200);
@@ -135,7 +135,7 @@ describe('bootstrap and cluster membership', () => {
     expect((await call(a.api, 'GET', '/v1/bootstrap', { auth: null })).status).toBe(401);
     const done = await call(a.api, 'GET', '/v1/bootstrap');
     expect(done.body.bootstrap_status.state).toBe('completed');
-    expect(done.body.local_node_info.uid).toBe(1);
+    expect(done.body.local_node_info.uid).toBe('1');
 
     for (const n of [b, c]) {
       expect((await call(n.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: joinBody(['10.9.9.9', a.double.addr]) })).status).toBe(200);
@@ -245,7 +245,7 @@ describe('databases and actions', () => {
     clock.advance(30);
     expect((await call(api, 'GET', `/v1/actions/${actionUid}`)).body.status).toBe('running');
     clock.advance(30);
-    expect((await call(api, 'GET', `/v1/actions/${actionUid}`)).body).toMatchObject({ status: 'completed', progress: 100 });
+    expect((await call(api, 'GET', `/v1/actions/${actionUid}`)).body).toMatchObject({ status: 'completed', progress: '100' });
     const active = (await call(api, 'GET', '/v1/bdbs/1')).body;
     expect(active.status).toBe('active');
     // Placement rule: database uid 1 starts on the first node.
@@ -297,8 +297,10 @@ describe('databases and actions', () => {
     await expectError({ name: 'second', memory_size: MIB, port: 12000 }, 406, 'port_unavailable');
     await expectError({ name: 'FIRST', memory_size: MIB }, 406, 'duplicate_name');
     await expectError({ uid: 1, name: 'other', memory_size: MIB }, 409, 'uid_exists');
-    // An omitted port is assigned: the lowest free one of the range.
-    expect((await post({ name: 'auto', memory_size: MIB })).body.port).toBe(10000);
+    // An omitted port is assigned (the lowest free one of the range) and answered as 0, the real one in endpoints.
+    const auto = (await post({ name: 'auto', memory_size: MIB })).body;
+    expect(auto.port).toBe(0);
+    expect(auto.endpoints[0].port).toBe(10000);
     expect(cluster.bdbs.list().map((b) => b.config.name)).toEqual(['first', 'auto']);
   });
 

@@ -146,7 +146,7 @@ export class NodeBootstrap {
     const node = obj(body.node);
     const identity = obj(node.identity);
     if (identity.addr !== undefined && identity.addr !== this.local.addr) {
-      // The address must be one of the node's own (local_node_info.available_addrs).
+      // The address must be one of the node's own (local_node_info.available_addresses).
       throw new BootstrapFailure('config_error', `address ${String(identity.addr)} is not available on this node`);
     }
     // Documented node_identity.bigstore_enabled (Auto Tiering) and paths.bigstore_path.

@@ -115,6 +115,31 @@ export class CrdbStore {
     return this.startTask(guid, 'update_crdb', () => this.runPatch(guid, body));
   }
 
+  /**
+   * POST /v1/crdbs/{guid}/updates: `add_instances` / `remove_instances`. The
+   * double changes the instance list only (no database appears on an added
+   * cluster): a simplification its README names.
+   */
+  updateInstances(guid: string, body: Record<string, unknown>): Record<string, unknown> {
+    const rec = this.require(guid);
+    const add = body.add_instances ?? [];
+    const remove = body.remove_instances ?? [];
+    if (!Array.isArray(add) || !add.every((i) => isObject(i) && isObject(i.cluster) && typeof i.cluster.name === 'string')) {
+      throw bad('add_instances must be an array of instances with cluster.name');
+    }
+    if (!Array.isArray(remove) || !remove.every((i) => Number.isInteger(i))) throw bad('remove_instances must be an array of instance ids');
+    if (remove.includes(rec.localInstanceId)) throw bad('the local instance cannot be removed from this cluster');
+    return this.startTask(guid, 'update_crdb', () => {
+      let nextId = Math.max(0, ...rec.instances.map((i) => i.id)) + 1;
+      const added = (add as Array<Record<string, unknown>>).map((raw) => {
+        const { credentials: _secret, ...cluster } = raw.cluster as Record<string, unknown>;
+        return { ...(raw as object), cluster, id: nextId++ } as unknown as InstanceRecord;
+      });
+      rec.instances = [...rec.instances.filter((i) => !(remove as number[]).includes(i.id)), ...added];
+      return [];
+    });
+  }
+
   /** DELETE /v1/crdbs/{guid}. */
   delete(guid: string): Record<string, unknown> {
     this.require(guid);

@@ -2,7 +2,18 @@
  * Knobs of the simulated product that tests may want to change. Defaults
  * follow the documented behaviour where there is one.
  */
+/** Redis Software versions the double can act as, where they differ (database tag rules and system tags). */
+export type ApiDoubleSoftwareVersion = '8.0' | '8.2';
+
 export interface ApiDoublePolicy {
+  /**
+   * The Redis Software version the cluster acts as. 8.2 applies the tag
+   * validation rules introduced in 8.2.0, refuses system tag keys on write and
+   * reports a system tag marked `isSystem` ("Manage database tags").
+   */
+  readonly softwareVersion: ApiDoubleSoftwareVersion;
+  /** Ports Redis Software never gives a database: 10050 (Zabbix) inside the range, as `system_reserved_ports`. */
+  readonly reservedPorts: readonly number[];
   /** Ports a database may use (inclusive). Redis Enterprise's default database port range is 10000-19999. */
   readonly portRange: readonly [number, number];
   /**
@@ -37,6 +48,8 @@ export interface ApiDoubleTiming {
 }
 
 export const DEFAULT_POLICY: ApiDoublePolicy = {
+  softwareVersion: '8.0',
+  reservedPorts: [10050],
   portRange: [10000, 19999],
   enforceMemory: true,
   strictRemoteClusters: false,

@@ -96,6 +96,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REC022: cluster({ kubernetesVersion: '1.29' }),
   REC023: cluster({ minimumRacks: 3 }),
   REC024: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: false }),
+  REC030: (app) => { new RedisEnterpriseCluster(new Chart(app, 'long', { namespace: 'n'.repeat(40) }), 'rec', { name: 'redis-enterprise' }); },
 
   REDB001: database({ name: 'Orders' }),
   REDB002: databases({}, { name: 'orders' }, { name: 'orders' }),
@@ -113,6 +114,8 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REDB014: database({ name: 'rec-ui' }),
   REDB015: database({ evictionPolicy: 'lru' as never }),
   REDB016: database({ ossCluster: true, proxyPolicy: ProxyPolicy.SINGLE }),
+  REDB030: database({ port: 10050 }),
+  REDB031: database({ modules: [{ name: 'my-custom-module' }] }),
   REDB017: databases({ externalAccess: access('rec', { dbFqdnSuffix: `-${'x'.repeat(60)}.example.com` }) }, { externalAccess: true, tlsMode: TlsMode.ENABLED }),
 
   REAADB001: activeActive([{}], {}),
