@@ -1,4 +1,5 @@
-// Two projects: `unit` (pure synthesis, fast) and `e2e` (a real Kubernetes
+// Three projects: `unit` (pure synthesis, fast), `package` (the packed
+// tarball in a fresh cdk8s app) and `e2e` (a real Kubernetes
 // control plane built from Go modules, started once per run by globalSetup).
 const tsJest = ['ts-jest', { tsconfig: 'test/tsconfig.json' }];
 
@@ -9,6 +10,13 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      // npm pack of a fresh build installed into a new cdk8s app (needs the npm registry or a warm cache).
+      displayName: 'package',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
     },
     {
       displayName: 'e2e',
