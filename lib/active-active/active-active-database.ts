@@ -8,7 +8,10 @@ import { ResolvedSettings, resolveSettings, validateSettings } from '../database
 import { DesiredActiveActiveDatabase } from '../contract/desired-state';
 import { isValidHost } from '../networking';
 import { error, Finding } from '../validation/finding';
+import { checkConstructProps, enclosingChart } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { usableParticipants } from './participants';
+import { ACTIVE_ACTIVE_PROPS_SHAPE } from './prop-keys';
 import { RedisEnterpriseRemoteCluster } from './remote-cluster';
 
 const activeActiveDatabases = new AppRegistry<RedisEnterpriseActiveActiveDatabase>((db) => db.name);
@@ -49,9 +52,11 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseActiveActiveDatabaseProps) {
     super(scope, id);
+    props = checkConstructProps(this, 'RedisEnterpriseActiveActiveDatabase', props, ACTIVE_ACTIVE_PROPS_SHAPE).props;
     this.name = typeof props.name === 'string' ? props.name : id;
     activeActiveDatabases.register(this);
-    this.participants = Array.isArray(props.participants) ? props.participants : [];
+    const participants = usableParticipants(this, props.participants);
+    this.participants = participants.usable;
     this.settings = resolveSettings({ tlsMode: TlsMode.REPLICA_SSL, ...props }, this.name);
     this.port = this.settings.desired.port;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
@@ -61,12 +66,13 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     addFindingsValidation(this, 'the Active-Active database props', () => [
       ...validateDatabaseName(this.name, props.name !== undefined, 'REAADB008'),
       ...validateSettings(this.settings, Math.min(...this.participatingClusters().map((c) => c.nodes))),
-      ...this.validateParticipants(props.replicationTls ?? true),
+      ...this.validateParticipants(props.replicationTls ?? true, participants.given),
     ]);
   }
 
+  /** The participants' clusters that can receive objects (one outside a Chart is reported by that cluster, REPROP003). */
   private participatingClusters(): RedisEnterpriseCluster[] {
-    return [...new Set(this.participants.map((p) => p.cluster))];
+    return [...new Set(this.participants.map((p) => p.cluster))].filter((c) => enclosingChart(c) !== undefined);
   }
 
   /** What one participating cluster's chart and desired state receive. */
@@ -94,10 +100,10 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     });
   }
 
-  private validateParticipants(replicationTls: boolean): Finding[] {
+  private validateParticipants(replicationTls: boolean, given: number): Finding[] {
     const f: Finding[] = [];
-    if (this.participants.length < 2) {
-      f.push(error('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${this.participants.length}`,
+    if (given < 2) {
+      f.push(error('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${given}`,
         'list a RedisEnterpriseRemoteCluster for every Kubernetes cluster the database lives in'));
     }
     for (const p of this.participants.filter((x) => !x.cluster.hasExternalAccess)) {

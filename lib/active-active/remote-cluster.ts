@@ -3,7 +3,9 @@ import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DesiredRemoteCluster } from '../contract/desired-state';
 import { error, Finding } from '../validation/finding';
 import { isDnsLabel, isDnsSubdomain } from '../validation/names';
+import { checkConstructProps, wrongReference } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { REMOTE_CLUSTER_PROPS_SHAPE } from './prop-keys';
 
 /** Props of {@link RedisEnterpriseRemoteCluster}. */
 export interface RedisEnterpriseRemoteClusterProps {
@@ -42,11 +44,25 @@ export class RedisEnterpriseRemoteCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseRemoteClusterProps) {
     super(scope, id);
+    props = checkConstructProps(this, 'RedisEnterpriseRemoteCluster', props, REMOTE_CLUSTER_PROPS_SHAPE).props;
     this.cluster = props.cluster;
     this.name = typeof props.name === 'string' ? props.name : id;
     this.apiPort = props.apiPort ?? 443;
     this.credentialsSecretName = props.credentialsSecretName ?? `redis-enterprise-${this.name}`;
+    if (!RedisEnterpriseCluster.isRedisEnterpriseCluster(this.cluster)) {
+      addFindingsValidation(this, 'the remote cluster\'s cluster', () => [wrongReference('cluster', this.cluster, 'a RedisEnterpriseCluster')]);
+      return;
+    }
     addFindingsValidation(this, 'the remote cluster props', () => this.validate(props.name !== undefined));
+  }
+
+  /**
+   * True when this participant refers to a real cluster (otherwise reported
+   * as REPROP004), so an Active-Active database can use it.
+   * @internal
+   */
+  public get _isUsable(): boolean {
+    return RedisEnterpriseCluster.isRedisEnterpriseCluster(this.cluster);
   }
 
   /**

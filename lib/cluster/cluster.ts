@@ -1,8 +1,9 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRegistry } from '../validation/app-registry';
 import { error } from '../validation/finding';
+import { checkConstructProps } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { CLUSTER_PROPS_SHAPE } from './cluster-prop-keys';
 import { RedisEnterpriseClusterProps } from './cluster-props';
 import { ClusterSpec, resolveClusterSpec } from './cluster-spec';
 import { validateClusterSpec } from './cluster-validation';
@@ -22,15 +23,6 @@ import { clusterObjectLabels } from './metadata';
 import { validateDatabasesInCluster, RegisteredDatabase } from './database-registry';
 import { REST_API_PORT } from '../contract/ports';
 import { validateSecuritySettings } from './security-validation';
-
-function chartOf(scope: Construct, id: string): Chart {
-  try {
-    return Chart.of(scope);
-  } catch {
-    throw new Error(`RedisEnterpriseCluster "${id}" must be created inside a cdk8s Chart (its objects belong to one): ` +
-      'pass a Chart as its scope, e.g. new RedisEnterpriseCluster(new Chart(app, "redis"), "rec", {...})');
-  }
-}
 
 const CLUSTER_MARKER = Symbol.for('cdk8s-redis-enterprise.RedisEnterpriseCluster');
 /** Clusters that may not share a namespace: same Kubernetes cluster, same namespace. */
@@ -71,7 +63,9 @@ export class RedisEnterpriseCluster extends Construct {
   constructor(scope: Construct, id: string, props: RedisEnterpriseClusterProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER_MARKER, { value: true });
-    const namespace = props.namespace ?? chartOf(this, id).namespace ?? '';
+    const checked = checkConstructProps(this, 'RedisEnterpriseCluster', props, CLUSTER_PROPS_SHAPE, true);
+    props = checked.props;
+    const namespace = props.namespace ?? checked.chart?.namespace ?? '';
     this._spec = resolveClusterSpec(props, props.name ?? id, namespace);
     this.name = this._spec.name;
     this.namespace = this._spec.namespace;
@@ -80,6 +74,7 @@ export class RedisEnterpriseCluster extends Construct {
     clusters.register(this);
     this.credentialsSecretName = this._spec.credentialsSecretName;
     this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
+    if (!checked.chart) return; // REPROP003: no Chart to create the objects in
 
     addReconcilerRbac(this, this._spec);
     addNodeReaderIfNeeded(this, this._spec);

@@ -1,6 +1,5 @@
 import { DesiredDatabaseSettings } from '../contract/desired-state';
-import { footprintBytes } from '../database/database-settings';
-import { formatMemory } from '../database/memory-size';
+import { validateClusterMemory } from '../database/memory-headroom';
 import { error, Finding } from '../validation/finding';
 import { ClusterSpec } from './cluster-spec';
 
@@ -22,7 +21,7 @@ export interface RegisteredDatabase {
  * Findings name every database involved.
  */
 export function validateDatabasesInCluster(spec: ClusterSpec, dbs: RegisteredDatabase[], reservedNames: string[] = []): Finding[] {
-  return [...uniqueNames(dbs), ...uniquePorts(dbs), ...serviceNameCollisions(spec, dbs, reservedNames), ...memoryFits(spec, dbs)];
+  return [...uniqueNames(dbs), ...uniquePorts(dbs), ...serviceNameCollisions(spec, dbs, reservedNames), ...validateClusterMemory(spec.nodes, spec.nodeMemoryBytes, dbs)];
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string | number): Map<string | number, T[]> {
@@ -39,7 +38,8 @@ function uniqueNames(dbs: RegisteredDatabase[]): Finding[] {
 }
 
 function uniquePorts(dbs: RegisteredDatabase[]): Finding[] {
-  return [...groupBy(dbs, (d) => d.settings().port)].filter(([, g]) => g.length > 1).map(([port, g]) => {
+  // Databases sharing one name also share its derived port: REDB002 already reports them.
+  return [...groupBy(dbs, (d) => d.settings().port)].filter(([, g]) => new Set(g.map((d) => d.name)).size > 1).map(([port, g]) => {
     const derived = g.filter((d) => !d.portExplicit).map((d) => d.name);
     return error('REDB006', 'databases', `databases ${g.map((d) => `"${d.name}" (${d.portExplicit ? 'explicit' : 'derived'} port)`).join(' and ')} all use port ${port}`,
       derived.length > 0 ? `set an explicit port on ${derived.map((n) => `"${n}"`).join(' or ')}` : 'change the port of one of them');
@@ -64,15 +64,4 @@ function serviceNameCollisions(spec: ClusterSpec, dbs: RegisteredDatabase[], res
     }
   }
   return findings;
-}
-
-function memoryFits(spec: ClusterSpec, dbs: RegisteredDatabase[]): Finding[] {
-  if (spec.nodeMemoryBytes === undefined || !Number.isInteger(spec.nodes) || dbs.length === 0) return [];
-  const capacity = spec.nodeMemoryBytes * spec.nodes;
-  const total = dbs.reduce((sum, d) => sum + footprintBytes(d.settings()), 0);
-  if (total <= capacity) return [];
-  const parts = dbs.map((d) => `${d.name} ${formatMemory(d.settings().memorySizeBytes)}${d.settings().replication ? ' × 2 (replication)' : ''}`);
-  return [error('REDB004', 'databases',
-    `the databases need ${formatMemory(total)} (${parts.join(', ')}) but the cluster has ${formatMemory(capacity)} (${spec.nodes} nodes × ${formatMemory(spec.nodeMemoryBytes)})`,
-    'add nodes, give the nodes more memory (nodeResources), or shrink the databases')];
 }

@@ -2,7 +2,10 @@ import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DesiredDatabase } from '../contract/desired-state';
 import { error } from '../validation/finding';
+import { checkConstructProps } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { DATABASE_PROPS_SHAPE } from './database-prop-keys';
+import { placeDatabase } from './database-placement';
 import { DatabaseSettingsProps, DeletionPolicy } from './database-props';
 import { addDatabaseServices, databaseServiceNames } from './database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from './database-settings';
@@ -46,6 +49,8 @@ export class RedisEnterpriseDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseDatabaseProps) {
     super(scope, id);
+    const checked = checkConstructProps(this, 'RedisEnterpriseDatabase', props, DATABASE_PROPS_SHAPE);
+    props = checked.props;
     this.cluster = props.cluster;
     this.name = typeof props.name === 'string' ? props.name : id;
     this.settings = resolveSettings(props, this.name);
@@ -56,6 +61,7 @@ export class RedisEnterpriseDatabase extends Construct {
     this.passwordSecretName = this.settings.desired.passwordSecretName;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
     const exposed = props.externalAccess === true;
+    if (!placeDatabase(this, checked.chart, this.cluster)) return; // reported: nothing to attach to
     this.externalHostname = exposed ? this.cluster._databaseHost(this.name) : undefined;
 
     addDatabaseServices(this, this.cluster._spec, this.name, this.port);

@@ -1,4 +1,4 @@
-export { ExternalAccessMethod, ExternalAccessProps, IngressController } from './external-access-props';
+export { DEFAULT_INGRESS_CONTROLLER, ExternalAccessMethod, ExternalAccessProps, IngressController } from './external-access-props';
 export {
   addEndpointExposure,
   addExternalAccessGateway,
