@@ -1,9 +1,10 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
 import { enclosingChart, wrongReference } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { finding } from '../validation/rules';
 
 /**
  * Where a database is declared relative to its cluster: `cluster` must be a
@@ -19,7 +20,7 @@ export function placeDatabase(db: Construct, dbChart: Chart | undefined, cluster
   }
   const clusterChart = enclosingChart(cluster);
   if (dbChart && clusterChart && dbChart !== clusterChart) {
-    addFindingsValidation(db, 'the database\'s Chart', (): Finding[] => [error('REDB020', 'cluster',
+    addFindingsValidation(db, 'the database\'s Chart', (): Finding[] => [finding('REDB020', 'cluster',
       `the database is declared in Chart ${dbChart.node.path} but its cluster ${cluster.node.path} in Chart ${clusterChart.node.path}; ` +
       'each Chart goes to one Kubernetes cluster, so the database\'s Services would be applied where its cluster is not',
       `declare the database in the cluster's Chart (${clusterChart.node.path})`)]);

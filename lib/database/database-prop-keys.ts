@@ -1,5 +1,4 @@
 import { keysOf, PropsShape } from '../validation/unknown-props';
-import type { RedisEnterpriseDatabaseProps } from './database';
 import { DatabaseBackupProps, DatabaseSettingsProps } from './database-props';
 
 /** The settings shared by plain and Active-Active databases. */
@@ -22,7 +21,3 @@ export function databasePropsShape(ownKeys: readonly string[]): PropsShape {
     synonyms: { replicas: 'replication', memory: 'memorySize', databasePort: 'port', modulesList: 'modules', databaseSecretName: 'passwordSecretName' },
   };
 }
-
-/** Every prop of {@link RedisEnterpriseDatabaseProps}. */
-export const DATABASE_PROPS_SHAPE = databasePropsShape(
-  keysOf<Omit<RedisEnterpriseDatabaseProps, keyof DatabaseSettingsProps>>({ cluster: true, name: true, externalAccess: true }));

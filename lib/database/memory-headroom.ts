@@ -1,5 +1,6 @@
 import { DesiredDatabaseSettings } from '../contract/desired-state';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { footprintBytes } from './database-settings';
 import { formatMemory, MIN_DATABASE_MEMORY_BYTES } from './memory-size';
 
@@ -16,7 +17,7 @@ export const DATABASE_MEMORY_SHARE = 0.8;
 /** A database as the memory check sees it. */
 export interface MemoryUser {
   readonly name: string;
-  readonly settings: () => DesiredDatabaseSettings;
+  readonly settings: DesiredDatabaseSettings;
 }
 
 /**
@@ -26,22 +27,20 @@ export interface MemoryUser {
  */
 export function validateClusterMemory(nodes: number, nodeMemoryBytes: number | undefined, dbs: readonly MemoryUser[]): Finding[] {
   if (nodeMemoryBytes === undefined || nodeMemoryBytes <= 0 || !Number.isInteger(nodes) || nodes < 1) return [];
-  dbs = dbs.filter((d) => d.settings().memorySizeBytes >= MIN_DATABASE_MEMORY_BYTES);
+  dbs = dbs.filter((d) => d.settings.memorySizeBytes >= MIN_DATABASE_MEMORY_BYTES);
   if (dbs.length === 0) return [];
   const capacity = nodeMemoryBytes * nodes;
-  const total = dbs.reduce((sum, d) => sum + footprintBytes(d.settings()), 0);
-  const parts = dbs.map((d) => `${d.name} ${formatMemory(d.settings().memorySizeBytes)}${d.settings().replication ? ' × 2 (replication)' : ''}`);
+  const total = dbs.reduce((sum, d) => sum + footprintBytes(d.settings), 0);
+  const parts = dbs.map((d) => `${d.name} ${formatMemory(d.settings.memorySizeBytes)}${d.settings.replication ? ' × 2 (replication)' : ''}`);
   const cluster = `${nodes} nodes × ${formatMemory(nodeMemoryBytes)}`;
   if (total > capacity) {
-    return [error('REDB004', 'databases', `the databases need ${formatMemory(total)} (${parts.join(', ')}) but the cluster has ${formatMemory(capacity)} (${cluster})`,
-      'add nodes, give the nodes more memory (nodeResources), or shrink the databases')];
+    return [finding('REDB004', 'databases', `the databases need ${formatMemory(total)} (${parts.join(', ')}) but the cluster has ${formatMemory(capacity)} (${cluster})`)];
   }
   const usable = Math.floor(capacity * DATABASE_MEMORY_SHARE);
   if (total > usable) {
-    return [error('REDB019', 'databases',
+    return [finding('REDB019', 'databases',
       `the databases need ${formatMemory(total)} (${parts.join(', ')}), more than the ${DATABASE_MEMORY_SHARE * 100}% (${formatMemory(usable)}) of the cluster's ` +
-      `${formatMemory(capacity)} (${cluster}) they may take: Redis Enterprise needs the rest for its own processes, forks and replication backlogs`,
-      'add nodes, give the nodes more memory (nodeResources), or shrink the databases')];
+      `${formatMemory(capacity)} (${cluster}) they may take: Redis Enterprise needs the rest for its own processes, forks and replication backlogs`)];
   }
   return [];
 }

@@ -1,5 +1,6 @@
 import { DesiredModule } from '../contract/desired-state';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { closestName } from '../validation/similar-names';
 
 /**
@@ -24,11 +25,11 @@ export function validateModules(modules: readonly DesiredModule[]): Finding[] {
     if (typeof m.name !== 'string' || !m.name.trim()) return;
     if (!BUNDLED_MODULES.includes(m.name)) {
       const suggestion = MODULE_ALIASES[m.name] ?? BUNDLED_MODULES.find((b) => b.toLowerCase() === m.name.toLowerCase()) ?? closestName(m.name, BUNDLED_MODULES);
-      findings.push(error('REDB018', `modules[${i}].name`,
+      findings.push(finding('REDB018', `modules[${i}].name`,
         `"${m.name}" is not a module Redis Enterprise ships (${BUNDLED_MODULES.join(', ')})${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
         suggestion ? `use the module name "${suggestion}"` : `use one of ${BUNDLED_MODULES.join(', ')}, or leave modules out (Redis 8 enables them all)`));
     } else if (seen.has(m.name)) {
-      findings.push(error('REDB018', `modules[${i}].name`, `module "${m.name}" is listed twice`, 'list each module once'));
+      findings.push(finding('REDB018', `modules[${i}].name`, `module "${m.name}" is listed twice`, 'list each module once'));
     }
     seen.add(m.name);
   });

@@ -1,8 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { error, Finding } from './finding';
+import { Finding } from './finding';
 import { describeValue } from './prop-types';
 import { addFindingsValidation } from './register';
+import { finding } from './rules';
 import { isPlainObject, PropsShape, unknownProps } from './unknown-props';
 
 /** A construct's props as its constructor may read them, and the Chart its objects go to. */
@@ -27,7 +28,7 @@ export function checkConstructProps<T extends object>(scope: Construct, construc
   if (raw === undefined && optional) {
     props = {} as T;
   } else if (!isPlainObject(raw)) {
-    findings.push(error('REPROP001', 'props', `the props of ${construct} must be an object, got ${describeValue(raw)}`,
+    findings.push(finding('REPROP001', 'props', `the props of ${construct} must be an object, got ${describeValue(raw)}`,
       `pass an object, e.g. new ${construct}(scope, "id", { ... })`));
     props = {} as T;
   } else {
@@ -35,7 +36,7 @@ export function checkConstructProps<T extends object>(scope: Construct, construc
   }
   const chart = enclosingChart(scope);
   if (!chart) {
-    findings.push(error('REPROP003', 'scope', `${construct} ${scope.node.path} is not inside a cdk8s Chart, so its Kubernetes objects have nowhere to go`,
+    findings.push(finding('REPROP003', 'scope', `${construct} ${scope.node.path} is not inside a cdk8s Chart, so its Kubernetes objects have nowhere to go`,
       `create it under a Chart, e.g. new ${construct}(new Chart(app, "redis", { namespace: "redis" }), "${scope.node.id}", { ... })`));
   }
   if (findings.length > 0) addFindingsValidation(scope, 'the props', () => findings);
@@ -52,6 +53,6 @@ export function enclosingChart(scope: Construct): Chart | undefined {
 
 /** REPROP004: a prop that must refer to another construct of this library holds something else. */
 export function wrongReference(field: string, value: unknown, expected: string): Finding {
-  return error('REPROP004', field, value === undefined ? `${field} is required` : `${field} must be ${expected}, got ${describeValue(value)}`,
+  return finding('REPROP004', field, value === undefined ? `${field} is required` : `${field} must be ${expected}, got ${describeValue(value)}`,
     `set ${field} to ${expected} declared in this app`);
 }

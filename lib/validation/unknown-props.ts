@@ -1,4 +1,5 @@
-import { error, Finding } from './finding';
+import { Finding } from './finding';
+import { finding } from './rules';
 import { closestName } from './similar-names';
 
 /**
@@ -38,7 +39,7 @@ function check(props: object, shape: PropsShape, prefix: string, construct: stri
       continue;
     }
     const suggestion = shape.synonyms?.[key] ?? closestName(key, shape.keys.map((k) => `${prefix}${k}`)) ?? closestName(key, everyPath);
-    findings.push(error('REPROP002', `${prefix}${key}`, `${construct} has no prop "${prefix}${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+    findings.push(finding('REPROP002', `${prefix}${key}`, `${construct} has no prop "${prefix}${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
       suggestion ? `rename it to ${suggestion}` : `remove it (the props are listed in the README and in the ${construct}Props typings)`));
   }
   return findings;
