@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AppRegistry } from '../validation/app-registry';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
+import { databasePropsShape } from '../database/database-prop-keys';
 import { DatabaseSettingsProps, DatabaseType, DeletionPolicy, TlsMode } from '../database/database-props';
 import { validateDatabaseName } from '../database/database-name';
 import { attachDatabase } from '../database/attach';
@@ -9,8 +10,11 @@ import { databaseServiceNames } from '../database/database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
 import { DesiredActiveActiveDatabase } from '../contract/desired-state';
 import { Finding } from '../validation/finding';
+import { checkConstructProps, enclosingChart } from '../validation/props-shape';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
+import { keysOf } from '../validation/unknown-props';
+import { usableParticipants } from './participants';
 import { RedisEnterpriseRemoteCluster } from './remote-cluster';
 
 const activeActiveDatabases = new AppRegistry<RedisEnterpriseActiveActiveDatabase>((db) => db.name);
@@ -32,6 +36,10 @@ export interface RedisEnterpriseActiveActiveDatabaseProps extends DatabaseSettin
   readonly replicationTls?: boolean;
 }
 
+/** Every prop of {@link RedisEnterpriseActiveActiveDatabaseProps}, for the unknown-prop check (REPROP002). */
+const ACTIVE_ACTIVE_PROPS_SHAPE = databasePropsShape(
+  keysOf<Omit<RedisEnterpriseActiveActiveDatabaseProps, keyof DatabaseSettingsProps>>({ participants: true, name: true, replicationTls: true }));
+
 /**
  * An Active-Active (CRDB) database, written in several Kubernetes clusters at
  * once. Declared once; every participating cluster's chart receives the
@@ -51,9 +59,11 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseActiveActiveDatabaseProps) {
     super(scope, id);
+    props = checkConstructProps(this, 'RedisEnterpriseActiveActiveDatabase', props, ACTIVE_ACTIVE_PROPS_SHAPE).props;
     this.name = typeof props.name === 'string' ? props.name : id;
     activeActiveDatabases.register(this);
-    this.participants = Array.isArray(props.participants) ? props.participants : [];
+    const participants = usableParticipants(this, props.participants);
+    this.participants = participants.usable;
     this.settings = resolveSettings({ tlsMode: TlsMode.REPLICA_SSL, ...props }, this.name);
     this.port = this.settings.desired.port;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
@@ -63,12 +73,13 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     addFindingsValidation(this, 'the Active-Active database props', () => [
       ...validateDatabaseName(this.name, props.name !== undefined, 'REAADB008'),
       ...validateSettings(this.settings, Math.min(...this.participatingClusters().map((c) => c.nodes))),
-      ...this.validateParticipants(props.replicationTls ?? true),
+      ...this.validateParticipants(props.replicationTls ?? true, participants.given),
     ]);
   }
 
+  /** The participants' clusters that can receive objects (one outside a Chart is reported by that cluster, REPROP003). */
   private participatingClusters(): RedisEnterpriseCluster[] {
-    return [...new Set(this.participants.map((p) => p.cluster))];
+    return [...new Set(this.participants.map((p) => p.cluster))].filter((c) => enclosingChart(c) !== undefined);
   }
 
   /** What one participating cluster's chart and desired state receive. */
@@ -102,10 +113,10 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     });
   }
 
-  private validateParticipants(replicationTls: boolean): Finding[] {
+  private validateParticipants(replicationTls: boolean, given: number): Finding[] {
     const f: Finding[] = [];
-    if (this.participants.length < 2) {
-      f.push(finding('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${this.participants.length}`));
+    if (given < 2) {
+      f.push(finding('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${given}`));
     }
     for (const p of this.participants.filter((x) => !x.cluster.hasExternalAccess)) {
       f.push(finding('REAADB002', 'participants', `participant "${p.name}" (cluster ${p.cluster.node.path}) has no externalAccess, so the others cannot replicate to it`));

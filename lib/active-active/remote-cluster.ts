@@ -4,7 +4,9 @@ import { DesiredRemoteCluster } from '../contract/desired-state';
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { isDnsLabel, isDnsSubdomain } from '../validation/names';
+import { checkConstructProps, wrongReference } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { keysOf, PropsShape } from '../validation/unknown-props';
 
 /** Props of {@link RedisEnterpriseRemoteCluster}. */
 export interface RedisEnterpriseRemoteClusterProps {
@@ -30,6 +32,11 @@ export interface RedisEnterpriseRemoteClusterProps {
   readonly credentialsSecretName?: string;
 }
 
+/** Every prop of {@link RedisEnterpriseRemoteClusterProps}, for the unknown-prop check (REPROP002). */
+const REMOTE_CLUSTER_PROPS_SHAPE: PropsShape = {
+  keys: keysOf<RedisEnterpriseRemoteClusterProps>({ cluster: true, name: true, apiPort: true, credentialsSecretName: true }),
+};
+
 /**
  * One Kubernetes cluster's Redis Enterprise cluster as an Active-Active
  * participant. Emits nothing itself: each participating cluster's desired
@@ -43,11 +50,25 @@ export class RedisEnterpriseRemoteCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseRemoteClusterProps) {
     super(scope, id);
+    props = checkConstructProps(this, 'RedisEnterpriseRemoteCluster', props, REMOTE_CLUSTER_PROPS_SHAPE).props;
     this.cluster = props.cluster;
     this.name = typeof props.name === 'string' ? props.name : id;
     this.apiPort = props.apiPort ?? 443;
     this.credentialsSecretName = props.credentialsSecretName ?? `redis-enterprise-${this.name}`;
+    if (!RedisEnterpriseCluster.isRedisEnterpriseCluster(this.cluster)) {
+      addFindingsValidation(this, 'the remote cluster\'s cluster', () => [wrongReference('cluster', this.cluster, 'a RedisEnterpriseCluster')]);
+      return;
+    }
     addFindingsValidation(this, 'the remote cluster props', () => this.validate(props.name !== undefined));
+  }
+
+  /**
+   * True when this participant refers to a real cluster (otherwise reported
+   * as REPROP004), so an Active-Active database can use it.
+   * @internal
+   */
+  public get _isUsable(): boolean {
+    return RedisEnterpriseCluster.isRedisEnterpriseCluster(this.cluster);
   }
 
   /**

@@ -84,6 +84,7 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
   const field = nameFromProps ? 'name' : 'name (defaulted from the construct id)';
   const derived = Object.values(spec.names).filter((n) => n !== spec.names.nodeReaderClusterRole);
   const longest = derived.reduce((a, b) => (b.length > a.length ? b : a));
+  const nameOk = isDns1035Label(spec.name) && longest.length <= MAX_DNS_LABEL;
   if (!isDns1035Label(spec.name)) {
     findings.push(finding('REC005', field, `cluster name "${spec.name}" is not a DNS-1035 label (lowercase letters, digits and '-', starting with a letter)`,
       'choose a name such as "rec" or "redis-prod"'));
@@ -96,7 +97,8 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
     findings.push(finding('REC010', 'namespace', 'no namespace: the cluster FQDN (<rec>.<namespace>.svc.cluster.local) is fixed at bootstrap and needs it'));
   } else if (!isDnsLabel(spec.namespace)) {
     findings.push(finding('REC010', 'namespace', `"${spec.namespace}" is not a valid namespace name (a DNS-1123 label)`, 'use lowercase letters, digits and \'-\''));
-  } else {
+  } else if (nameOk) {
+    // A name REC005 already refuses is not reported again here (no follow-on noise).
     // The bootstrap cluster_identity.name is this FQDN, and Redis Software limits it to 64 characters.
     const fqdn = `${spec.name}.${spec.namespace}.svc.cluster.local`;
     if (fqdn.length > MAX_CLUSTER_NAME_LENGTH) {

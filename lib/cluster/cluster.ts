@@ -1,8 +1,9 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRegistry } from '../validation/app-registry';
 import { finding } from '../validation/rules';
+import { checkConstructProps } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { CLUSTER_PROPS_SHAPE } from './cluster-prop-keys';
 import { RedisEnterpriseClusterProps } from './cluster-props';
 import { ClusterSpec, resolveClusterSpec } from './cluster-spec';
 import { validateClusterSpec } from './cluster-validation';
@@ -21,15 +22,6 @@ import {
 import { clusterObjectLabels } from './metadata';
 import { REST_API_PORT } from '../contract/ports';
 import { validateSecuritySettings } from './security-validation';
-
-function chartOf(scope: Construct, id: string): Chart {
-  try {
-    return Chart.of(scope);
-  } catch {
-    throw new Error(`RedisEnterpriseCluster "${id}" must be created inside a cdk8s Chart (its objects belong to one): ` +
-      'pass a Chart as its scope, e.g. new RedisEnterpriseCluster(new Chart(app, "redis"), "rec", {...})');
-  }
-}
 
 /** Name of the object (Ingress, VirtualService or Route) that exposes the cluster's REST API. */
 const apiExposureName = (clusterName: string) => `${clusterName}-api`;
@@ -72,7 +64,9 @@ export class RedisEnterpriseCluster extends Construct {
   constructor(scope: Construct, id: string, props: RedisEnterpriseClusterProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER_MARKER, { value: true });
-    const namespace = props.namespace ?? chartOf(this, id).namespace ?? '';
+    const checked = checkConstructProps(this, 'RedisEnterpriseCluster', props, CLUSTER_PROPS_SHAPE, true);
+    props = checked.props;
+    const namespace = props.namespace ?? checked.chart?.namespace ?? '';
     this._spec = resolveClusterSpec(props, props.name ?? id, namespace);
     this.name = this._spec.name;
     this.namespace = this._spec.namespace;
@@ -81,6 +75,7 @@ export class RedisEnterpriseCluster extends Construct {
     clusters.register(this);
     this.credentialsSecretName = this._spec.credentialsSecretName;
     this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
+    if (!checked.chart) return; // REPROP003: no Chart to create the objects in
 
     addReconcilerRbac(this, this._spec);
     addNodeReaderIfNeeded(this, this._spec);

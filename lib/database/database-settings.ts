@@ -7,6 +7,7 @@ import {
   BackupStorage, DatabasePersistence, DatabaseSettingsProps, DatabaseType, EvictionPolicy, ProxyPolicy, TlsMode,
 } from './database-props';
 import { MIN_DATABASE_MEMORY_BYTES, parseMemorySize } from './memory-size';
+import { validateModules } from './module-rules';
 import { MAX_DATABASE_PORT, MIN_DATABASE_PORT, derivePort } from './port';
 import { validateSoftwareLimits } from './software-limits';
 
@@ -95,7 +96,7 @@ export function validateSettings(r: ResolvedSettings, nodes: number): Finding[] 
   if (s.clientCertificateSecretNames.length > 0 && s.tlsMode !== TlsMode.ENABLED) {
     f.push(finding('REDB008', 'clientCertificateSecretNames', `client certificates need TLS, but tlsMode is ${s.tlsMode}`, 'set tlsMode to TlsMode.ENABLED or remove the client certificates'));
   }
-  f.push(...validateSecretNames(s, r.passwordSecretExplicit), ...validateBackup(s), ...validateLists(s), ...validateSoftwareLimits(s));
+  f.push(...validateSecretNames(s, r.passwordSecretExplicit), ...validateBackup(s), ...validateLists(s), ...validateModules(s.modules), ...validateSoftwareLimits(s));
   if (s.type === DatabaseType.MEMCACHED) {
     if (s.modules.length > 0) f.push(finding('REDB010', 'modules', 'memcached databases cannot load Redis modules', 'remove the modules or use DatabaseType.REDIS'));
     if (s.ossCluster) f.push(finding('REDB010', 'ossCluster', 'the OSS cluster API is for Redis databases, not memcached', 'remove ossCluster'));

@@ -1,8 +1,12 @@
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DesiredDatabase } from '../contract/desired-state';
+import { checkConstructProps } from '../validation/props-shape';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
+import { keysOf } from '../validation/unknown-props';
+import { databasePropsShape } from './database-prop-keys';
+import { placeDatabase } from './database-placement';
 import { DatabaseSettingsProps, DeletionPolicy } from './database-props';
 import { attachDatabase } from './attach';
 import { validateExposure } from './database-exposure';
@@ -29,6 +33,10 @@ export interface RedisEnterpriseDatabaseProps extends DatabaseSettingsProps {
   readonly externalAccess?: boolean;
 }
 
+/** Every prop of {@link RedisEnterpriseDatabaseProps}, for the unknown-prop check (REPROP002). */
+const DATABASE_PROPS_SHAPE = databasePropsShape(
+  keysOf<Omit<RedisEnterpriseDatabaseProps, keyof DatabaseSettingsProps>>({ cluster: true, name: true, externalAccess: true }));
+
 /**
  * A Redis Enterprise database in a {@link RedisEnterpriseCluster}. Emits the
  * database's Services and adds the database to the cluster's desired state;
@@ -48,6 +56,8 @@ export class RedisEnterpriseDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseDatabaseProps) {
     super(scope, id);
+    const checked = checkConstructProps(this, 'RedisEnterpriseDatabase', props, DATABASE_PROPS_SHAPE);
+    props = checked.props;
     this.cluster = props.cluster;
     this.name = typeof props.name === 'string' ? props.name : id;
     this.settings = resolveSettings(props, this.name);
@@ -58,6 +68,7 @@ export class RedisEnterpriseDatabase extends Construct {
     this.passwordSecretName = this.settings.desired.passwordSecretName;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
     const exposed = props.externalAccess === true;
+    if (!placeDatabase(this, checked.chart, this.cluster)) return; // reported: nothing to attach to
     this.externalHostname = exposed ? this.cluster._databaseHost(this.name) : undefined;
 
     attachDatabase(this.cluster, {

@@ -2,17 +2,18 @@ import { AttachedDatabase } from '../cluster/attached-database';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
-import { footprintBytes } from './database-settings';
-import { formatMemory } from './memory-size';
+import { validateClusterMemory } from './memory-headroom';
 
 /**
  * Checks across all databases of one cluster: unique names, unique ports,
- * Service names that collide with nothing, and memory that fits the nodes.
+ * Service names that collide with nothing, and memory that fits the nodes
+ * with room left for Redis Enterprise.
  * Findings name every database involved; they are reported on the cluster.
  */
 export function validateDatabasesInCluster(cluster: RedisEnterpriseCluster): Finding[] {
   const dbs = cluster._attachedDatabases;
-  return [...uniqueNames(dbs), ...uniquePorts(dbs), ...serviceNameCollisions(cluster._objectNamesInUse(), dbs), ...memoryFits(cluster, dbs)];
+  return [...uniqueNames(dbs), ...uniquePorts(dbs), ...serviceNameCollisions(cluster._objectNamesInUse(), dbs),
+    ...validateClusterMemory(cluster._spec.nodes, cluster._spec.nodeMemoryBytes, dbs)];
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string | number): Map<string | number, T[]> {
@@ -28,7 +29,8 @@ function uniqueNames(dbs: readonly AttachedDatabase[]): Finding[] {
 }
 
 function uniquePorts(dbs: readonly AttachedDatabase[]): Finding[] {
-  return [...groupBy(dbs, (d) => d.settings.port)].filter(([, g]) => g.length > 1).map(([port, g]) => {
+  // Databases sharing one name also share its derived port: REDB002 already reports them.
+  return [...groupBy(dbs, (d) => d.settings.port)].filter(([, g]) => new Set(g.map((d) => d.name)).size > 1).map(([port, g]) => {
     const derived = g.filter((d) => !d.portExplicit).map((d) => d.name);
     return finding('REDB006', 'databases', `databases ${g.map((d) => `"${d.name}" (${d.portExplicit ? 'explicit' : 'derived'} port)`).join(' and ')} all use port ${port}`,
       derived.length > 0 ? `set an explicit port on ${derived.map((n) => `"${n}"`).join(' or ')}` : 'change the port of one of them');
@@ -53,15 +55,4 @@ function serviceNameCollisions(namesInUse: string[], dbs: readonly AttachedDatab
     }
   }
   return findings;
-}
-
-function memoryFits(cluster: RedisEnterpriseCluster, dbs: readonly AttachedDatabase[]): Finding[] {
-  const { nodeMemoryBytes, nodes } = cluster._spec;
-  if (nodeMemoryBytes === undefined || !Number.isInteger(nodes) || dbs.length === 0) return [];
-  const capacity = nodeMemoryBytes * nodes;
-  const total = dbs.reduce((sum, d) => sum + footprintBytes(d.settings), 0);
-  if (total <= capacity) return [];
-  const parts = dbs.map((d) => `${d.name} ${formatMemory(d.settings.memorySizeBytes)}${d.settings.replication ? ' × 2 (replication)' : ''}`);
-  return [finding('REDB004', 'databases',
-    `the databases need ${formatMemory(total)} (${parts.join(', ')}) but the cluster has ${formatMemory(capacity)} (${nodes} nodes × ${formatMemory(nodeMemoryBytes)})`)];
 }

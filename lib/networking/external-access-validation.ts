@@ -1,7 +1,7 @@
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { isDnsSubdomain, isLabelKey, isLabelValue } from '../validation/names';
-import { ExternalAccessMethod, ExternalAccessProps, IngressController } from './external-access-props';
+import { DEFAULT_INGRESS_CONTROLLER, ExternalAccessMethod, ExternalAccessProps, IngressController } from './external-access-props';
 import { isValidDbFqdnSuffix, isValidHost } from './hosts';
 import { PASSTHROUGH_ANNOTATIONS } from './ingress';
 
@@ -116,7 +116,7 @@ function validateAnnotations(access: ExternalAccessProps): Finding[] {
     return [finding('RENET005', 'externalAccess.annotations', `annotations is ${String(annotations)}, not a map of strings`, 'give a { key: value } object')];
   }
   const findings: Finding[] = [];
-  const controller = access.ingressController ?? IngressController.NGINX;
+  const controller = access.ingressController ?? DEFAULT_INGRESS_CONTROLLER;
   const owned = access.method === ExternalAccessMethod.INGRESS ? PASSTHROUGH_ANNOTATIONS[controller] ?? {} : {};
   for (const [key, value] of Object.entries(annotations)) {
     if (!isLabelKey(key)) {

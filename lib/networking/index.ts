@@ -1,4 +1,4 @@
-export { ExternalAccessMethod, ExternalAccessProps, IngressController } from './external-access-props';
+export { DEFAULT_INGRESS_CONTROLLER, ExternalAccessMethod, ExternalAccessProps, IngressController } from './external-access-props';
 export { addEndpointExposure, addExternalAccessGateway } from './exposure';
 export { ExposedEndpoint, ExposureContext } from './exposure-context';
 export { validateExternalAccess } from './external-access-validation';

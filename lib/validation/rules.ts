@@ -92,12 +92,22 @@ export const RULES = {
     fix: 'leave proxyPolicy out (ALL_MASTER_SHARDS is the default with ossCluster) or set ALL_MASTER_SHARDS / ALL_NODES',
   },
   REDB017: { severity: ERROR, summary: 'an exposed database\'s hostname `<db><dbFqdnSuffix>` is a valid DNS name', fix: 'shorten the database name or the cluster\'s dbFqdnSuffix' },
-  REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
-  REDB031: {
+  REDB018: {
     severity: ERROR,
-    summary: 'modules are ones Redis Software 8 bundles (search, ReJSON, timeseries, bf), each once',
-    fix: 'remove the module: the library installs no module packages, and bundled modules are enabled on every Redis 8 database',
+    summary: 'modules are ones Redis Software 8 bundles (`search`, `ReJSON`, `timeseries`, `bf`: the NAME, not the display name), each listed once',
+    fix: 'use one of search, ReJSON, timeseries, bf, each once, or leave modules out (Redis 8 enables them all)',
   },
+  REDB019: {
+    severity: ERROR,
+    summary: 'the databases (× 2 with replication) take at most 80% of the nodes\' memory: the rest is Redis Enterprise\'s own (cluster manager, proxies, forks, replication backlogs)',
+    fix: 'add nodes, give the nodes more memory (nodeResources), or shrink the databases',
+  },
+  REDB020: {
+    severity: ERROR,
+    summary: 'a database is declared in the same Chart as its cluster (each Chart goes to one Kubernetes cluster)',
+    fix: 'declare the database in its cluster\'s Chart',
+  },
+  REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
 
   // RedisEnterpriseActiveActiveDatabase
   REAADB001: {
@@ -135,6 +145,28 @@ export const RULES = {
   REMON004: { severity: ERROR, summary: 'monitoring: TLS verification settings are valid and complete', fix: 'set tlsCaSecretName together with tlsServerName' },
   REMON005: { severity: WARNING, summary: 'monitoring: settings that have no effect', fix: 'enable what the setting belongs to, or remove it' },
   REMON006: { severity: ERROR, summary: 'monitoring: props have the right types', fix: 'use an object of the documented types' },
+
+  // Every construct, for JavaScript callers TypeScript does not stop
+  REPROP001: {
+    severity: ERROR,
+    summary: 'every construct: the props are an object (JavaScript callers can pass `null`, a string, a list)',
+    fix: 'pass an object of props, e.g. new RedisEnterpriseCluster(chart, "rec", { ... })',
+  },
+  REPROP002: {
+    severity: ERROR,
+    summary: 'every construct: no unknown props, nested ones included (`replicas`, `storageClass`); the finding says "did you mean" the closest prop',
+    fix: 'rename the prop to the documented one, or remove it',
+  },
+  REPROP003: {
+    severity: ERROR,
+    summary: 'every construct is created inside a cdk8s Chart (a `namespace` prop does not replace one)',
+    fix: 'create it under a Chart, e.g. new Chart(app, "redis", { namespace: "redis" })',
+  },
+  REPROP004: {
+    severity: ERROR,
+    summary: '`cluster` is a `RedisEnterpriseCluster` and `participants` a list of `RedisEnterpriseRemoteCluster`',
+    fix: 'pass the construct declared in this app that the prop names',
+  },
 } as const satisfies { readonly [code: string]: RuleDefinition };
 
 export type RuleCode = keyof typeof RULES;

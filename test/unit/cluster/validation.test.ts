@@ -103,8 +103,9 @@ describe('RedisEnterpriseCluster validation', () => {
     expect(lines[0]).toMatch(/^REC007 warning in .*rec \(nodeResources\.requests\.cpu\): requests \(1\) differ from limits \(2\)/);
   });
 
-  test('a cluster outside a Chart gets a clear error, not a TypeError', () => {
-    expect(() => new RedisEnterpriseCluster(new App(), 'rec', {})).toThrow(/must be created inside a cdk8s Chart/);
+  test('a cluster outside a Chart gets a clear error (REPROP003), with or without a namespace, not a TypeError', () => {
+    expect(ruleCodes(validationErrors((app) => new RedisEnterpriseCluster(app, 'rec', {})))).toEqual(['REPROP003']);
+    expect(ruleCodes(validationErrors((app) => new RedisEnterpriseCluster(app, 'rec', { namespace: 'redis' })))).toEqual(['REPROP003']);
   });
 
   test('an invalid declaration writes no YAML', () => {

@@ -97,12 +97,13 @@ describe('RedisEnterpriseDatabase validation', () => {
     expect(ruleCodes(dbErrors(['db', { name: 'rec-ui' }]))).toEqual(['REDB014']);
   });
 
-  test('a database may live in another chart than its cluster, its Services stay in the cluster namespace', () => {
+  test('a database declared in another Chart than its cluster (REDB020) names both Charts; its other rules still run', () => {
     const errors = validationErrors((app) => {
       const cluster = new RedisEnterpriseCluster(testChart('redis', app), 'rec', {});
       new RedisEnterpriseDatabase(new Chart(app, 'apps'), 'orders', { cluster, memorySize: '20GB' });
     });
-    expect(ruleCodes(errors)).toEqual(['REDB004']);
+    expect(ruleCodes(errors)).toEqual(['REDB004', 'REDB020']);
+    expect(errors.find((e) => e.includes('REDB020'))).toContain('declared in Chart apps but its cluster chart-redis/rec in Chart chart-redis');
   });
 });
 

@@ -115,8 +115,13 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REDB015: database({ evictionPolicy: 'lru' as never }),
   REDB016: database({ ossCluster: true, proxyPolicy: ProxyPolicy.SINGLE }),
   REDB030: database({ port: 10050 }),
-  REDB031: database({ modules: [{ name: 'my-custom-module' }] }),
   REDB017: databases({ externalAccess: access('rec', { dbFqdnSuffix: `-${'x'.repeat(60)}.example.com` }) }, { externalAccess: true, tlsMode: TlsMode.ENABLED }),
+  REDB018: database({ modules: [{ name: 'RediSearch' }] }),
+  REDB019: database({ memorySize: '10GB' }), // 3 nodes × 4Gi: more than 80%, less than all of it
+  REDB020: (app) => {
+    const rec = new RedisEnterpriseCluster(testChart('redis', app), 'rec');
+    new RedisEnterpriseDatabase(new Chart(app, 'elsewhere', { namespace: 'redis' }), 'db', { cluster: rec });
+  },
 
   REAADB001: activeActive([{}], {}),
   REAADB002: activeActive([{}, { externalAccess: false }], {}),
@@ -134,7 +139,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   RENET003: externalAccess({ method: ExternalAccessMethod.ISTIO, dbFqdnSuffix: '-db.example.com' }),
   RENET004: externalAccess({ istioGatewaySelector: { istio: 'ingressgateway' } }),
   RENET005: externalAccess({ annotations: { 'bad key': 'x' } }),
-  RENET006: externalAccess({ annotations: { 'nginx.ingress.kubernetes.io/ssl-passthrough': 'false' } }),
+  RENET006: externalAccess({ annotations: { 'haproxy.org/ssl-passthrough': 'false' } }), // HAProxy is the default controller
   RENET007: externalAccess({ method: 'gateway' as never }),
   RENET008: externalAccess({ ingressClassName: 'Bad Name' }),
   RENET009: externalAccess({ method: ExternalAccessMethod.ISTIO, istioGatewaySelector: {} }),
@@ -146,6 +151,11 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REMON004: cluster({ monitoring: { serviceMonitor: true, tlsCaSecretName: 'Bad Name', tlsServerName: 'rec-prom.redis.svc' } }),
   REMON005: cluster({ monitoring: {} }),
   REMON006: cluster({ monitoring: { serviceMonitor: 'yes' as never } }),
+
+  REPROP001: cluster('rec' as never),
+  REPROP002: cluster({ replicas: 3 } as never),
+  REPROP003: (app) => { new RedisEnterpriseCluster(app, 'rec', { namespace: 'redis' }); },
+  REPROP004: (app) => { new RedisEnterpriseDatabase(testChart('redis', app), 'db', { cluster: 'rec' as never }); },
 };
 
 describe('rule coverage', () => {
