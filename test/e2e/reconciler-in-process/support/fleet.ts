@@ -33,6 +33,9 @@ const APPLIED_KINDS = new Set(['ServiceAccount', 'Role', 'RoleBinding', 'ConfigM
 export interface FleetNode {
   podName: string;
   podIp: string;
+  nodeName: string;
+  /** The zone of its kwok node: what the downward API passes as RACK_ID. */
+  rackId?: string;
   double: RedisEnterpriseApiDouble;
   started: StartedApiDouble;
   kube: ReconcilerKubeClient;
@@ -122,7 +125,11 @@ export class InProcessFleet {
       const double = new RedisEnterpriseApiDouble({ registry: fleet.registry, addr: p.status.podIP });
       const started = await double.start();
       const kube = new ReconcilerKubeClient(kubeconfigConnection(fleet.kubeconfig), ns);
-      fleet.nodes.push({ podName: p.metadata.name, podIp: p.status.podIP, double, started, kube });
+      const node = await client.get({ apiVersion: 'v1', kind: 'Node', name: p.spec.nodeName });
+      fleet.nodes.push({
+        podName: p.metadata.name, podIp: p.status.podIP, nodeName: p.spec.nodeName, double, started, kube,
+        rackId: node.metadata.labels?.['topology.kubernetes.io/zone'],
+      });
     }
     return fleet;
   }
@@ -133,6 +140,8 @@ export class InProcessFleet {
       podName: node.podName,
       namespace: this.ns,
       podIp: node.podIp,
+      nodeName: node.nodeName,
+      rackId: cluster.rackAwarenessNodeLabel ? node.rackId : undefined,
       clusterName: cluster.name,
       apiUrl: node.started.url,
       desiredStateConfigMap: `${cluster.name}-desired-state`,
@@ -169,9 +178,17 @@ export class InProcessFleet {
     return this.nodes.find((n) => n.reconciler?.leader.isLeader);
   }
 
-  /** Waits (polling) until `check` holds; fails with `what` and the last thing observed. */
+  /** Waits (polling) until `check` holds; fails with `what` and the status document last seen. */
   async until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    await waitFor(what, async () => (await check()) || undefined, { timeoutMs, intervalMs: 50 });
+    let polls = 0;
+    await waitFor(what, async (observe) => {
+      if (await check()) return true;
+      if (polls++ % 20 === 0) {
+        const s = await this.status().catch(() => undefined);
+        observe({ clusterState: s?.clusterState, lastError: s?.lastError, desiredState: s?.desiredState });
+      }
+      return undefined;
+    }, { timeoutMs, intervalMs: 50 });
   }
 
   // ---- reading and writing the namespace as a user would (admin client) ------

@@ -47,22 +47,29 @@ export function desiredStateIn(objects: any[], clusterName: string): { configMap
   return { configMap, state: parseDesiredState(configMap.data[DESIRED_STATE_KEY]) };
 }
 
-/** Synthesizes one cluster and its databases (validations included, as `cdk8s synth`). */
-export function synthesize(o: FixtureOptions = {}): Fixture {
-  const name = o.name ?? 'rec';
+/** Synthesizes an app (validations included, as `cdk8s synth`); the fixture of its cluster `clusterName`. */
+export function synthesizeApp(build: (app: App) => void, clusterName: string): Fixture {
   const app = Testing.app();
   try {
+    build(app);
+    const objects = (yaml.loadAll(app.synthYaml()) as any[]).filter((x) => x);
+    return { objects, ...desiredStateIn(objects, clusterName) };
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
+}
+
+/** Synthesizes one cluster and its databases. */
+export function synthesize(o: FixtureOptions = {}): Fixture {
+  const name = o.name ?? 'rec';
+  return synthesizeApp((app) => {
     const chart = new Chart(app, 'fixture', { namespace: o.namespace ?? 'redis' });
     const cluster = new RedisEnterpriseCluster(chart, 'rec', { ...o.cluster, name, nodes: o.nodes ?? 3 });
     for (const { name: db, ...props } of o.databases ?? []) {
       new RedisEnterpriseDatabase(chart, db, { memorySize: '100MB', ...props, cluster });
     }
     o.build?.(chart, cluster);
-    const objects = (yaml.loadAll(app.synthYaml()) as any[]).filter((x) => x);
-    return { objects, ...desiredStateIn(objects, name) };
-  } finally {
-    fs.rmSync(app.outdir, { recursive: true, force: true });
-  }
+  }, name);
 }
 
 /** The desired state of a synthesized cluster with `databases`. */
