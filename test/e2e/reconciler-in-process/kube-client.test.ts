@@ -2,18 +2,16 @@
  * The reconciler's own Kubernetes client against the real API server, as the
  * `<rec>` ServiceAccount with its synthesized Role: in-cluster configuration
  * on 127.0.0.1, a token rotated under it, the API server's own 404/409/403
- * answers, JSON merge patch of labels, and watches (events in order, 410 for
- * an expired resourceVersion, stop).
+ * answers, JSON merge patch of labels, and watches (events in order, stop).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { KubeApiError, WatchEvent, isConflict, isGone } from '../../../lib/reconciler/io/kube-api';
+import { KubeApiError, WatchEvent, isConflict } from '../../../lib/reconciler/io/kube-api';
 import { KubeClient } from '../../../lib/reconciler/io/kube-client';
 import { inClusterConnection } from '../../../lib/reconciler/io/kube-config';
 import { waitFor } from '../../support/kube-client';
-import { readPlaneProcesses } from '../harness/connection';
 import { synthesize } from '../../unit/reconciler/support/desired';
 import { describeE2E } from '../harness/describe-e2e';
 import { createNamespace, deleteNamespace } from '../harness/namespaces';
@@ -120,20 +118,5 @@ describeE2E('the reconciler\'s Kubernetes client', ({ client, info }) => {
     handle.stop();
     handle.stop();
     expect(closes).toEqual([undefined]);
-  });
-
-  it('answers 410 Gone for a watch from a resourceVersion the server no longer has', async () => {
-    // Compact etcd up to now (the API server does so every 5 minutes anyway), so that resourceVersion 1 is gone.
-    const apiserver = readPlaneProcesses(info).components['kube-apiserver'].pid;
-    const etcd = /--etcd-servers=(\S+)/.exec(fs.readFileSync(`/proc/${apiserver}/cmdline`, 'utf8').split('\0').join(' '))![1];
-    const revision = (await client.call('GET', `/api/v1/namespaces/${ns}/configmaps`)).metadata.resourceVersion;
-    const compacted = await fetch(`${etcd}/v3/kv/compaction`, { method: 'POST', body: JSON.stringify({ revision, physical: true }) });
-    expect(compacted.status).toBe(200);
-    const outcome = await new Promise<unknown>((resolve) => {
-      kube.watch('configmaps', { resourceVersion: '1', onEvent: () => undefined, onClose: (e) => resolve(e ?? 'closed without error') })
-        .catch(resolve);
-    });
-    expect(outcome instanceof KubeApiError ? [outcome.status, outcome.message] : outcome).toEqual([410, expect.any(String)]);
-    expect(isGone(outcome)).toBe(true);
   });
 });
