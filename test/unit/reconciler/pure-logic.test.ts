@@ -202,11 +202,11 @@ describe('secrets', () => {
     expect(randomPassword()).not.toBe(a);
   });
   it('lists the admin Secret and one per plain database, never Active-Active ones', () => {
-    const state = desiredState('rec', 'ns', 3, [database('a', 12000)]);
+    const state = desiredState('rec', 'ns', 3, [{ name: 'a', port: 12000 }]);
     const list = secretsToEnsure(state, 'ns');
     expect(list.map((s) => s.name)).toEqual(['rec', 'redb-a']);
     const admin = list[0].build();
-    expect(admin.stringData).toMatchObject({ username: 'admin@example.com' });
+    expect(admin.stringData).toMatchObject({ username: 'demo@redis.com' });
     expect(secretValue({ metadata: { name: 'x' }, data: { k: Buffer.from('v').toString('base64') } }, 'k')).toBe('v');
   });
 });
