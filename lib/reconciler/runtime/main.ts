@@ -7,6 +7,7 @@
  */
 import { ConfigError, ENVIRONMENT_HELP, loadConfig } from './config';
 import { createLogger, errorMessage } from './logger';
+import { reconcilerVersion } from './version';
 
 function help(): string {
   const width = Math.max(...ENVIRONMENT_HELP.map(([k]) => k.length));
@@ -23,6 +24,10 @@ function help(): string {
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(help());
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(`${reconcilerVersion()}\n`);
     return 0;
   }
   let config;

@@ -1,6 +1,7 @@
 /**
- * jest globalSetup of the `e2e` project: build (or reuse) the binaries, start
- * one control plane for the whole run, and tell the workers where it is.
+ * jest globalSetup of the `e2e` project: build (or reuse) the binaries and the
+ * reconciler image, start one control plane for the whole run, and tell the
+ * workers where both are.
  *
  * No Go / failed build: with CI=true that is a failure; elsewhere the e2e
  * tests are skipped with the reason (describeE2E prints it).
@@ -9,6 +10,7 @@ import { buildControlPlane } from './build';
 import { PLANE_INFO_ENV, SKIP_REASON_ENV } from './connection';
 import { ControlPlane } from './control-plane';
 import { harnessLog } from './log';
+import { prepareReconcilerImage } from './reconciler-image';
 
 export const PLANE_GLOBAL = '__CDK8S_RE_E2E_PLANE__';
 
@@ -22,6 +24,8 @@ export default async function globalSetup(): Promise<void> {
     harnessLog(`SKIPPING end-to-end tests: ${build.unavailable}`);
     return;
   }
+  // Before the plane starts: both use the 2 cores, and the build is seconds when cached.
+  await prepareReconcilerImage(harnessLog);
   const keep = process.env.E2E_KEEP === '1';
   const t0 = Date.now();
   harnessLog(`starting the control plane from ${build.binDir}`);

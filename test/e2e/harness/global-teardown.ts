@@ -1,9 +1,12 @@
-/** jest globalTeardown of the `e2e` project: stop the plane (unless E2E_KEEP=1). */
+/** jest globalTeardown of the `e2e` project: remove the run's sidecar containers, stop the plane (unless E2E_KEEP=1). */
 import { ControlPlane } from './control-plane';
 import { PLANE_GLOBAL } from './global-setup';
 import { harnessLog } from './log';
+import { removeRunContainers } from './reconciler-image';
 
 export default async function globalTeardown(): Promise<void> {
+  // The test files stop their sidecars in afterAll; this catches a file that failed before it could.
+  await removeRunContainers(harnessLog);
   const plane = (globalThis as any)[PLANE_GLOBAL] as ControlPlane | undefined;
   if (!plane) return;
   if (process.env.E2E_KEEP === '1') {
