@@ -13,7 +13,9 @@
 # exactly as on a developer's machine; its layer is cached by Podman.
 #
 # Prints the image reference on its last line of stdout; progress and
-# measurements (build time, image size) go to stderr.
+# measurements (build time, image size) go to stderr. With IMAGE_ID_FILE set,
+# also writes the built image's id there: worktrees building the same tag at
+# once cannot then swap each other's image (the e2e harness runs it by id).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -115,15 +117,19 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
 fi
 log "podman build $image (Dockerfile lib/reconciler/Dockerfile, context $root)"
 t_build=$(date +%s)
-podman build --network=host --layers "${ca_flags[@]}" \
+iidfile="$(mktemp)"
+trap 'rm -f "$iidfile"' EXIT
+podman build --network=host --layers "${ca_flags[@]}" --iidfile "$iidfile" \
   --build-arg "BUILD_BASE_IMAGE=$build_base" \
   --build-arg "BASE_IMAGE=$runtime_base" \
   -t "$image" -f "$root/lib/reconciler/Dockerfile" "$root" >&2
 t_end=$(date +%s)
 
-printed="$(podman run --rm --network=none --read-only "$image" --version)"
+id="$(cat "$iidfile")"; id="${id#sha256:}"
+printed="$(podman run --rm --network=none --read-only --pull=never "$id" --version)"
 [ "$printed" = "$version" ] || die "$image --version printed '$printed', expected '$version'"
-size="$(podman image inspect --format '{{.Size}}' "$image")"
-log "built $image ($(podman image inspect --format '{{.Id}}' "$image" | cut -c1-12)), $(( size / 1000000 )) MB;" \
+size="$(podman image inspect --format '{{.Size}}' "$id")"
+log "built $image (${id:0:12}), $(( size / 1000000 )) MB;" \
   "podman build $(( t_end - t_build )) s, total $(( t_end - t_start )) s"
+[ -z "${IMAGE_ID_FILE:-}" ] || echo "$id" > "$IMAGE_ID_FILE"
 echo "$image"

@@ -104,7 +104,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     expect(await execInSidecar(nodes[0], write('/tmp/probe'))).toEqual({ code: 0, output: 'written\n' });
     // The image reports the release it was built from.
     const rootVersion = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')).version;
-    expect((await podman(['run', '--rm', '--read-only', '--network=none', '--pull=never', image.ref, '--version'])).trim()).toBe(rootVersion);
+    expect((await podman(['run', '--rm', '--read-only', '--network=none', '--pull=never', image.id, '--version'])).trim()).toBe(rootVersion);
   });
 
   it('creates every declared database with its declared port and settings', async () => {

@@ -53,8 +53,14 @@ export function runAsOf(pod: KubeObject, container: any): { uid: number; gid: nu
   return { uid, gid, groups };
 }
 
-/** Security and volume flags of `podman run` for the container (not its env, image or name). */
-export function securityAndVolumeFlags(pod: KubeObject, container: any): string[] {
+/**
+ * Security and volume flags of `podman run` for the container (not its env,
+ * image or name). emptyDirs become tmpfs mounts; the ServiceAccount token's
+ * projected volume (added by the API server's ServiceAccount admission) is
+ * bound read-only from `serviceAccountDir` (token, ca.crt, namespace) at the
+ * pod's mount path.
+ */
+export function securityAndVolumeFlags(pod: KubeObject, container: any, serviceAccountDir: string): string[] {
   const sc = container.securityContext ?? {};
   const { uid, gid, groups } = runAsOf(pod, container);
   const flags = [`--user=${uid}:${gid}`, ...groups.map((g) => `--group-add=${g}`)];
@@ -67,7 +73,11 @@ export function securityAndVolumeFlags(pod: KubeObject, container: any): string[
   const volumes = new Map<string, any>((pod.spec.volumes ?? []).map((v: any) => [v.name, v]));
   for (const m of container.volumeMounts ?? []) {
     const v = volumes.get(m.name);
-    if (!v?.emptyDir) throw new Error(`pod-container: volume ${m.name} of ${container.name} is not an emptyDir; the harness mounts only emptyDirs`);
+    if (v?.projected?.sources?.some((src: any) => src.serviceAccountToken)) {
+      flags.push(`--volume=${serviceAccountDir}:${m.mountPath}:ro`);
+      continue;
+    }
+    if (!v?.emptyDir) throw new Error(`pod-container: volume ${m.name} of ${container.name} is neither an emptyDir nor the ServiceAccount token; the harness mounts no other`);
     const size = v.emptyDir.sizeLimit ? `,size=${String(v.emptyDir.sizeLimit).replace(/i$/, '').toLowerCase()}` : '';
     // An emptyDir is writable by the pod's fsGroup; mode 1777 gives the same to the container's user.
     flags.push(`--tmpfs=${m.mountPath}:rw,nosuid,nodev,mode=1777${size}`);

@@ -8,6 +8,8 @@
  * processes instead (a machine without Podman); never under CI=true.
  */
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { podman, removeLabelled } from './podman';
 
@@ -35,7 +37,7 @@ export function reconcilerRuntime(): ReconcilerRuntime {
   return chosen;
 }
 
-/** The built image (reference and id), or why there is none; read by the workers. */
+/** The built image (reference, and the id containers are run by), or why there is none; read by the workers. */
 export function reconcilerImage(): { ref: string; id: string } {
   const ref = process.env[IMAGE_ENV];
   const id = process.env[IMAGE_ID_ENV];
@@ -44,9 +46,11 @@ export function reconcilerImage(): { ref: string; id: string } {
     'Install podman, runc and debootstrap (Debian packages), or set E2E_RECONCILER_RUNTIME=process to run the reconciler as node processes.');
 }
 
-async function runBuildScript(log: (msg: string) => void): Promise<string> {
+/** Runs tools/build-image.sh; answers the image's reference and the id of exactly what it built. */
+async function runBuildScript(log: (msg: string) => void): Promise<{ ref: string; id: string }> {
   const t0 = Date.now();
-  const child = spawn('bash', [SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const idFile = path.join(os.tmpdir(), `e2e-reconciler-image-${process.pid}.id`);
+  const child = spawn('bash', [SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IMAGE_ID_FILE: idFile } });
   let stdout = '';
   let tail = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -61,7 +65,9 @@ async function runBuildScript(log: (msg: string) => void): Promise<string> {
   });
   if (code !== 0) throw new Error(`tools/build-image.sh exited with ${code}:\n${tail}`);
   log(`reconciler image ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  return stdout.trim().split('\n').pop() ?? '';
+  const id = fs.readFileSync(idFile, 'utf8').trim();
+  fs.rmSync(idFile, { force: true });
+  return { ref: stdout.trim().split('\n').pop() ?? '', id };
 }
 
 /** Is `pid` a live process? */
@@ -90,8 +96,7 @@ export async function prepareReconcilerImage(log: (msg: string) => void): Promis
   }
   try {
     await removeContainersOfDeadRuns(log);
-    const ref = await runBuildScript(log);
-    const id = (await podman(['image', 'inspect', '--format', '{{.Id}}', ref])).trim();
+    const { ref, id } = await runBuildScript(log);
     process.env[IMAGE_ENV] = ref;
     process.env[IMAGE_ID_ENV] = id;
     process.env[RUN_ENV] = String(process.pid);

@@ -5,7 +5,8 @@
  * process's), host network (everything it talks to is on 127.0.0.1), the pod's
  * uid/gid, read-only root filesystem and tmpfs emptyDirs, the pod template's
  * env with the downward-API values resolved, and the ServiceAccount token, CA
- * and namespace mounted at the standard in-cluster path. What the harness adds
+ * and namespace mounted where the pod's token volume is (the standard
+ * in-cluster path /var/run/secrets/kubernetes.io/serviceaccount). What the harness adds
  * to that env is listed in {@link harnessEnv}.
  *
  * E2E_RECONCILER_RUNTIME=process (chosen explicitly, never under CI) runs
@@ -23,8 +24,6 @@ import { OWNER_LABEL, reconcilerImage, reconcilerRuntime, RUN_ENV, RUN_LABEL } f
 
 const ROOT = path.resolve(__dirname, '../../..');
 export const RECONCILER_MAIN = path.join(ROOT, 'lib/reconciler/dist/reconciler/runtime/main.js');
-/** Where the kubelet mounts the ServiceAccount token; the in-cluster client reads it there. */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** Where the container finds the CA of its REST API double. */
 const REST_API_CA_DIR = '/var/run/redis-enterprise-api-double';
 const POD_LABEL = 'io.cdk8s-redis-enterprise.e2e.pod';
@@ -103,11 +102,11 @@ function containerCommand(s: SidecarSpec): Sidecar['command'] & { container: str
   const args = [
     'run', '--rm', '--name', container, '--network=host', '--pull=never',
     '--label', `${RUN_LABEL}=${run}`, '--label', `${OWNER_LABEL}=${process.pid}`, '--label', `${POD_LABEL}=${ns}/${pod.metadata.name}`,
-    ...securityAndVolumeFlags(pod, c),
-    '--volume', `${saDir}:${SERVICE_ACCOUNT_DIR}:ro`,
+    ...securityAndVolumeFlags(pod, c, saDir),
     '--volume', `${restDir}:${REST_API_CA_DIR}:ro`,
     ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-    reconcilerImage().ref,
+    // By id: another worktree may tag a newer build with the same reference meanwhile.
+    reconcilerImage().id,
   ];
   return { file: 'podman', args, env: {}, container };
 }
