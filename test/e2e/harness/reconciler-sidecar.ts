@@ -55,7 +55,10 @@ export interface SidecarSpec {
 
 /** A running (or stopped) sidecar. */
 export interface Sidecar {
+  /** The `podman run` client (attached: it exits with the container) or the node process. */
   proc?: ChildProcess;
+  /** Host pid of the reconciler itself (in a container: learnt from Podman once it runs). */
+  pid?: number;
   /** Container name (container runtime only). */
   container?: string;
   /** Everything it wrote to stderr (JSON log lines). */
@@ -100,7 +103,8 @@ function containerCommand(s: SidecarSpec): Sidecar['command'] & { container: str
     ...s.env,
   };
   const args = [
-    'run', '--rm', '--name', container, '--network=host', '--pull=never',
+    // --replace: a restart may come before Podman has finished removing the previous instance.
+    'run', '--rm', '--replace', '--name', container, '--network=host', '--pull=never',
     '--label', `${RUN_LABEL}=${run}`, '--label', `${OWNER_LABEL}=${process.pid}`, '--label', `${POD_LABEL}=${ns}/${pod.metadata.name}`,
     ...securityAndVolumeFlags(pod, c, saDir),
     '--volume', `${restDir}:${REST_API_CA_DIR}:ro`,
@@ -129,16 +133,46 @@ let ownerWatchdog = false;
 
 export function startSidecar(n: Sidecar): void {
   const { file, args, env } = n.command;
+  n.pid = undefined;
   if (file === 'podman') {
     // afterAll stops it; this covers a kill -9 of jest (one watchdog per test process).
     if (!ownerWatchdog) removeWhenOwnerDies(`${OWNER_LABEL}=${process.pid}`);
     ownerWatchdog = true;
-    n.proc = spawnPodman(args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawnPodman(args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    n.proc = proc;
+    learnContainerPid(n, proc).catch(() => undefined);
   } else {
     n.proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    n.pid = n.proc.pid;
     killWhenOwnerDies([n.proc.pid!], RECONCILER_MAIN);
   }
   n.proc.stderr!.on('data', (c: Buffer) => { n.log += c.toString(); });
+}
+
+/**
+ * The host pid of the container's reconciler, once it runs: stopSidecar
+ * signals it directly, as fast as a process is signalled (a `podman kill`
+ * takes a second or more on a loaded machine, and a Lease takeover is timed
+ * from the kill).
+ */
+async function learnContainerPid(n: Sidecar, proc: ChildProcess): Promise<void> {
+  for (let i = 0; i < 240 && n.proc === proc && proc.exitCode === null; i++) {
+    const pid = Number((await podman(['inspect', '--format', '{{.State.Pid}}', n.container!]).catch(() => '0')).trim());
+    if (pid > 0 && n.proc === proc) {
+      n.pid = pid;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Is `pid` still the reconciler (not a reused pid)? */
+function runsReconciler(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.js');
+  } catch {
+    return false;
+  }
 }
 
 /** Stops it with `signal` (SIGKILL after 10 s), and waits for the exit (and, for a container, its removal). */
@@ -148,8 +182,9 @@ export async function stopSidecar(n: Sidecar, signal: NodeJS.Signals = 'SIGTERM'
   const exited = new Promise((r) => p.once('exit', r));
   let timer: NodeJS.Timeout;
   if (n.container) {
-    // The signal goes to the reconciler itself, not to the podman client (a SIGKILL of that would orphan the container).
-    await podman(['kill', '--signal', signal, n.container]).catch(() => undefined);
+    // The signal goes to the reconciler itself, never to the podman client (a SIGKILL of that would orphan the container).
+    if (n.pid && runsReconciler(n.pid)) process.kill(n.pid, signal);
+    else await podman(['kill', '--signal', signal, n.container]).catch(() => undefined);
     const name = n.container;
     timer = setTimeout(() => { podman(['rm', '-f', '-t', '0', name]).catch(() => undefined); }, 10_000);
   } else {
@@ -159,6 +194,7 @@ export async function stopSidecar(n: Sidecar, signal: NodeJS.Signals = 'SIGTERM'
   await exited;
   clearTimeout(timer);
   n.proc = undefined;
+  n.pid = undefined;
 }
 
 /** What Podman and the kernel say about a sidecar container: its image, user, root filesystem and process credentials. */
