@@ -42,6 +42,9 @@ export function reconcilerImage(): { ref: string; id: string } {
   const ref = process.env[IMAGE_ENV];
   const id = process.env[IMAGE_ID_ENV];
   if (ref && id) return { ref, id };
+  if (reconcilerRuntime() === 'process') {
+    throw new Error('E2E_RECONCILER_RUNTIME=process: the reconcilers are node processes, not containers of the image, and no image was built');
+  }
   throw new Error(`no reconciler image: ${process.env[IMAGE_UNAVAILABLE_ENV] ?? 'globalSetup built none (run with --selectProjects e2e)'}. ` +
     'Install podman, runc and debootstrap (Debian packages), or set E2E_RECONCILER_RUNTIME=process to run the reconciler as node processes.');
 }
