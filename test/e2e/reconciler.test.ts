@@ -86,6 +86,9 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
         return res.status === 200;
       }, { timeoutMs: 60_000 });
     }
+    // The leader created the admin Secret (nothing else provides it here) and said so, once.
+    const created = (await client.events(ns, { kind: 'ConfigMap', name: `${REC}-desired-state` })).filter((e) => e.reason === 'SecretCreated');
+    expect(created.filter((e) => e.message === `Secret ${REC} was missing and was created with a random value`)).toHaveLength(1);
   });
 
   it('runs each sidecar as a container of the built image, as the pod\'s user, on a read-only root filesystem', async () => {

@@ -68,10 +68,9 @@ function newestSource(dir: string): number {
 export async function ensureReconcilerBuilt(): Promise<void> {
   if (reconcilerRuntime() === 'container') return;
   if (fs.existsSync(RECONCILER_MAIN) && fs.statSync(RECONCILER_MAIN).mtimeMs >= newestSource(path.join(ROOT, 'lib'))) return;
-  const tsconfig = 'lib/reconciler/tsconfig.json';
-  const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { cwd: ROOT, stdio: 'inherit' });
+  const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'lib/reconciler/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   const code = await new Promise<number | null>((r) => tsc.on('exit', r));
-  if (code !== 0) throw new Error(`tsc -p ${tsconfig} exited with ${code}`);
+  if (code !== 0) throw new Error(`tsc -p lib/reconciler/tsconfig.json exited with ${code}`);
 }
 
 /** A token of the cluster's ServiceAccount (signed with the plane's key), the cluster CA, and a kubeconfig of both in `dir`. */
@@ -124,9 +123,17 @@ export async function launchReconcilers(o: {
   for (const [i, pod] of o.pods.entries()) {
     const double = new RedisEnterpriseApiDouble({ registry: o.registry, addr: pod.status.podIP });
     const started = await double.start();
-    const sidecar = sidecarFor({
-      pod, credentials: o.credentials, restApi: { url: started.url, caPem: started.caCertPem }, httpPort: ports[i], env: o.env, dir: o.dir,
-    });
+    let sidecar: Sidecar;
+    try {
+      sidecar = sidecarFor({
+        pod, credentials: o.credentials, restApi: { url: started.url, caPem: started.caCertPem }, httpPort: ports[i], env: o.env, dir: o.dir,
+      });
+    } catch (e) {
+      // Nothing was handed to the caller's afterAll yet: an open double would keep jest alive.
+      for (const n of nodes) await stopSidecar(n);
+      for (const d of [double, ...nodes.map((n) => n.double)]) await d.dispose();
+      throw e;
+    }
     const n: ReconcilerNode = Object.assign(sidecar, { pod: pod.metadata.name, ip: pod.status.podIP, double, started, port: ports[i] });
     nodes.push(n);
     startReconciler(n);

@@ -97,6 +97,8 @@ export async function prepareReconcilerImage(log: (msg: string) => void): Promis
     log('E2E_RECONCILER_RUNTIME=process: reconcilers run as node processes, not as containers of the image');
     return;
   }
+  // Both e2e projects' setups run in one process: one image for both.
+  if (process.env[IMAGE_ENV] || process.env[IMAGE_UNAVAILABLE_ENV]) return;
   try {
     await removeContainersOfDeadRuns(log);
     const { ref, id } = await runBuildScript(log);
