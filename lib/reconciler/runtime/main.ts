@@ -10,6 +10,7 @@ import { createLogger, errorMessage } from './logger';
 import { startReconciler } from './app';
 import { createKubeApi } from '../io/kube-client';
 import { KubeConfigError, loadKubeConnection } from '../io/kube-config';
+import { reconcilerVersion } from './version';
 
 function help(): string {
   const width = Math.max(...ENVIRONMENT_HELP.map(([k]) => k.length));
@@ -26,6 +27,10 @@ function help(): string {
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(help());
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(`${reconcilerVersion()}\n`);
     return 0;
   }
   let config;

@@ -1,9 +1,10 @@
 /**
  * jest globalSetup of the `e2e` and `e2e-oldest` projects: build (or reuse)
  * the binaries of the project's plane (`globals.E2E_PLANE`: the wrapper module
- * in tools/), start one control plane for the whole run, and tell the workers
- * where it is. With both projects selected, jest runs both setups in one
- * process: two planes, each with its own env var.
+ * in tools/) and the reconciler image (once per process), start one control
+ * plane for the whole run, and tell the workers where both are. With both
+ * projects selected, jest runs both setups in one process: two planes, each
+ * with its own env var.
  *
  * No Go / failed build: with CI=true that is a failure; elsewhere the e2e
  * tests are skipped with the reason (describeE2E prints it).
@@ -12,6 +13,7 @@ import { buildControlPlane } from './build';
 import { currentPlane, planeInfoEnv, skipReasonEnv } from './connection';
 import { ControlPlane } from './control-plane';
 import { harnessLog } from './log';
+import { prepareReconcilerImage } from './reconciler-image';
 
 export const PLANE_GLOBAL = '__CDK8S_RE_E2E_PLANES__';
 
@@ -32,6 +34,8 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
     log(`SKIPPING end-to-end tests: ${build.unavailable}`);
     return;
   }
+  // Before the plane starts: both use the 2 cores, and the build is seconds when cached.
+  await prepareReconcilerImage(log);
   const keep = process.env.E2E_KEEP === '1';
   const t0 = Date.now();
   log(`starting the control plane from ${build.binDir}`);
