@@ -8,6 +8,7 @@
  * history rather than silently losing events.
  */
 import { KubeClient } from '../../support/kube-client';
+import { withDeadline } from './deadline';
 
 export interface PodEvent {
   /** ADDED / MODIFIED / DELETED, or LISTED for pods that existed when the history started. */
@@ -55,9 +56,10 @@ export class PodHistory {
       const path = `/api/v1/namespaces/${this.namespace}/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=${WINDOW_SECONDS}&resourceVersion=${rv}`;
       let res;
       try {
-        res = await this.client.request('GET', path);
+        res = await withDeadline(this.client.request('GET', path), (WINDOW_SECONDS + 30) * 1000, `pod watch of ${this.namespace}`);
       } catch (e) {
-        // The connection broke (e.g. an API server restart): resume from the same resourceVersion.
+        // The connection broke (e.g. an API server restart): resume from the same resourceVersion,
+        // nothing of the broken window was recorded.
         if (this.stopped) return;
         await new Promise((r) => setTimeout(r, 500));
         continue;

@@ -19,12 +19,15 @@
  * during termination grace (a terminating pod keeps its last status).
  */
 import { KubeClient, KubeObject } from '../../support/kube-client';
+import { withDeadline } from './deadline';
 import { PROBED_BY_PROBER, PROBED_POD_ANNOTATION } from './kwok-stages';
 import { runProbe } from './probe-check';
 import { ContainerProbeWorkers, ProbeKind, ProbeStats } from './probe-worker';
 
 /** How often the prober looks for new and gone pods. */
 const DISCOVERY_MS = 1000;
+/** Bound on each call to the API server (see deadline.ts). */
+const CALL_MS = 30_000;
 
 /** Marks the StatefulSets' pod templates among `objects` so that their pods are probed by this prober. */
 export function probedByHarness(objects: KubeObject[]): KubeObject[] {
@@ -97,7 +100,7 @@ export class Prober {
   private async discover(): Promise<void> {
     const seen = new Set<string>();
     for (const ns of this.namespaces) {
-      for (const pod of await this.client.list('v1', 'Pod', ns)) {
+      for (const pod of await withDeadline(this.client.list('v1', 'Pod', ns), CALL_MS, `list pods of ${ns}`)) {
         if (pod.metadata.annotations?.[PROBED_POD_ANNOTATION] !== PROBED_BY_PROBER) continue;
         // Running: kwok has "started" the containers and given the pod its IP.
         if (pod.status?.phase !== 'Running') continue;
@@ -151,8 +154,8 @@ export class Prober {
       const statuses = (pod.status.containerStatuses ?? []).map((s: any) => ({ ...s, ...byName.get(s.name) }));
       const patch = { metadata: { uid: state.uid }, status: { conditions: [condition('ContainersReady'), condition('Ready')], containerStatuses: statuses } };
       try {
-        await this.client.patch({ apiVersion: 'v1', kind: 'Pod', namespace: state.namespace, name: state.name }, patch,
-          'application/strategic-merge-patch+json', 'status');
+        await withDeadline(this.client.patch({ apiVersion: 'v1', kind: 'Pod', namespace: state.namespace, name: state.name }, patch,
+          'application/strategic-merge-patch+json', 'status'), CALL_MS, `status of ${state.name}`);
         state.written = summary;
       } catch (e) {
         this.errors.push(`status of ${state.name}: ${(e as Error).message}`);
@@ -163,13 +166,13 @@ export class Prober {
   private recordUnhealthy(state: PodState, container: string, kind: 'startup' | 'liveness', detail: string): void {
     const now = new Date().toISOString();
     const label = kind === 'startup' ? 'Startup' : 'Liveness';
-    void this.client.create({
+    void withDeadline(this.client.create({
       apiVersion: 'v1', kind: 'Event',
       metadata: { name: `${state.name}.${kind}.${Date.now().toString(36)}`, namespace: state.namespace },
       involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: state.namespace, name: state.name, uid: state.uid, fieldPath: `spec.containers{${container}}` },
       reason: 'Unhealthy', type: 'Warning',
       message: `${label} probe failed: ${detail}; the kubelet would restart container ${container} (not simulated)`,
       source: { component: 'e2e-harness-prober' }, firstTimestamp: now, lastTimestamp: now, count: 1,
-    }).catch((e) => { this.errors.push(`event for ${state.name}: ${(e as Error).message}`); });
+    }), CALL_MS, `event for ${state.name}`).catch((e) => { this.errors.push(`event for ${state.name}: ${(e as Error).message}`); });
   }
 }
