@@ -15,8 +15,8 @@
  *
  * Not simulated: container restarts (a liveness or startup failure at its
  * threshold is counted and recorded as a Warning Event `Unhealthy`, nothing
- * restarts), exec and grpc probes (they fail), same-host redirects, probing
- * during termination grace (a terminating pod keeps its last status).
+ * restarts), exec and grpc probes (they fail), same-host redirects,
+ * readiness gates.
  */
 import { KubeClient, KubeObject } from '../../support/kube-client';
 import { withDeadline } from './deadline';
