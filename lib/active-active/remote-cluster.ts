@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DesiredRemoteCluster } from '../contract/desired-state';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { isDnsLabel, isDnsSubdomain } from '../validation/names';
 import { addFindingsValidation } from '../validation/register';
 
@@ -71,17 +72,16 @@ export class RedisEnterpriseRemoteCluster extends Construct {
     const f: Finding[] = [];
     const field = nameFromProps ? 'name' : 'name (defaulted from the construct id)';
     if (!isDnsLabel(this.name)) {
-      f.push(error('RERC001', field, `participant name "${this.name}" is not a DNS label`, 'use lowercase letters, digits and \'-\''));
+      f.push(finding('RERC001', field, `participant name "${this.name}" is not a DNS label`, 'use lowercase letters, digits and \'-\''));
     }
     if (!Number.isInteger(this.apiPort) || this.apiPort < 1 || this.apiPort > 65535) {
-      f.push(error('RERC001', 'apiPort', `${this.apiPort} is not a TCP port`, 'use 1-65535 or leave it out for 443'));
+      f.push(finding('RERC001', 'apiPort', `${this.apiPort} is not a TCP port`, 'use 1-65535 or leave it out for 443'));
     }
     if (!isDnsSubdomain(this.credentialsSecretName)) {
-      f.push(error('RERC001', 'credentialsSecretName', `"${this.credentialsSecretName}" is not a valid Secret name`, 'use lowercase letters, digits, \'-\' and \'.\''));
+      f.push(finding('RERC001', 'credentialsSecretName', `"${this.credentialsSecretName}" is not a valid Secret name`, 'use lowercase letters, digits, \'-\' and \'.\''));
     }
     if (!this.cluster.hasExternalAccess) {
-      f.push(error('RERC002', 'cluster', `cluster ${this.cluster.node.path} has no externalAccess; other participants cannot reach its REST API and replication endpoints`,
-        'configure externalAccess (ingress, istio or openShiftRoute) on the cluster'));
+      f.push(finding('RERC002', 'cluster', `cluster ${this.cluster.node.path} has no externalAccess; other participants cannot reach its REST API and replication endpoints`));
     }
     return f;
   }

@@ -4,6 +4,7 @@ import { nodeSelectorLabels } from '../contract/labels';
 import { FLASH_VOLUME_NAME, NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
 import { DISCOVERY_PORT, METRICS_PORT, RECONCILER_PORT, REST_API_PORT, UI_PORT } from '../contract/ports';
 import { SIDECAR_ENV, SIDECAR_PATHS } from '../contract/sidecar';
+import { nodePodAntiAffinity, nodePodTopologySpread } from './placement';
 
 
 /** Where Redis Enterprise keeps its persistent data (the bootstrap `persistent_path`). */
@@ -139,18 +140,10 @@ function reconcilerContainer(spec: ClusterSpec): k8s.Container {
   };
 }
 
-function antiAffinity(spec: ClusterSpec): k8s.PodAntiAffinity {
-  return {
-    requiredDuringSchedulingIgnoredDuringExecution: spec.antiAffinityTopologyKeys.map((topologyKey) => ({
-      labelSelector: { matchLabels: nodeSelectorLabels(spec.name) },
-      topologyKey,
-    })),
-  };
-}
-
 /** The pod template of the StatefulSet `<rec>`. */
 export function nodePodTemplate(spec: ClusterSpec): k8s.PodTemplateSpec {
   const annotations = { ...spec.extraAnnotations, ...spec.podAnnotations };
+  const spread = nodePodTopologySpread(spec);
   return {
     metadata: {
       labels: { ...spec.extraLabels, ...nodeSelectorLabels(spec.name) },
@@ -170,7 +163,8 @@ export function nodePodTemplate(spec: ClusterSpec): k8s.PodTemplateSpec {
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      affinity: { podAntiAffinity: antiAffinity(spec) },
+      affinity: { podAntiAffinity: nodePodAntiAffinity(spec) },
+      ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),
       ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
       ...(spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {}),
       ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),

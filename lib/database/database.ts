@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DesiredDatabase } from '../contract/desired-state';
-import { error } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
 import { DatabaseSettingsProps, DeletionPolicy } from './database-props';
-import { addDatabaseServices, databaseServiceNames } from './database-services';
+import { attachDatabase } from './attach';
+import { validateExposure } from './database-exposure';
+import { databaseServiceNames } from './database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from './database-settings';
 import { validateDatabaseName } from './database-name';
 
@@ -58,25 +60,25 @@ export class RedisEnterpriseDatabase extends Construct {
     const exposed = props.externalAccess === true;
     this.externalHostname = exposed ? this.cluster._databaseHost(this.name) : undefined;
 
-    addDatabaseServices(this, this.cluster._spec, this.name, this.port);
-    if (exposed) this.cluster._exposeDatabase(this, this.name, this.serviceName, this.port);
-
-    this.cluster._registerDatabase({
+    attachDatabase(this.cluster, {
       kind: 'database',
       name: this.name,
       path: this.node.path,
-      settings: () => this.settings.desired,
+      scope: this,
+      serviceName: this.serviceName,
+      headlessServiceName: this.headlessServiceName,
+      settings: this.settings.desired,
       portExplicit: this.settings.portExplicit,
-      serviceNames: [names.service, names.headless],
+      exposed,
+      desiredState: () => ({ databases: [this.desired(deletionPolicy)] }),
     });
-    this.cluster._addDesiredStateContributor(() => ({ databases: [this.desired(deletionPolicy)] }));
 
     addFindingsValidation(this, 'the database props', () => [
       ...validateDatabaseName(this.name, props.name !== undefined),
       ...validateSettings(this.settings, this.cluster.nodes),
-      ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [error('REDB015', 'deletionPolicy',
+      ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [finding('REDB015', 'deletionPolicy',
         `"${deletionPolicy}" is not a deletion policy`, 'use DeletionPolicy.RETAIN or DeletionPolicy.DELETE')],
-      ...(exposed ? this.cluster._validateExposure(this.settings.desired.tlsMode, this.name) : []),
+      ...(exposed ? validateExposure(this.cluster, this.name, this.settings.desired.tlsMode) : []),
     ]);
   }
 

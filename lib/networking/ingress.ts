@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { IngressController } from './external-access-props';
-import type { ExposedEndpoint, ExposureContext } from './exposure';
+import type { ExposedEndpoint, ExposureContext } from './exposure-context';
 import { objectMeta } from './metadata';
 
 /**

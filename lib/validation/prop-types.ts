@@ -1,4 +1,5 @@
-import { error, Finding } from './finding';
+import { Finding } from './finding';
+import { finding, RuleCode } from './rules';
 
 /**
  * Type checks of props at the construct boundary. TypeScript users cannot
@@ -9,7 +10,7 @@ import { error, Finding } from './finding';
 export class PropTypeChecker {
   public readonly findings: Finding[] = [];
 
-  constructor(private readonly code: string) {}
+  constructor(private readonly code: RuleCode) {}
 
   public string(field: string, value: unknown): string | undefined {
     if (value === undefined || typeof value === 'string') return value;
@@ -44,7 +45,7 @@ export class PropTypeChecker {
   }
 
   private mismatch(field: string, value: unknown, expected: string): undefined {
-    this.findings.push(error(this.code, field, `expected ${expected}, got ${describe(value)}`, `set ${field} to ${expected} or leave it out`));
+    this.findings.push(finding(this.code, field, `expected ${expected}, got ${describe(value)}`, `set ${field} to ${expected} or leave it out`));
     return undefined;
   }
 }

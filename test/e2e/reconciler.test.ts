@@ -81,6 +81,9 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
         return res.status === 200;
       }, { timeoutMs: 60_000 });
     }
+    // The leader created the admin Secret (nothing else provides it here) and said so, once.
+    const created = (await client.events(ns, { kind: 'ConfigMap', name: `${REC}-desired-state` })).filter((e) => e.reason === 'SecretCreated');
+    expect(created.filter((e) => e.message === `Secret ${REC} was missing and was created with a random value`)).toHaveLength(1);
   });
 
   it('creates every declared database with its declared port and settings', async () => {

@@ -1,8 +1,9 @@
 /**
- * The duties of the elected sidecar, in order: Secrets, then (through the REST
- * API) cluster settings, databases and Active-Active databases, then
- * EndpointSlices and the master label, then the status ConfigMap. Each step
- * reads first and writes only what differs.
+ * The cluster duties of the elected sidecar, in order, through the REST API:
+ * the master label, cluster settings, databases and Active-Active databases,
+ * then EndpointSlices. The Secrets come before (the secret duty, which every
+ * node's bootstrap needs) and the status ConfigMap after (the controller).
+ * Each step reads first and writes only what differs.
  */
 import { DesiredState } from '../../contract/desired-state';
 import { reconcileClusterSettings } from './cluster-settings-duty';
@@ -16,7 +17,7 @@ import { Pod } from '../io/kube-types';
 import { errorMessage } from '../runtime/logger';
 import { M } from '../runtime/metrics';
 import { Bdb, ReNode } from '../io/re-types';
-import { ensureSecrets, readAdminCredentials } from './secret-duty';
+import { AdminCredentials } from './secret-duty';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
 
 export interface ClusterObservation {
@@ -35,15 +36,16 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
   return m;
 }
 
-/** `previousSettings`: what the last status recorded (applied versions, refusals), kept across leaders by the status ConfigMap. */
+/**
+ * `admin`: the credentials the REST client uses in this pass, read after the
+ * secret duty ran. `previousSettings`: what the last status recorded (applied
+ * versions, refusals), kept across leaders by the status ConfigMap.
+ */
 export async function runClusterDuty(
-  ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, previousSettings?: ClusterSettingsStatus,
+  ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
+  previousSettings?: ClusterSettingsStatus,
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
-  const created = await ensureSecrets(ctx, state);
-  for (const name of created) await ctx.events.record(subject, 'Normal', 'SecretCreated', `Secret ${name} was missing and was created with a random value`);
-
-  const admin = await readAdminCredentials(ctx, state);
   if (!admin) {
     obs.errors.push(`admin credentials Secret ${state.cluster.credentialsSecretName} is incomplete (needs username and password)`);
     return obs;

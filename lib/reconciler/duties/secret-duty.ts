@@ -1,24 +1,31 @@
 /** Creates missing Secrets (never overwriting) and reads the values duties need. */
 import { DesiredState } from '../../contract/desired-state';
 import { DutyContext } from '../runtime/context';
+import { InvolvedObject } from '../io/events';
 import { isConflict } from '../io/kube-api';
 import { Secret } from '../io/kube-types';
 import { secretValue, secretsToEnsure } from '../plan/secrets';
 
-/** Creates each missing Secret; returns the names it created (for events). */
-export async function ensureSecrets(ctx: DutyContext, state: DesiredState): Promise<string[]> {
+/**
+ * The secret duty of the elected sidecar: creates each missing Secret, with
+ * an event on `subject` (the desired-state ConfigMap) naming it. Returns the
+ * names it created.
+ */
+export async function ensureSecrets(ctx: DutyContext, state: DesiredState, subject: InvolvedObject): Promise<string[]> {
   const created: string[] = [];
   for (const s of secretsToEnsure(state, ctx.config.namespace)) {
     if (await ctx.kube.getSecret(s.name)) continue;
     try {
       await ctx.kube.createSecret(s.build());
-      created.push(s.name);
-      ctx.log.info('created missing Secret with a random value', { secret: s.name });
     } catch (e) {
       // Someone (a user, an ExternalSecret, another sidecar) created it in
       // between: theirs wins, ours is dropped.
       if (!isConflict(e)) throw e;
+      continue;
     }
+    created.push(s.name);
+    ctx.log.info('created missing Secret with a random value', { secret: s.name });
+    await ctx.events.record(subject, 'Normal', 'SecretCreated', `Secret ${s.name} was missing and was created with a random value`);
   }
   return created;
 }

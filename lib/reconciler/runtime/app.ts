@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import { DEFAULT_POLL, PollOptions } from './async-tasks';
 import { ReconcilerConfig } from './config';
 import { DutyContext } from './context';
-import { Controller } from './controller';
+import { Reconciler, ReconcilerState } from './controller';
 import { countingKube } from '../io/counting-kube';
 import { EventRecorder } from '../io/events';
 import { startHttpServer } from './http-server';
@@ -24,12 +24,21 @@ import { ReApi } from '../io/re-api';
 import { ReClient } from '../io/re-client';
 import { AdminCredentials } from '../duties/secret-duty';
 import { ResourceWatcher } from '../io/watcher';
+import { WorkQueue, WorkQueueState } from './work-queue';
 
 /** A pass running longer than this is considered wedged by /healthz. */
 export const WEDGED_PASS_MS = 15 * 60_000;
 
+/** The reconcile loop as tests and benchmarks drive it: its work queue, and what its passes learned. */
+export interface ReconcileLoop {
+  trigger(reason: string): void;
+  /** Resolves when no pass runs or is pending. */
+  idle(): Promise<void>;
+  readonly state: Readonly<WorkQueueState & ReconcilerState>;
+}
+
 export interface RunningReconciler {
-  controller: Controller;
+  controller: ReconcileLoop;
   leader: LeaderElector;
   metrics: Metrics;
   maintenance: NodeMaintenance;
@@ -72,14 +81,6 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     poll: o.poll ?? DEFAULT_POLL,
     signal: shutdown.signal,
   };
-  let controller: Controller | undefined;
-  const leader = new LeaderElector(kube, {
-    leaseName: config.leaseName,
-    namespace: config.namespace,
-    identity: config.podName,
-    durationSeconds: config.leaseDurationSeconds,
-    onChange: (isLeader) => { if (isLeader) controller?.trigger('became leader'); },
-  }, log, metrics);
   // Its own events recorder and no shutdown signal: a drain runs on after SIGTERM (see stop()).
   const maintenance = new NodeMaintenance({
     config, re, metrics, log,
@@ -87,9 +88,21 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     hasCredentials: () => credentials.current !== undefined,
     intervalMs: Math.max(ctx.poll.intervalMs, 10),
   });
-  controller = new Controller(ctx, { isLeader: () => leader.isLeader, credentials, maintenance });
-  const c = controller;
-  const trigger = (reason: string) => c.trigger(reason);
+  const reconciler = new Reconciler(ctx, { isLeader: () => leader.isLeader, credentials, maintenance });
+  const queue = new WorkQueue(() => reconciler.reconcile(), { log, metrics, resyncMs: config.resyncSeconds * 1000 });
+  const trigger = (reason: string) => queue.trigger(reason);
+  const leader = new LeaderElector(kube, {
+    leaseName: config.leaseName,
+    namespace: config.namespace,
+    identity: config.podName,
+    durationSeconds: config.leaseDurationSeconds,
+    onChange: (isLeader) => { if (isLeader) trigger('became leader'); },
+  }, log, metrics);
+  const controller: ReconcileLoop = {
+    trigger,
+    idle: () => queue.idle(),
+    get state() { return { ...queue.state, ...reconciler.state }; },
+  };
   const watchers = [
     new ResourceWatcher(kube, { kind: 'configmaps', fieldSelector: `metadata.name=${config.desiredStateConfigMap}`, onChange: trigger }, log, metrics),
     new ResourceWatcher(kube, { kind: 'pods', labelSelector: nodePodSelector(config.clusterName), onChange: trigger }, log, metrics),
@@ -101,14 +114,14 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     const nodeReadiness = new NodeReadiness({ re, podIp: config.podIp, hasCredentials: () => credentials.current !== undefined });
     server = await startHttpServer(config.httpHost, config.httpPort, metrics, {
       healthy: () => {
-        const started = c.state.passStartedAt;
+        const started = queue.state.passStartedAt;
         if (shutdown.signal.aborted) return { ok: false, detail: 'shutting down' };
         if (started !== undefined && Date.now() - started > WEDGED_PASS_MS) return { ok: false, detail: 'a reconcile pass has been running too long' };
         return { ok: true, detail: 'ok' };
       },
       ready: () => {
-        if (!c.state.desiredStateLoaded) return { ok: false, detail: 'desired state not read yet' };
-        if (!c.state.nodeBootstrapped) return { ok: false, detail: 'this node is not in the cluster yet' };
+        if (!reconciler.state.desiredStateLoaded) return { ok: false, detail: 'desired state not read yet' };
+        if (!reconciler.state.nodeBootstrapped) return { ok: false, detail: 'this node is not in the cluster yet' };
         // A rollout must not stop the next pod before this node serves again.
         if (!maintenance.settledAfterStart) return { ok: false, detail: 'checking for maintenance mode left from the last stop' };
         return { ok: true, detail: 'ok' };
@@ -119,7 +132,7 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
   }
   leader.start();
   for (const w of watchers) w.start();
-  controller.start();
+  queue.start();
   log.info('reconciler started', { cluster: config.clusterName, pod: config.podName, api: config.apiUrl });
 
   let stopping: Promise<void> | undefined;
@@ -129,12 +142,12 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
       stopping ??= (async () => {
         shutdown.abort();
         await Promise.all(watchers.map((w) => w.stop()));
-        await c.stop();
+        await queue.stop();
         await leader.stop();
         // The kubelet signals this container while it calls the node container's
         // preStop hook: keep serving until that drain ends (it bounds itself).
         // Only a node in a cluster has anything to drain.
-        await maintenance.settle(c.state.nodeBootstrapped ? config.shutdownPrestopWaitMs : 0);
+        await maintenance.settle(reconciler.state.nodeBootstrapped ? config.shutdownPrestopWaitMs : 0);
         maintenance.close();
         await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
         server?.closeAllConnections();

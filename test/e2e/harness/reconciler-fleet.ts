@@ -65,9 +65,9 @@ function newestSource(dir: string): number {
  */
 export async function ensureReconcilerBuilt(): Promise<void> {
   if (fs.existsSync(RECONCILER_MAIN) && fs.statSync(RECONCILER_MAIN).mtimeMs >= newestSource(path.join(ROOT, 'lib'))) return;
-  const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'lib/reconciler/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   const code = await new Promise<number | null>((r) => tsc.on('exit', r));
-  if (code !== 0) throw new Error(`tsc -p tsconfig.json exited with ${code}`);
+  if (code !== 0) throw new Error(`tsc -p lib/reconciler/tsconfig.json exited with ${code}`);
 }
 
 /** A kubeconfig in `dir` authenticating as the cluster's ServiceAccount (signed with the plane's key). */

@@ -57,6 +57,16 @@ describe('RedisEnterpriseDatabase validation', () => {
     for (const e of errors) expect(e).toMatch(/ RE[A-Z]*\d{3} error in .+ \(.+\): .+\. Fix: .+/);
   });
 
+  test('replication on a one-node cluster is REDB007 beside the cluster\'s REC001', () => {
+    const errors = validationErrors((app) => {
+      const chart = testChart('redis', app);
+      const cluster = new RedisEnterpriseCluster(chart, 'rec', { nodes: 1 });
+      new RedisEnterpriseDatabase(chart, 'db', { cluster, replication: true });
+    });
+    expect(ruleCodes(errors)).toEqual(['REC001', 'REDB007']);
+    expect(errors.find((e) => e.includes('REDB007'))).toContain('(replication): replication places each replica on another node, but the cluster has 1 node(s)');
+  });
+
   test('duplicate names (REDB002) name both databases', () => {
     const errors = dbErrors(['a', { name: 'orders' }], ['b', { name: 'orders', port: 12000 }]);
     expect(ruleCodes(errors)).toContain('REDB002');
