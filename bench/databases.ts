@@ -9,11 +9,11 @@
  * databases-sides.ts.
  */
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { Benchmark, ComparisonRow } from './benchmark';
 import {
   ACTIVE_ACTIVE_CLUSTERS, SINGLE_CLUSTER_NODES, synthActiveActiveBaseline, synthActiveActiveOurs, synthDatabasesBaseline, synthDatabasesOurs,
 } from './databases-sides';
+import { assertEquivalent } from './equivalence';
 import { median, memoryInChild, timeInterleaved } from './harness';
 import { Synthesized } from './cluster-sides';
 import { fixed } from './table';
@@ -24,8 +24,6 @@ interface Size {
   readonly n: number;
   readonly runs: number;
   readonly budgetMs: number;
-  /** The large size skips its warm-up: the small one already ran the same code. */
-  readonly warmUp: boolean;
 }
 
 interface Case {
@@ -46,8 +44,8 @@ const CASES: readonly Case[] = [
     ours: 'synthDatabasesOurs',
     baseline: 'synthDatabasesBaseline',
     sizes: [
-      { n: 100, runs: 5, budgetMs: 5000, warmUp: true },
-      { n: 1000, runs: 5, budgetMs: 12000, warmUp: false },
+      { n: 100, runs: 5, budgetMs: 5000 },
+      { n: 1000, runs: 5, budgetMs: 12000 },
     ],
   },
   {
@@ -55,8 +53,8 @@ const CASES: readonly Case[] = [
     ours: 'synthActiveActiveOurs',
     baseline: 'synthActiveActiveBaseline',
     sizes: [
-      { n: 10, runs: 5, budgetMs: 5000, warmUp: true },
-      { n: 100, runs: 5, budgetMs: 12000, warmUp: false },
+      { n: 10, runs: 5, budgetMs: 5000 },
+      { n: 100, runs: 5, budgetMs: 12000 },
     ],
   },
 ];
@@ -65,56 +63,13 @@ const SIDES: Record<string, (n: number) => Synthesized> = {
   synthDatabasesOurs, synthDatabasesBaseline, synthActiveActiveOurs, synthActiveActiveBaseline,
 };
 
-/**
- * The one difference k8s.Kube* cannot avoid (see baseline/plain-cluster.ts):
- * removed from our objects before they are compared.
- */
-function withoutKnownGap(doc: any): any {
-  for (const t of doc.kind === 'StatefulSet' ? doc.spec?.volumeClaimTemplates ?? [] : []) {
-    delete t.apiVersion;
-    delete t.kind;
-  }
-  return doc;
-}
+export const DATABASES_BASELINE_HINT =
+  'Update bench/baseline/plain-databases.ts (plain-cluster.ts for the cluster\'s own objects) to emit exactly what the constructs emit now.';
 
-/** Objects the baseline takes unchanged from baseline/plain-cluster.ts (`addPlainCluster`), by kind/name. */
-const CLUSTER_OBJECTS = new Set([
-  'ServiceAccount/rec', 'Role/rec', 'RoleBinding/rec', 'StatefulSet/rec', 'Service/rec', 'Service/rec-ui', 'Service/rec-prom',
-  'Service/rec-nodes', 'PodDisruptionBudget/rec',
-]);
-
-function kindCounts(docs: any[]): string {
+function kindCounts(yamlText: string): string {
   const counts = new Map<string, number>();
-  for (const d of docs) counts.set(d.kind, (counts.get(d.kind) ?? 0) + 1);
+  for (const m of yamlText.matchAll(/^kind: (\S+)$/gm)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
   return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, c]) => `${c} ${k}`).join(', ');
-}
-
-/**
- * Keeps the comparison honest as the constructs evolve: the baseline is a
- * transcription of their output, so the objects (count, kinds, and every
- * field, the desired-state JSON included) should be equal. Checked at the
- * small size of each case; the large size runs the same loops. A mismatch
- * is reported, not fatal: the timings still mean something.
- */
-function checkEquivalence(c: Case, n: number): string {
-  const a = SIDES[c.ours](n).yaml;
-  const b = SIDES[c.baseline](n).yaml;
-  const docsA = (yaml.loadAll(a) as any[]).map(withoutKnownGap);
-  const docsB = yaml.loadAll(b) as any[];
-  const differing = new Map<string, number>();
-  docsA.forEach((d, i) => {
-    if (JSON.stringify(d) === JSON.stringify(docsB[i])) return;
-    const key = `${d.kind}/${d.metadata?.name}${CLUSTER_OBJECTS.has(`${d.kind}/${d.metadata?.name}`) ? ' (from plain-cluster.ts)' : ''}`;
-    differing.set(key, (differing.get(key) ?? 0) + 1);
-  });
-  const kindsA = kindCounts(docsA);
-  const kindsB = kindCounts(docsB);
-  const verdict = differing.size === 0 && docsA.length === docsB.length
-    ? `same ${docsA.length} objects (${kindsA}), in the same order, equal field by field apart from the known gap (claim template apiVersion/kind)`
-    : `OBJECTS DIFFER: ours ${docsA.length} (${kindsA}), baseline ${docsB.length}${kindsA === kindsB ? ', same kinds' : ` (${kindsB})`}; ` +
-      `differing: ${[...differing].map(([k, count]) => (count > 1 ? `${k} ×${count}` : k)).join(', ') || 'none, count only'}: ` +
-      'update bench/baseline/plain-databases.ts (plain-cluster.ts for the cluster\'s own objects)';
-  return `equivalence, ${c.label(n).replace(' n ', ` ${n} `)}: ${verdict}; YAML ours ${Buffer.byteLength(a)} B, baseline ${Buffer.byteLength(b)} B`;
 }
 
 /** t(large)/t(small) against the linear expectation, with the exponent k of time ∝ n^k. */
@@ -134,12 +89,15 @@ export const databasesBenchmark: Benchmark = {
     const rows: ComparisonRow[] = [];
     const notes: string[] = [];
     for (const c of CASES) {
-      notes.push(checkEquivalence(c, c.sizes[0].n));
       const medians: Array<{ ours: number; baseline: number }> = [];
-      for (const { n, runs, budgetMs, warmUp } of c.sizes) {
+      for (const { n, runs, budgetMs } of c.sizes) {
         const ours = SIDES[c.ours];
         const baseline = SIDES[c.baseline];
-        const [oursMs, baselineMs] = timeInterleaved([() => ours(n), () => baseline(n)], runs, budgetMs, warmUp);
+        // The check is also the warm-up: each side synthesized once, compared field by field; a difference throws.
+        const oursYaml = ours(n).yaml;
+        assertEquivalent(c.label(n).replace(' n ', ` ${n} `), oursYaml, baseline(n).yaml, DATABASES_BASELINE_HINT);
+        notes.push(`equivalence, ${c.label(n).replace(' n ', ` ${n} `)}: same objects (${kindCounts(oursYaml)}), field by field`);
+        const [oursMs, baselineMs] = timeInterleaved([() => ours(n), () => baseline(n)], runs, budgetMs, false);
         medians.push({ ours: median(oursMs), baseline: median(baselineMs) });
         rows.push({
           case: c.label(n),

@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- <name>...]`: runs the registered benchmarks (all, or
  * those named), one after the other, and prints their tables. Figures, not
- * tests: nothing here fails on a slow result.
+ * tests: nothing here fails on a slow result. What does fail (exit 1, the
+ * benchmark's table not printed): a baseline that no longer emits what our
+ * constructs emit (bench/equivalence.ts), or a benchmark that cannot run.
  *
  * To add a benchmark: write bench/<topic>.ts exporting a `Benchmark`
  * (bench/benchmark.ts; `run()` may return a promise) and add it to BENCHMARKS.
@@ -9,6 +11,7 @@
 import * as os from 'os';
 import { Benchmark, ComparisonRow } from './benchmark';
 import { databasesBenchmark } from './databases';
+import { EquivalenceError } from './equivalence';
 import { reconcilerBenchmark } from './reconciler';
 import { synthClustersBenchmark } from './synth-clusters';
 import { fixed, formatTable } from './table';
@@ -51,8 +54,17 @@ async function main(args: readonly string[]): Promise<void> {
   let compared = false;
   for (const b of selected) {
     const t0 = performance.now();
-    const { rows, notes, figures } = await b.run();
     console.log(`\n## ${b.name}: ${b.title}`);
+    let result: Awaited<ReturnType<Benchmark['run']>>;
+    try {
+      result = await b.run();
+    } catch (e) {
+      // No ratio from a run whose sides did not do the same work, and no half table.
+      console.error(`${b.name} FAILED: ${e instanceof EquivalenceError ? e.message : (e as Error).stack ?? e}`);
+      process.exitCode = 1;
+      continue;
+    }
+    const { rows, notes, figures } = result;
     if (rows.length > 0) {
       compared = true;
       console.log(comparisonTable(rows));

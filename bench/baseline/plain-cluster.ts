@@ -5,7 +5,7 @@
  * What "equivalent" means here:
  * - the same objects as `new RedisEnterpriseCluster(chart, 'rec', SYNTH_BENCH_PROPS)`
  *   (bench/cluster-sides.ts) in the same namespace: same kinds, names, count
- *   (10 per cluster), fields and values, transcribed from that construct's
+ *   (12 per cluster), fields and values, transcribed from that construct's
  *   YAML, so the output is the same (bench/synth-clusters.ts checks this on
  *   every run and says so when the construct has moved on). One known gap:
  *   the claim template's apiVersion/kind, which k8s.KubeStatefulSet cannot
@@ -18,7 +18,7 @@
  * The ratio therefore prices what the library adds on top of writing the
  * same YAML with cdk8s by hand.
  */
-import { Chart } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 
 const n = (x: number) => k8s.IntOrString.fromNumber(x);
@@ -76,6 +76,18 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rec' },
     subjects: [{ kind: 'ServiceAccount', name: 'rec', namespace }],
   });
+  // Below Kubernetes 1.35 (no kubernetesVersion given) the sidecar reads its Node's zone label itself.
+  const nodeReader = `redis-enterprise-${namespace}-rec-node-reader`;
+  // Cluster-scoped: the Chart's namespace, which cdk8s adds to every object, is taken off again.
+  new k8s.KubeClusterRole(chart, 'NodeReader', {
+    metadata: { name: nodeReader, labels: { ...LABELS } },
+    rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+  }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  new k8s.KubeClusterRoleBinding(chart, 'NodeReaderBinding', {
+    metadata: { name: nodeReader, labels: { ...LABELS } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: nodeReader },
+    subjects: [{ kind: 'ServiceAccount', name: 'rec', namespace }],
+  }).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 
   new k8s.KubeStatefulSet(chart, 'StatefulSet', {
     metadata: metadata('rec'),
@@ -91,7 +103,7 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
           affinity: {
             podAntiAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: [
-                { labelSelector: { matchLabels: POD_LABELS }, topologyKey: 'topology.kubernetes.io/zone' },
+                { labelSelector: { matchLabels: POD_LABELS }, topologyKey: 'kubernetes.io/hostname' },
               ],
             },
           },
@@ -110,7 +122,7 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
                 { containerPort: 8070, name: 'metrics', protocol: 'TCP' },
               ],
               readinessProbe: {
-                failureThreshold: 3, httpGet: { path: '/v1/bootstrap', port: n(9443), scheme: 'HTTPS' }, periodSeconds: 10, timeoutSeconds: 5,
+                failureThreshold: 3, httpGet: { path: '/node-ready', port: n(8090), scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 5,
               },
               resources: { limits: { cpu: q('2'), memory: q('4Gi') }, requests: { cpu: q('2'), memory: q('4Gi') } },
               securityContext: { ...DROP_ALL, readOnlyRootFilesystem: false },
@@ -129,7 +141,7 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
                 fieldEnv('NODE_NAME', 'spec.nodeName'),
                 { name: 'CLUSTER_NAME', value: 'rec' },
                 { name: 'DESIRED_STATE_CONFIGMAP', value: 'rec-desired-state' },
-                fieldEnv('RACK_ID', "metadata.labels['topology.kubernetes.io/zone']"),
+                { name: 'PRESTOP_TIMEOUT_SECONDS', value: '600' },
               ],
               image: 'ghcr.io/cdk8s-redis-enterprise/reconciler:0.1.0',
               imagePullPolicy: 'IfNotPresent',
@@ -147,6 +159,10 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
           },
           serviceAccountName: 'rec',
           terminationGracePeriodSeconds: 31536000,
+          topologySpreadConstraints: [{
+            labelSelector: { matchLabels: POD_LABELS }, maxSkew: 1, minDomains: 3, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor',
+            topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
+          }],
           volumes: [{ name: 'reconciler-tmp', emptyDir: { sizeLimit: q('64Mi') } }],
         },
       },
