@@ -4,7 +4,7 @@
  * child process) run exactly the same code.
  *
  * Sizing, so that validation passes (synthYaml throws otherwise):
- * - every database is 100MB (the minimum) with an explicit port 10000 + i:
+ * - every database is 100MB (the minimum) with an explicit port from 10000 up (10050, reserved, skipped):
  *   derived ports would collide by the birthday effect with hundreds of
  *   databases (REDB006);
  * - single cluster: 31 nodes × 4Gi (124GiB, 80% = 99.2GiB for databases, REDB019) holds 1,000 × 100MB (97.7GiB).
@@ -24,6 +24,7 @@ import {
   ExternalAccessMethod, IngressController, RedisEnterpriseActiveActiveDatabase, RedisEnterpriseCluster, RedisEnterpriseDatabase,
   RedisEnterpriseRemoteCluster,
 } from '../lib';
+import { SYSTEM_RESERVED_DATABASE_PORTS } from '../lib/contract/redis-software';
 import { addPlainActiveActive, addPlainClusterWithDatabases, PlainParticipant } from './baseline/plain-databases';
 import { SYNTH_BENCH_PROPS, Synthesized } from './cluster-sides';
 
@@ -33,7 +34,12 @@ export const ACTIVE_ACTIVE_NODES = 5;
 const NAMESPACE = 'redis';
 
 const dbName = (i: number) => `db-${String(i).padStart(4, '0')}`;
-const dbPort = (i: number) => 10000 + i;
+/** Ports 10000 upward, skipping those Redis Software reserves (REDB030): 10050 falls inside 100 databases. */
+const dbPort = (i: number) => {
+  let port = 10000 + i;
+  for (const reserved of SYSTEM_RESERVED_DATABASE_PORTS) if (reserved <= port) port++;
+  return port;
+};
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** 1 cluster (31 nodes) × n plain databases. */
