@@ -53,7 +53,7 @@ export function memoryInChild(modulePath: string, exportName: string, n: number)
     const out = execFileSync(process.execPath, [
       // --no-flush-bytecode: V8 otherwise drops idle functions' bytecode during
       // the GCs, which reads as negative retained heap for small N.
-      '--expose-gc', '--no-flush-bytecode', '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'memory-probe.ts'), modulePath, exportName, String(n),
+      '--expose-gc', '--no-flush-bytecode', '-r', path.join(__dirname, '..', 'scripts', 'register-swc.js'), path.join(__dirname, 'memory-probe.ts'), modulePath, exportName, String(n),
     ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
     const probe = JSON.parse(out) as { heapRetainedMiB: number; rssGrowthMiB: number };
     return { heapDeltaMiB: probe.heapRetainedMiB, rssDeltaMiB: probe.rssGrowthMiB };

@@ -10,15 +10,19 @@
  */
 import * as os from 'os';
 import { Benchmark, ComparisonRow } from './benchmark';
+import { coldSynthBenchmark } from './cold-synth';
 import { databasesBenchmark } from './databases';
 import { EquivalenceError } from './equivalence';
 import { reconcilerBenchmark } from './reconciler';
+import { scaleBenchmark } from './scale';
 import { synthClustersBenchmark } from './synth-clusters';
 import { fixed, formatTable } from './table';
 
 const BENCHMARKS: readonly Benchmark[] = [
   synthClustersBenchmark,
   databasesBenchmark,
+  scaleBenchmark,
+  coldSynthBenchmark,
   reconcilerBenchmark,
 ];
 
