@@ -110,7 +110,16 @@ export interface SteadyFigures {
 }
 export interface RepairFigures { trials: number; medianMs: number; p99Ms: number; maxMs: number }
 export interface StartupFigures { trials: number; medianMs: number; p99Ms: number }
-export interface ScaleFigures { n: number; fullSeconds: number; lastPassSeconds: number; leaderPeakRssMiB: number; maxPeakRssMiB: number }
+export interface ScaleFigures {
+  n: number;
+  fullSeconds: number;
+  lastPassSeconds: number;
+  leaderPeakRssMiB: number;
+  maxPeakRssMiB: number;
+  /** Kubernetes writes of all processes until formed, by resource (Lease renewals apart): where the time goes. */
+  kubeWrites: Record<string, number>;
+  restRequests: number;
+}
 
 const STEADY_ENV = (resyncSeconds: number) => ({ RESYNC_SECONDS: String(resyncSeconds), LEASE_DURATION_SECONDS: '15' });
 
@@ -277,6 +286,12 @@ export async function scale(plane: BenchPlane, n: number, log: (m: string) => vo
     await f.untilFormed(n, 300_000, 250);
     const fullSeconds = (performance.now() - t0) / 1000;
     log(`${n} databases reconciled in ${fullSeconds.toFixed(2)} s; waiting for two resync passes`);
+    const all = (await Promise.all(f.processes.map((p) => scrape(p)))).flat();
+    const kubeWrites: Record<string, number> = {};
+    for (const s of all.filter((x) => x.name === M.kubeWrites && x.labels.resource !== 'leases')) {
+      kubeWrites[s.labels.resource] = (kubeWrites[s.labels.resource] ?? 0) + s.value;
+    }
+    const restRequests = sum(all, M.restRequests);
     const leader = await f.leader();
     if (!leader) throw new Error('no leader after the full reconcile');
     const passes = async () => sum(await scrape(leader), M.reconciles);
@@ -289,6 +304,7 @@ export async function scale(plane: BenchPlane, n: number, log: (m: string) => vo
       lastPassSeconds: sum(await scrape(leader), M.reconcileSeconds),
       leaderPeakRssMiB: peakRssMiB(leader.pid),
       maxPeakRssMiB: Math.max(...rss),
+      kubeWrites, restRequests,
     };
   } finally {
     await f.dispose();

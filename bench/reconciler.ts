@@ -85,6 +85,8 @@ function table(form: FormFigures, s: SteadyFigures, r: RepairFigures, up: Startu
       ['REST API reads at steady state (3 processes)', perMin(s.restReadsPerMin), '-', '-', '-'],
       [`cluster formed with ${form.n} databases from nothing (3 processes)`, `${fixed(form.seconds, 2)} s`, '-', '-', '-'],
       [`full reconcile of ${big.n} databases from nothing (3 processes)`, `${fixed(big.fullSeconds, 2)} s`, `≤ ${GOALS.fullSeconds} s: ${verdict(big.fullSeconds <= GOALS.fullSeconds)}`, '-', '-'],
+      [`  Kubernetes writes until then (${Object.entries(big.kubeWrites).map(([k, v]) => `${k} ${v}`).join(', ')}), REST requests ${big.restRequests}`,
+        `${fixed(Object.values(big.kubeWrites).reduce((a, b) => a + b, 0) / big.fullSeconds, 0)} writes/s`, '-', '-', '-'],
       ['  peak RSS (VmHWM) of the leader process', `${fixed(big.leaderPeakRssMiB, 0)} MiB`, `≤ ${GOALS.peakRssMiB} MiB: ${verdict(big.leaderPeakRssMiB <= GOALS.peakRssMiB)}`, '-', '-'],
       ['  peak RSS, largest of the 3 processes', `${fixed(big.maxPeakRssMiB, 0)} MiB`, '-', '-', '-'],
       [`  resync pass over ${big.n} databases already in line (leader)`, ms(big.lastPassSeconds * 1000), '-', '-', '-'],

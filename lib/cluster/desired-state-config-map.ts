@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject, Lazy } from 'cdk8s';
 import {
   DESIRED_STATE_KEY, DESIRED_STATE_SCHEMA_VERSION, DesiredCluster, DesiredExternalAccess, DesiredState, serializeDesiredState,
 } from '../contract/desired-state';
@@ -73,9 +72,15 @@ function desiredLdap(spec: ClusterSpec): DesiredLdap {
   };
 }
 
-/** The ConfigMap `<rec>-desired-state`; its content is computed at synth time, when every database is attached. */
+/**
+ * The ConfigMap `<rec>-desired-state`; its content is computed at synth time,
+ * when every database is attached. A plain ApiObject (no typed-props
+ * conversion at each synthesis; the YAML is the same).
+ */
 export function addDesiredStateConfigMap(scope: Construct, spec: ClusterSpec, databases: readonly AttachedDatabase[]): void {
-  new k8s.KubeConfigMap(scope, 'DesiredState', {
+  new ApiObject(scope, 'DesiredState', {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: clusterObjectMeta(spec, spec.names.desiredStateConfigMap),
     data: {
       [DESIRED_STATE_KEY]: Lazy.any({ produce: () => serializeDesiredState(buildDesiredState(spec, databases)) }) as unknown as string,

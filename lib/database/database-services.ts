@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from '../cluster/cluster-spec';
 import { clusterObjectMeta } from '../cluster/metadata';
+import { addService, servicePort } from '../cluster/service-object';
 
 /** Label on a database's Services; the reconciler finds them by it. */
 export const DATABASE_LABEL = 'redis.io/bdb';
@@ -19,13 +19,7 @@ export function databaseServiceNames(name: string): { service: string; headless:
  */
 export function addDatabaseServices(scope: Construct, cluster: ClusterSpec, name: string, port: number): void {
   const names = databaseServiceNames(name);
-  const ports = [{ name: 'redis', port, targetPort: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }];
-  new k8s.KubeService(scope, 'Service', {
-    metadata: clusterObjectMeta(cluster, names.service, { [DATABASE_LABEL]: name }),
-    spec: { type: 'ClusterIP', ports },
-  });
-  new k8s.KubeService(scope, 'HeadlessService', {
-    metadata: clusterObjectMeta(cluster, names.headless, { [DATABASE_LABEL]: name }),
-    spec: { clusterIp: 'None', ports },
-  });
+  const ports = [servicePort('redis', port)];
+  addService(scope, 'Service', clusterObjectMeta(cluster, names.service, { [DATABASE_LABEL]: name }), { type: 'ClusterIP', ports });
+  addService(scope, 'HeadlessService', clusterObjectMeta(cluster, names.headless, { [DATABASE_LABEL]: name }), { clusterIP: 'None', ports });
 }

@@ -1,5 +1,5 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
 import { DEFAULT_INGRESS_CONTROLLER, IngressController } from './external-access-props';
 import type { ExposedEndpoint, ExposureContext } from './exposure-context';
 import { objectMeta } from './metadata';
@@ -50,10 +50,16 @@ export function ingressControllerOf(ctx: ExposureContext): IngressController {
  * Redis Enterprise presents its own (proxy or API certificate). The class is
  * set with `spec.ingressClassName`; the operator's `kubernetes.io/ingress.class`
  * annotation has been deprecated since Kubernetes 1.18.
+ *
+ * A plain ApiObject holding the Ingress's JSON: `k8s.KubeIngress` would
+ * convert typed props to JSON again at every synthesis, for every exposed
+ * database (cdk8s sorts the keys, so the YAML is the same).
  */
 export function addIngress(scope: Construct, id: string, ctx: ExposureContext, endpoint: ExposedEndpoint): void {
   const controller = ingressControllerOf(ctx);
-  new k8s.KubeIngress(scope, id, {
+  new ApiObject(scope, id, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
     metadata: objectMeta(ctx, endpoint.name, { ...PASSTHROUGH_ANNOTATIONS[controller] }),
     spec: {
       ingressClassName: ctx.access.ingressClassName ?? controller,

@@ -25,11 +25,12 @@ export interface PropsShape {
  * otherwise be ignored silently and its default used.
  */
 export function unknownProps(props: object, shape: PropsShape, construct: string): Finding[] {
-  const everyPath = allPaths(shape);
-  return check(props, shape, '', construct, everyPath);
+  // Only a misspelt key needs every path (for its suggestion): not built for each construct of a large app.
+  let everyPath: string[] | undefined;
+  return check(props, shape, '', construct, () => (everyPath ??= allPaths(shape)));
 }
 
-function check(props: object, shape: PropsShape, prefix: string, construct: string, everyPath: string[]): Finding[] {
+function check(props: object, shape: PropsShape, prefix: string, construct: string, everyPath: () => string[]): Finding[] {
   const findings: Finding[] = [];
   for (const key of Object.keys(props)) {
     const value = (props as Record<string, unknown>)[key];
@@ -38,7 +39,7 @@ function check(props: object, shape: PropsShape, prefix: string, construct: stri
       if (nested && isPlainObject(value)) findings.push(...check(value, nested, `${prefix}${key}.`, construct, everyPath));
       continue;
     }
-    const suggestion = shape.synonyms?.[key] ?? closestName(key, shape.keys.map((k) => `${prefix}${k}`)) ?? closestName(key, everyPath);
+    const suggestion = shape.synonyms?.[key] ?? closestName(key, shape.keys.map((k) => `${prefix}${k}`)) ?? closestName(key, everyPath());
     findings.push(finding('REPROP002', `${prefix}${key}`, `${construct} has no prop "${prefix}${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
       suggestion ? `rename it to ${suggestion}` : `remove it (the props are listed in the README and in the ${construct}Props typings)`));
   }
