@@ -29,6 +29,8 @@ export interface BenchmarkResult {
   /** Printed under the benchmark's tables (e.g. the equivalence check). */
   readonly notes: string[];
   readonly figures?: FigureTable;
+  /** Goals of a figure table this run missed, one line each with why (rows' ratios above 1.0 are added by run.ts). */
+  readonly unmet?: string[];
 }
 
 export interface Benchmark {

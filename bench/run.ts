@@ -28,13 +28,14 @@ const BENCHMARKS: readonly Benchmark[] = [
 
 function comparisonTable(rows: readonly ComparisonRow[]): string {
   return formatTable(
-    ['case', 'n', 'our ms', 'baseline ms', 'ratio', 'our heap MiB', 'base heap MiB', 'our RSS MiB', 'base RSS MiB', 'runs'],
+    ['case', 'n', 'our ms', 'baseline ms', 'ratio', 'goal ≤ 1.0x', 'our heap MiB', 'base heap MiB', 'our RSS MiB', 'base RSS MiB', 'runs'],
     rows.map((r) => [
       r.case,
       String(r.n),
       fixed(r.ours.medianMs),
       fixed(r.baseline.medianMs),
       `${fixed(r.ours.medianMs / r.baseline.medianMs, 2)}x`,
+      r.ours.medianMs <= r.baseline.medianMs ? 'met' : 'NOT MET',
       fixed(r.ours.heapDeltaMiB),
       fixed(r.baseline.heapDeltaMiB),
       fixed(r.ours.rssDeltaMiB),
@@ -56,6 +57,7 @@ async function main(args: readonly string[]): Promise<void> {
 
   const start = performance.now();
   let compared = false;
+  const unmet: string[] = [];
   for (const b of selected) {
     const t0 = performance.now();
     console.log(`\n## ${b.name}: ${b.title}`);
@@ -69,6 +71,10 @@ async function main(args: readonly string[]): Promise<void> {
       continue;
     }
     const { rows, notes, figures } = result;
+    unmet.push(...(result.unmet ?? []).map((u) => `${b.name}: ${u}`));
+    for (const r of rows.filter((x) => x.ours.medianMs > x.baseline.medianMs)) {
+      unmet.push(`${b.name}: ${r.case}, n=${r.n}: ${fixed(r.ours.medianMs / r.baseline.medianMs, 2)}x the baseline (goal ≤ 1.0x)`);
+    }
     if (rows.length > 0) {
       compared = true;
       console.log(comparisonTable(rows));
@@ -82,7 +88,8 @@ async function main(args: readonly string[]): Promise<void> {
       'Memory, each figure from a fresh node process: heap = still held by the App and its YAML after full GCs; ' +
       'RSS = growth from before synthesis to right after it, garbage included.');
   }
-  console.log(`total ${fixed((performance.now() - start) / 1000)} s`);
+  console.log(unmet.length === 0 ? '\nevery goal met' : `\ngoals not met in this run:\n${unmet.map((u) => `- ${u}`).join('\n')}`);
+  console.log(`total ${fixed((performance.now() - start) / 1000)} s, load ${os.loadavg()[0].toFixed(1)}`);
 }
 
 main(process.argv.slice(2)).catch((e) => {

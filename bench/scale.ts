@@ -35,8 +35,12 @@ export const scaleBenchmark: Benchmark = {
     const results = SIZES.map((n) => ({ n, ours: probe('synthFleetOurs', n), baseline: probe('synthFleetBaseline', n) }));
     const [small, large] = results;
     const growth = (side: 'ours' | 'baseline') => large[side].ms / small[side].ms;
+    const unmet = results.filter((r) => r.ours.ms > r.baseline.ms)
+      .map((r) => `${r.n} × ${DATABASES_PER_CLUSTER} databases: ${fixed(r.ours.ms / r.baseline.ms, 2)}x the baseline (goal ≤ 1.0x; one run each)`);
+    if (growth('ours') > growth('baseline') * 1.1) unmet.push(`ours grows ×${fixed(growth('ours'), 1)}, the baseline ×${fixed(growth('baseline'), 1)}: worse than cdk8s's own growth`);
     return {
       rows: [],
+      unmet,
       figures: {
         headers: ['clusters × databases', 'databases', 'our s', 'baseline s', 'ratio', 'our peak RSS MiB', 'base peak RSS MiB', 'YAML MiB'],
         rows: results.map(({ n, ours, baseline }) => [

@@ -12,8 +12,8 @@ import { median, memoryInChild, timeInterleaved } from './harness';
 
 /** Timed runs and a time budget per size, to keep the whole bench under 60 s on 2 cores. */
 const SIZES = [
-  { n: 1, runs: 15, budgetMs: 3000 },
-  { n: 10, runs: 7, budgetMs: 5000 },
+  { n: 1, runs: 200, budgetMs: 3000 },
+  { n: 10, runs: 30, budgetMs: 5000 },
   { n: 100, runs: 3, budgetMs: 12000 },
 ];
 
