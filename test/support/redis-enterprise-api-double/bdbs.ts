@@ -25,6 +25,10 @@ export interface BdbHost {
   placementNodes(): NodeRecord[];
   /** Cluster policy `data_internode_encryption`: the default of a new database. */
   defaultDataInternodeEncryption(): boolean;
+  /** Cluster policy `shards_overbooking`: memory sizes are ignored in placement. */
+  shardsOverbooking(): boolean;
+  /** The license's `shards_limit`. */
+  shardsLimit(): number;
   node(uid: number): NodeRecord | undefined;
 }
 
@@ -299,12 +303,25 @@ export class BdbStore {
   }
 
   private checkMemory(config: Record<string, unknown>, selfUid?: number): void {
-    if (!this.host.policy.enforceMemory) return;
+    this.checkShardsLimit(config, selfUid);
+    if (this.host.shardsOverbooking()) return;
     const footprint = (c: Record<string, unknown>) => (c.memory_size as number) * (c.replication === true ? 2 : 1);
     const capacity = this.host.placementNodes().reduce((sum, n) => sum + n.totalMemory, 0);
     const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + footprint(b.config), 0);
     if (used + footprint(config) > capacity) {
       throw notAcceptable('insufficient_resources', 'not enough memory in the cluster to host the database');
+    }
+  }
+
+  /** Trial license: "limited to 4 shards, including master and replica shards" (license-keys page). */
+  private checkShardsLimit(config: Record<string, unknown>, selfUid?: number): void {
+    if (!this.host.policy.enforceShardsLimit) return;
+    const shards = (c: Record<string, unknown>) => (c.shards_count as number) * (c.replication === true ? 2 : 1);
+    const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + shards(b.config), 0);
+    const limit = this.host.shardsLimit();
+    if (used + shards(config) > limit) {
+      // The docs name no code for the license limit; insufficient_resources is the documented "not enough resources" one.
+      throw notAcceptable('insufficient_resources', `the license allows ${limit} shards (master and replica); ${used} are in use and the database needs ${shards(config)}`);
     }
   }
 
