@@ -39,9 +39,14 @@ export interface WriteOptions {
 /** A write whose body carried fields the bdb object does not document (recorded, not stored). */
 export interface UndocumentedFieldsRecord { readonly method: 'POST' | 'PUT'; readonly uid?: number; readonly fields: string[] }
 
+/** The field names (never values) of one POST/PUT /v1/bdbs body. */
+export interface WrittenFieldsRecord { readonly method: 'POST' | 'PUT'; readonly uid: number; readonly fields: string[] }
+
 export class BdbStore {
   /** Every write that carried undocumented bdb fields: a real cluster ignores or refuses them, so tests fail on them. */
   readonly undocumentedFields: UndocumentedFieldsRecord[] = [];
+  /** The fields every accepted POST/PUT body named, e.g. to check that `module_list` is sent at create only. */
+  readonly writtenFields: WrittenFieldsRecord[] = [];
   private readonly records = new Map<number, BdbRecord>();
   private nextUid = 1;
   private nextShardUid = 1;
@@ -65,6 +70,7 @@ export class BdbStore {
     const rec = this.prepareNew(body);
     if (opts.dryRun) return rec;
     this.store(rec);
+    this.writtenFields.push({ method: 'POST', uid: rec.uid, fields: Object.keys(body).sort() });
     rec.actionUid = this.startAction('SMCreateBDB', rec, {
       onComplete: () => { rec.status = 'active'; },
       onFail: () => { rec.status = 'creation-failed'; },
@@ -127,6 +133,7 @@ export class BdbStore {
     const next = this.prepareUpdate(rec, body);
     if (opts.dryRun) return { ...rec, config: next.config };
     const previous = { config: rec.config, shards: rec.shards, endpointNodes: rec.endpointNodes };
+    this.writtenFields.push({ method: 'PUT', uid, fields: Object.keys(body).sort() });
     this.apply(rec, next);
     rec.status = 'active-change-pending';
     rec.actionUid = this.startAction('SMUpdateBDB', rec, {
