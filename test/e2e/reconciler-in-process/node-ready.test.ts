@@ -32,8 +32,9 @@ describeE2E('/node-ready served by the reconciler (in-process)', ({ client, info
 
   it('is 503 until the node is in the cluster, 200 for a joined active node, 503 while its REST API does not serve', async () => {
     fleet = await InProcessFleet.create(client, info, 'rip-node-ready', {
-      fixture: (namespace) => synthesize({ namespace, nodes: 2, databases: [{ name: 'cache', port: 12000 }] }),
+      fixture: (namespace) => synthesize({ namespace, databases: [{ name: 'cache', port: 12000 }] }),
     });
+    // Two of the three pods get a reconciler: enough for "alone" and "joined".
     const [first, second] = fleet.nodes;
     // Pod 1 alone has no cluster to join: its node is not ready.
     await fleet.startReconciler(second, true);
