@@ -40,8 +40,6 @@ export class ProcessFleet {
     const resources = { cpu: '2', memory: nodeMemory };
     const fleet = await InProcessFleet.create(plane.client, plane.info, prefix, {
       fixture: (namespace) => synthesize({ namespace, databases, cluster: { nodeResources: { requests: resources, limits: resources } } }),
-      // 1,000 databases of 100MB do not fit the double's simulated node memory; sizing is not what is measured.
-      registry: { policy: { enforceMemory: false } },
     });
     return new ProcessFleet(plane, fleet, await freePorts(fleet.nodes.length));
   }

@@ -138,7 +138,7 @@ export const reconcilerBenchmark: Benchmark = {
             'the Redis Enterprise REST API is the test double (20 ms per action), in the benchmark process',
           'repair: from the watch event of the admin\'s delete/edit to the watch event of the repaired slice, on one admin watch',
           'steady state: nothing changes; writes counted by the processes\' own /metrics (kube_writes_total) and by an admin watch of ConfigMaps, Secrets, EndpointSlices and Pods',
-          `full reconcile: status polled every 250 ms; the double does not enforce node memory (3 × 48Gi nodes by the construct's rules)`,
+          'full reconcile: status polled every 250 ms; 3 × 48Gi nodes, so that the construct\'s memory rule (REDB019) admits 1,000 × 100MB',
         ],
       };
     } finally {
