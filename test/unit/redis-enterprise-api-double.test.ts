@@ -61,6 +61,15 @@ interface Node {
 
 const running: RedisEnterpriseApiDouble[] = [];
 
+/** Polls `probe` until it gives a value: waits for an event, with a ceiling that only catches a hang. */
+async function eventually<T>(probe: () => T | undefined, ceilingMs = 30_000): Promise<T> {
+  for (const deadline = Date.now() + ceilingMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 5))) {
+    const value = probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`nothing observed within the ${ceilingMs} ms ceiling`);
+}
+
 async function startNode(registry: ApiDoubleClusterRegistry, options: { addr?: string; totalMemoryBytes?: number } = {}): Promise<Node> {
   const double = new RedisEnterpriseApiDouble({ registry, ...options });
   running.push(double);
@@ -477,15 +486,18 @@ describe('fault injection', () => {
     expect(await pattern(7)).not.toEqual(first);
   });
 
-  test('latency delays the answer', async () => {
-    const { nodes } = await formCluster(1);
-    nodes[0].double.faults.latency(150, { path: '/v1/cluster' });
-    const t0 = Date.now();
-    expect((await call(nodes[0].api, 'GET', '/v1/cluster')).status).toBe(200);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
-    const t1 = Date.now();
-    await call(nodes[0].api, 'GET', '/v1/nodes');
-    expect(Date.now() - t1).toBeLessThan(140);
+  test('latency delays the matching answer only: a later request on another path is answered first', async () => {
+    const { nodes, registry } = await formCluster(1);
+    // Long enough that the undelayed request (a fresh TLS connection) comes back first even on a loaded machine.
+    nodes[0].double.faults.latency(3000, { path: '/v1/cluster' });
+    const order: string[] = [];
+    const delayed = call(nodes[0].api, 'GET', '/v1/cluster').then((r) => { order.push('/v1/cluster'); return r; });
+    expect((await call(nodes[0].api, 'GET', '/v1/nodes')).status).toBe(200);
+    order.push('/v1/nodes');
+    expect((await delayed).status).toBe(200);
+    expect(order).toEqual(['/v1/nodes', '/v1/cluster']);
+    expect(registry.requestLog.entries({ path: '/v1/cluster' }).map((e) => e.fault)).toEqual(['latency']);
+    expect(registry.requestLog.entries({ path: '/v1/nodes' }).map((e) => e.fault)).toEqual([undefined]);
   });
 
   test('busy answers 409 busy', async () => {
@@ -513,9 +525,9 @@ describe('fault injection', () => {
     const { nodes, registry } = await formCluster(1);
     nodes[0].double.faults.timeoutNext(1, { path: '/v1/nodes' });
     await expect(call(nodes[0].api, 'GET', '/v1/nodes', { timeoutMs: 200 })).rejects.toThrow(/client timeout/);
-    // The log entry is written when the client closes; give the close event a moment.
-    await new Promise((r) => setTimeout(r, 50));
-    expect(registry.requestLog.entries({ path: '/v1/nodes' })[0]).toMatchObject({ status: 'timeout', fault: 'timeout' });
+    // The log entry is written when the server sees the client close: wait for that event.
+    const entry = await eventually(() => registry.requestLog.entries({ path: '/v1/nodes' })[0]);
+    expect(entry).toMatchObject({ status: 'timeout', fault: 'timeout' });
     expect((await call(nodes[0].api, 'GET', '/v1/nodes')).status).toBe(200);
   });
 
