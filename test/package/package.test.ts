@@ -116,7 +116,7 @@ describeInstall('installed into a fresh cdk8s TypeScript app', () => {
     const eastState = desiredState(east, 'rec-east');
     expect(eastState.databases.map((d: any) => d.name)).toEqual(['orders']);
     expect(eastState.activeActiveDatabases.map((d: any) => [d.name, d.participants])).toEqual([['carts', ['eu-west', 'us-east']]]);
-    expect(eastState.cluster.ldap).toBeDefined();
+    expect(eastState.cluster.ldap).toMatchObject({ protocol: 'LDAPS', bindCredentialsSecretName: 'ldap-bind', authorizationAttribute: 'memberOf' });
     const westState = desiredState(west, 'rec-west');
     expect(westState.activeActiveDatabases.map((d: any) => d.name)).toEqual(['carts']);
     expect(westState.remoteClusters.map((r: any) => [r.name, r.local]).sort()).toEqual([['eu-west', true], ['us-east', false]]);
