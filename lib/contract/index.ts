@@ -7,3 +7,4 @@ export * from './labels';
 export * from './names';
 export * from './ports';
 export * from './sidecar';
+export * from './status-health';
