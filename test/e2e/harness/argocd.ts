@@ -66,8 +66,8 @@ export async function buildArgoCd(log: (m: string) => void): Promise<{ binDir: s
   return { binDir, crdsDir: versions.crds };
 }
 
-function waitForPort(port: number, comp: Component, timeoutMs = 120_000): Promise<void> {
-  return waitFor(`${comp.name} listening on 127.0.0.1:${port}`, async (observe) => {
+async function waitForPort(port: number, comp: Component, timeoutMs = 120_000): Promise<void> {
+  await waitFor(`${comp.name} listening on 127.0.0.1:${port}`, async (observe) => {
     if (comp.exited) throw new Error(`${comp.name} exited (${JSON.stringify(comp.exited)}):\n${tail(comp.logFile)}`);
     observe(tail(comp.logFile, 5));
     return new Promise<boolean>((resolve) => {
@@ -190,6 +190,8 @@ export async function startArgoCd(client: KubeClient, info: PlaneInfo, log: (m: 
       '--namespace', namespace, '--redis', `127.0.0.1:${redisPort}`,
       '--repo-server', `127.0.0.1:${repoPort}`, '--repo-server-plaintext',
       '--metrics-port', String(controllerMetrics), '--app-resync', '10', '--loglevel', 'info',
+      // Since v3.0 resource health lives in Redis only; the tests read it from the Application, as `argocd app get` shows it.
+      '--persist-resource-health',
     ], { ...env, KUBECONFIG: info.kubeconfig }, logDir);
     components.push(controller);
     killWhenOwnerDies([controller.pid], binDir);
