@@ -39,6 +39,8 @@ export interface ArgoCd {
   server: string;
   /** Replaces `folder` in the repository with `files` (relative path -> YAML) and commits it; answers the commit. */
   commit(folder: string, files: Record<string, string>, message: string): Promise<string>;
+  /** Asks Argo CD to resolve the revision again now (what a git webhook triggers), instead of after its cache expires. */
+  refresh(name: string): Promise<void>;
   /** The Application, or undefined. */
   application(name: string): Promise<KubeObject | undefined>;
   /** Tail of each process's log, for failure messages. */
@@ -213,6 +215,10 @@ export async function startArgoCd(client: KubeClient, info: PlaneInfo, log: (m: 
         await git(work, 'commit', '--allow-empty', '-m', message);
         await git(work, 'push', 'origin', 'HEAD:main');
         return git(work, 'rev-parse', 'HEAD');
+      },
+      async refresh(name) {
+        await client.patch({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace, name },
+          { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'hard' } } }, 'application/merge-patch+json');
       },
       application: (name) => client.tryGet({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace, name }),
       logTails: () => components.map((c) => `==== ${c.name}\n${tail(c.logFile, 15)}`).join('\n'),
