@@ -24,7 +24,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Benchmark, BenchmarkResult } from './benchmark';
-import { RepairFigures, ScaleFigures, StartupFigures, SteadyFigures, repairLatency, scale, startup, steadyWrites } from './reconciler-measures';
+import type { RepairFigures, ScaleFigures, StartupFigures, SteadyFigures } from './reconciler-measures';
 import { fixed } from './table';
 
 const run = promisify(execFile);
@@ -38,11 +38,16 @@ const STEADY_SECONDS = 30;
 const SCALE_DATABASES = 1000;
 const STARTUP_TRIALS = 20;
 
+// Loaded when a measure runs. NOT PORTED YET: reconciler-measures.ts still imports the deleted
+// in-memory Kubernetes fake (test/unit/reconciler/support/sim); it must move to the real control
+// plane (issue 12 item 4). Lazy, so that the other benchmarks keep loading meanwhile.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const measures = (): typeof import('./reconciler-measures') => require('./reconciler-measures');
 const MEASURES = {
-  repair: () => repairLatency(REPAIR_TRIALS),
-  steady: () => steadyWrites(STEADY_SECONDS),
-  scale: () => scale(SCALE_DATABASES),
-  startup: () => startup(STARTUP_TRIALS),
+  repair: () => measures().repairLatency(REPAIR_TRIALS),
+  steady: () => measures().steadyWrites(STEADY_SECONDS),
+  scale: () => measures().scale(SCALE_DATABASES),
+  startup: () => measures().startup(STARTUP_TRIALS),
 } as const;
 type MeasureName = keyof typeof MEASURES;
 

@@ -26,6 +26,8 @@ export interface ProductionClusterOptions {
   readonly nodes?: number;
   /** @default true */
   readonly databases?: boolean;
+  /** The oldest Kubernetes minor the clusters run. @default '1.36' */
+  readonly kubernetesVersion?: string;
 }
 
 export function productionClusterChart(app: App, options: ProductionClusterOptions): Chart {
@@ -42,6 +44,8 @@ export function productionClusterChart(app: App, options: ProductionClusterOptio
     name: options.name ?? 'rec',
     nodes: options.nodes ?? 3,
     rackAwarenessNodeLabel: 'topology.kubernetes.io/zone',
+    // 1.35+ copies the zone label onto pods: no cluster-scoped RBAC is needed to read it.
+    kubernetesVersion: options.kubernetesVersion ?? '1.36',
     nodeResources: { limits: { cpu: '2', memory: '4Gi' } },
     persistence: { storageClassName: options.storageClassName ?? 'premium-rwo', volumeSize: '20Gi' },
     licenseSecretName: 'redis-enterprise-license',

@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # Builds the local Kubernetes control plane used by the end-to-end tests:
 # kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and etcd
-# from tools/k8s/go.mod (Kubernetes 1.36.x), and kwok from its own module graph.
+# from a wrapper module's go.mod, and kwok from its own module graph.
 #
-# The binaries are cached outside the work tree, keyed by tools/k8s/go.sum, the
-# kwok version and this script, so a second run returns at once. Prints the
-# binary directory on its last line of stdout; progress goes to stderr.
+#   tools/build-control-plane.sh            # tools/k8s: Kubernetes 1.36.x, the newest supported minor
+#   tools/build-control-plane.sh k8s-1.30   # tools/k8s-1.30: the oldest supported minor
+#
+# The binaries are cached outside the work tree, keyed by the module's go.sum,
+# the kwok version and this script, so a second run returns at once. Each
+# Kubernetes version has its own lock, so both can build at the same time.
+# Prints the binary directory on its last line of stdout; progress goes to stderr.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-K8S_VERSION="$(sed -n 's/^[[:space:]]*k8s\.io\/kubernetes \(v[0-9.]*\).*$/\1/p' "$here/k8s/go.mod" | head -1)"
+module="${1:-k8s}"
+case "$module" in k8s|k8s-[0-9]*.[0-9]*) ;; *) echo "build-control-plane: unknown module '$module' (expected k8s or k8s-<major>.<minor>, a folder of tools/)" >&2; exit 2 ;; esac
+[ -f "$here/$module/go.mod" ] || { echo "build-control-plane: tools/$module/go.mod does not exist" >&2; exit 2; }
+K8S_VERSION="$(sed -n 's/^[[:space:]]*k8s\.io\/kubernetes \(v[0-9.]*\).*$/\1/p' "$here/$module/go.mod" | head -1)"
+# kwok is only a client of the apiserver (nodes, leases, pods): v0.8.0 drives 1.30 as well as 1.36.
 KWOK_VERSION="v0.8.0"
-[ -n "$K8S_VERSION" ] || { echo "build-control-plane: cannot read the k8s.io/kubernetes version from tools/k8s/go.mod" >&2; exit 1; }
+[ -n "$K8S_VERSION" ] || { echo "build-control-plane: cannot read the k8s.io/kubernetes version from tools/$module/go.mod" >&2; exit 1; }
 
-key="$( (cat "$here/k8s/go.sum"; echo "$KWOK_VERSION"; cat "${BASH_SOURCE[0]}") | sha256sum | cut -c1-16)"
+key="$( (cat "$here/$module/go.sum"; echo "$KWOK_VERSION"; cat "${BASH_SOURCE[0]}") | sha256sum | cut -c1-16)"
 cache_root="${CDK8S_REDIS_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cdk8s-redis-enterprise}"
 bin="$cache_root/control-plane-$K8S_VERSION-$key"
 
@@ -28,8 +36,8 @@ fi
 command -v go >/dev/null || { log "Go is not installed; the end-to-end tests need Go >= 1.26 to build the control plane"; exit 1; }
 
 mkdir -p "$cache_root"
-# One build at a time: parallel test runs wait for the first one.
-exec 9>"$cache_root/build.lock"
+# One build per version at a time: parallel test runs wait for the first one.
+exec 9>"$cache_root/build-$K8S_VERSION.lock"
 flock 9
 if [ -f "$bin/.complete" ]; then log "cached (built by another run): $bin"; echo "$bin"; exit 0; fi
 
@@ -42,7 +50,7 @@ ld="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/com
  -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 \
  -X k8s.io/client-go/pkg/version.gitMinor=$minor"
 
-cd "$here/k8s"
+cd "$here/$module"
 log "downloading Go modules for Kubernetes $K8S_VERSION (cold: ~1-2 GB)"
 go mod download
 for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do

@@ -12,7 +12,7 @@
  *   - per cluster, the 10 objects of baseline/plain-cluster.ts
  *     (`addPlainCluster`), reused as they are. Where our cluster differs from
  *     that one, plain cdk8s escape hatches adjust it: JSON patches for the
- *     27-node cluster of the single-cluster case (replicas and the Role's pod
+ *     31-node cluster of the single-cluster case and the 5-node Active-Active clusters (replicas and the Role's pod
  *     names), and the desired-state ConfigMap replaced by one whose document
  *     lists the databases;
  *   - per plain database, the Services `<db>` and `<db>-headless`;
@@ -96,11 +96,7 @@ function addPassthroughIngress(chart: Chart, id: string, namespace: string, name
  */
 export function addPlainClusterWithDatabases(chart: Chart, namespace: string, nodes: number, names: readonly string[], ports: readonly number[]): void {
   addPlainCluster(chart, namespace);
-  if (nodes !== 3) {
-    ApiObject.of(chart.node.findChild('StatefulSet')).addJsonPatch(JsonPatch.replace('/spec/replicas', nodes));
-    ApiObject.of(chart.node.findChild('Role')).addJsonPatch(
-      JsonPatch.replace('/rules/6/resourceNames', Array.from({ length: nodes }, (_, i) => `rec-${i}`)));
-  }
+  resizePlainCluster(chart, nodes);
   const databases: object[] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
@@ -110,6 +106,14 @@ export function addPlainClusterWithDatabases(chart: Chart, namespace: string, no
     schemaVersion: 1, cluster: desiredCluster(namespace, nodes), databases, remoteClusters: [], activeActiveDatabases: [],
   });
   for (let i = 0; i < names.length; i++) addDatabaseServices(chart, namespace, names[i], ports[i]);
+}
+
+/** plain-cluster.ts's objects are for 3 nodes: the StatefulSet's replicas and the Role's pod names follow `nodes`. */
+function resizePlainCluster(chart: Chart, nodes: number): void {
+  if (nodes === 3) return;
+  ApiObject.of(chart.node.findChild('StatefulSet')).addJsonPatch(JsonPatch.replace('/spec/replicas', nodes));
+  ApiObject.of(chart.node.findChild('Role')).addJsonPatch(
+    JsonPatch.replace('/rules/6/resourceNames', Array.from({ length: nodes }, (_, i) => `rec-${i}`)));
 }
 
 /** One participant of the Active-Active case: its chart, name and external hostnames. */
@@ -127,11 +131,12 @@ export interface PlainParticipant {
  * objects with external access (API Ingress), a desired state listing every
  * participant and database, and per database 2 Services and an Ingress.
  */
-export function addPlainActiveActive(participants: readonly PlainParticipant[], names: readonly string[], ports: readonly number[]): void {
+export function addPlainActiveActive(participants: readonly PlainParticipant[], nodes: number, names: readonly string[], ports: readonly number[]): void {
   const participantNames = participants.map((p) => p.name);
   for (const self of participants) {
     const { chart, namespace, apiFqdn, dbFqdnSuffix } = self;
     addPlainCluster(chart, namespace);
+    resizePlainCluster(chart, nodes);
     const remoteClusters: object[] = [];
     for (const p of participants) {
       remoteClusters.push({
@@ -148,7 +153,7 @@ export function addPlainActiveActive(participants: readonly PlainParticipant[], 
       });
     }
     replaceDesiredState(chart, namespace, {
-      schemaVersion: 1, cluster: desiredCluster(namespace, 3, { apiFqdn, dbFqdnSuffix }), databases: [], remoteClusters, activeActiveDatabases,
+      schemaVersion: 1, cluster: desiredCluster(namespace, nodes, { apiFqdn, dbFqdnSuffix }), databases: [], remoteClusters, activeActiveDatabases,
     });
     addPassthroughIngress(chart, 'ApiIngress', namespace, 'rec-api', apiFqdn, 'rec', 9443);
     for (let i = 0; i < names.length; i++) {

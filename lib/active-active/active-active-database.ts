@@ -1,14 +1,20 @@
 import { Construct } from 'constructs';
 import { AppRegistry } from '../validation/app-registry';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
+import { databasePropsShape } from '../database/database-prop-keys';
 import { DatabaseSettingsProps, DatabaseType, DeletionPolicy, TlsMode } from '../database/database-props';
 import { validateDatabaseName } from '../database/database-name';
-import { addDatabaseServices, databaseServiceNames } from '../database/database-services';
+import { attachDatabase } from '../database/attach';
+import { invalidExternalHost } from '../database/database-exposure';
+import { databaseServiceNames } from '../database/database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from '../database/database-settings';
 import { DesiredActiveActiveDatabase } from '../contract/desired-state';
-import { isValidHost } from '../networking';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { checkConstructProps, enclosingChart } from '../validation/props-shape';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
+import { keysOf } from '../validation/unknown-props';
+import { usableParticipants } from './participants';
 import { RedisEnterpriseRemoteCluster } from './remote-cluster';
 
 const activeActiveDatabases = new AppRegistry<RedisEnterpriseActiveActiveDatabase>((db) => db.name);
@@ -30,6 +36,10 @@ export interface RedisEnterpriseActiveActiveDatabaseProps extends DatabaseSettin
   readonly replicationTls?: boolean;
 }
 
+/** Every prop of {@link RedisEnterpriseActiveActiveDatabaseProps}, for the unknown-prop check (REPROP002). */
+const ACTIVE_ACTIVE_PROPS_SHAPE = databasePropsShape(
+  keysOf<Omit<RedisEnterpriseActiveActiveDatabaseProps, keyof DatabaseSettingsProps>>({ participants: true, name: true, replicationTls: true }));
+
 /**
  * An Active-Active (CRDB) database, written in several Kubernetes clusters at
  * once. Declared once; every participating cluster's chart receives the
@@ -49,9 +59,11 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseActiveActiveDatabaseProps) {
     super(scope, id);
+    props = checkConstructProps(this, 'RedisEnterpriseActiveActiveDatabase', props, ACTIVE_ACTIVE_PROPS_SHAPE).props;
     this.name = typeof props.name === 'string' ? props.name : id;
     activeActiveDatabases.register(this);
-    this.participants = Array.isArray(props.participants) ? props.participants : [];
+    const participants = usableParticipants(this, props.participants);
+    this.participants = participants.usable;
     this.settings = resolveSettings({ tlsMode: TlsMode.REPLICA_SSL, ...props }, this.name);
     this.port = this.settings.desired.port;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
@@ -61,12 +73,13 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     addFindingsValidation(this, 'the Active-Active database props', () => [
       ...validateDatabaseName(this.name, props.name !== undefined, 'REAADB008'),
       ...validateSettings(this.settings, Math.min(...this.participatingClusters().map((c) => c.nodes))),
-      ...this.validateParticipants(props.replicationTls ?? true),
+      ...this.validateParticipants(props.replicationTls ?? true, participants.given),
     ]);
   }
 
+  /** The participants' clusters that can receive objects (one outside a Chart is reported by that cluster, REPROP003). */
   private participatingClusters(): RedisEnterpriseCluster[] {
-    return [...new Set(this.participants.map((p) => p.cluster))];
+    return [...new Set(this.participants.map((p) => p.cluster))].filter((c) => enclosingChart(c) !== undefined);
   }
 
   /** What one participating cluster's chart and desired state receive. */
@@ -74,52 +87,56 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     // The objects live in the participant's chart (its Kubernetes cluster), not where the database was declared.
     const scope = new Construct(cluster, `ActiveActive-${this.node.addr}`);
     const names = databaseServiceNames(this.name);
-    addDatabaseServices(scope, cluster._spec, this.name, this.port);
-    cluster._exposeDatabase(scope, this.name, names.service, this.port);
-    cluster._registerDatabase({
-      kind: 'active-active', name: this.name, path: this.node.path, settings: () => this.settings.desired,
-      portExplicit: this.settings.portExplicit, serviceNames: [names.service, names.headless],
-    });
-    cluster._addDesiredStateContributor(() => {
-      const desired: DesiredActiveActiveDatabase = {
-        name: this.name,
-        ...this.settings.desired,
-        participants: this.participants.map((p) => p.name).sort(),
-        deletionPolicy,
-        serviceName: names.service,
-        headlessServiceName: names.headless,
-        externalHostname: cluster._databaseHost(this.name) ?? '',
-      };
-      return { activeActiveDatabases: [desired], remoteClusters: this.participants.map((p) => p._desired(cluster)) };
+    attachDatabase(cluster, {
+      kind: 'active-active',
+      name: this.name,
+      path: this.node.path,
+      scope,
+      serviceName: names.service,
+      headlessServiceName: names.headless,
+      settings: this.settings.desired,
+      portExplicit: this.settings.portExplicit,
+      // The replication endpoint must be reachable from the other participants.
+      exposed: true,
+      desiredState: () => {
+        const desired: DesiredActiveActiveDatabase = {
+          name: this.name,
+          ...this.settings.desired,
+          participants: this.participants.map((p) => p.name).sort(),
+          deletionPolicy,
+          serviceName: names.service,
+          headlessServiceName: names.headless,
+          externalHostname: cluster._databaseHost(this.name) ?? '',
+        };
+        return { activeActiveDatabases: [desired], remoteClusters: this.participants.map((p) => p._desired(cluster)) };
+      },
     });
   }
 
-  private validateParticipants(replicationTls: boolean): Finding[] {
+  private validateParticipants(replicationTls: boolean, given: number): Finding[] {
     const f: Finding[] = [];
-    if (this.participants.length < 2) {
-      f.push(error('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${this.participants.length}`,
-        'list a RedisEnterpriseRemoteCluster for every Kubernetes cluster the database lives in'));
+    if (given < 2) {
+      f.push(finding('REAADB001', 'participants', `an Active-Active database needs at least two participating clusters, got ${given}`));
     }
     for (const p of this.participants.filter((x) => !x.cluster.hasExternalAccess)) {
-      f.push(error('REAADB002', 'participants', `participant "${p.name}" (cluster ${p.cluster.node.path}) has no externalAccess, so the others cannot replicate to it`,
-        'configure externalAccess on that cluster'));
+      f.push(finding('REAADB002', 'participants', `participant "${p.name}" (cluster ${p.cluster.node.path}) has no externalAccess, so the others cannot replicate to it`));
     }
     f.push(...this.validateDistinctParticipants(), ...this.validateGloballyUniqueName());
     if (replicationTls !== true) {
-      f.push(error('REAADB004', 'replicationTls', 'replication between clusters must be encrypted', 'remove replicationTls or set it to true'));
+      f.push(finding('REAADB004', 'replicationTls', 'replication between clusters must be encrypted', 'remove replicationTls or set it to true'));
     }
     if (this.settings.desired.tlsMode === TlsMode.DISABLED) {
-      f.push(error('REAADB004', 'tlsMode', 'replication endpoints are routed by SNI through TLS passthrough, but tlsMode is disabled', 'leave tlsMode out (replica_ssl) or set TlsMode.ENABLED'));
+      f.push(finding('REAADB004', 'tlsMode', 'replication endpoints are routed by SNI through TLS passthrough, but tlsMode is disabled', 'leave tlsMode out (replica_ssl) or set TlsMode.ENABLED'));
     }
     for (const cluster of this.participatingClusters()) {
-      const host = cluster._databaseHost(this.name);
-      if (host !== undefined && !isValidHost(host)) {
-        f.push(error('REDB017', 'name', `the replication hostname "${host}" in cluster ${cluster.node.path} is not a valid DNS name`,
+      const host = invalidExternalHost(cluster, this.name);
+      if (host !== undefined) {
+        f.push(finding('REDB017', 'name', `the replication hostname "${host}" in cluster ${cluster.node.path} is not a valid DNS name`,
           'shorten the database name or that cluster\'s dbFqdnSuffix'));
       }
     }
     if (this.settings.desired.type === DatabaseType.MEMCACHED) {
-      f.push(error('REAADB007', 'type', 'Active-Active databases are Redis databases; memcached is not supported', 'use DatabaseType.REDIS'));
+      f.push(finding('REAADB007', 'type', 'Active-Active databases are Redis databases; memcached is not supported'));
     }
     return f;
   }
@@ -131,9 +148,9 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     for (const p of this.participants) {
       const other = seenClusters.get(p.cluster);
       if (other !== undefined) {
-        f.push(error('REAADB005', 'participants', `participants "${other}" and "${p.name}" are the same cluster ${p.cluster.node.path}`, 'list each cluster once'));
+        f.push(finding('REAADB005', 'participants', `participants "${other}" and "${p.name}" are the same cluster ${p.cluster.node.path}`, 'list each cluster once'));
       } else if (seenNames.has(p.name)) {
-        f.push(error('REAADB005', 'participants', `two participants are named "${p.name}"`, 'give each RedisEnterpriseRemoteCluster its own name'));
+        f.push(finding('REAADB005', 'participants', `two participants are named "${p.name}"`, 'give each RedisEnterpriseRemoteCluster its own name'));
       }
       seenClusters.set(p.cluster, p.name);
       seenNames.add(p.name);
@@ -145,7 +162,6 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
   private validateGloballyUniqueName(): Finding[] {
     const others = activeActiveDatabases.othersLike(this);
     if (others.length === 0) return [];
-    return [error('REAADB003', 'name', `Active-Active database name "${this.name}" is also used by ${others.map((o) => o.node.path).join(', ')}`,
-      'give each Active-Active database its own name')];
+    return [finding('REAADB003', 'name', `Active-Active database name "${this.name}" is also used by ${others.map((o) => o.node.path).join(', ')}`)];
   }
 }

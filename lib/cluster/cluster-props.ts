@@ -123,24 +123,44 @@ export interface RedisEnterpriseClusterProps {
   readonly persistence?: PersistenceProps;
   /**
    * Kubernetes node label whose value becomes each Redis Enterprise node's
-   * rack id, e.g. `topology.kubernetes.io/zone`. Pod anti-affinity then
-   * spreads nodes across its values instead of across hosts, and databases
-   * can place replicas in another rack. The label must exist on every node
-   * that may run a Redis Enterprise pod.
+   * rack id, e.g. `topology.kubernetes.io/zone`. A topology spread
+   * constraint then spreads the nodes evenly over its values (several nodes
+   * may share a rack, never a host), and databases can place replicas in
+   * another rack. The label must exist on every node that may run a Redis
+   * Enterprise pod.
    * @default - no rack awareness
    */
   readonly rackAwarenessNodeLabel?: string;
   /**
    * Read the rack label from the Kubernetes Node object (needs a ClusterRole
-   * with `get` on nodes) instead of from the pod. Automatic for labels other
-   * than `topology.kubernetes.io/zone`/`region`; set it for those two on
-   * Kubernetes older than 1.35, where the labels are not copied onto pods.
-   * @default - only for labels Kubernetes does not copy onto pods
+   * with `get` on nodes) instead of from the pod. `true` always wins. `false`
+   * is only possible for `topology.kubernetes.io/zone`/`region`, the labels
+   * Kubernetes copies onto pods (from 1.35, or with the
+   * PodTopologyLabelsAdmission feature gate on 1.33 and 1.34).
+   * @default - true for labels other than zone/region, and for every label when `kubernetesVersion` is below 1.35
    */
   readonly rackIdFromNodeApi?: boolean;
   /**
-   * Extra topology keys, each added as a required anti-affinity term (e.g. a
-   * hypervisor label, so two nodes never share a physical host).
+   * With rack awareness: the fewest racks (distinct values of the rack label)
+   * the nodes spread over. While fewer racks have eligible nodes, each rack
+   * takes at most one Redis Enterprise node and the others stay Pending
+   * (the topology spread's `minDomains`). Redis Enterprise recommends that no
+   * rack holds a majority of the nodes, which takes at least 3 racks.
+   * @default 3
+   */
+  readonly minimumRacks?: number;
+  /**
+   * The oldest Kubernetes minor version the manifests must work on, written
+   * "1.<minor>" (e.g. "1.33"). Supported: 1.30 to 1.36. It decides what the
+   * manifests may rely on: below 1.35 pods do not carry their node's zone
+   * label, so with rack awareness the rack id is read from the Node.
+   * @default "1.30"
+   */
+  readonly kubernetesVersion?: string;
+  /**
+   * Extra topology keys, each added as a required anti-affinity term next to
+   * the one on `kubernetes.io/hostname` (e.g. a hypervisor label, so two
+   * nodes never share a physical host).
    * @default - none
    */
   readonly antiAffinityAdditionalTopologyKeys?: string[];

@@ -8,7 +8,11 @@ import { ContainerResources, RedisEnterpriseClusterProps, ServiceType } from './
 import { AutoTieringProps, ClusterCertificatesProps, LdapProps } from './security-props';
 import * as d from './defaults';
 import { rackIdFromPodLabel } from './rack-topology';
+import { DEFAULT_KUBERNETES_VERSION, hasFeature, isSupportedMinor, OLDEST_SUPPORTED_MINOR, parseKubernetesMinor } from './kubernetes-version';
 import { ClusterObjectNames, clusterObjectNames } from '../contract/names';
+
+/** Two Redis Enterprise nodes never share a Kubernetes node (nor, with extra keys, a hypervisor...). */
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 
 /** Requests and limits with defaults applied (strings as the user wrote them). */
 export interface ResolvedResources {
@@ -38,7 +42,18 @@ export interface ClusterSpec {
   readonly rackAwarenessNodeLabel?: string;
   /** True when the reconciler reads the rack id from the Node API (ClusterRole needed). */
   readonly rackIdFromNodeApi: boolean;
+  /** `rackIdFromNodeApi` as the user set it, for validation. */
+  readonly rackIdFromNodeApiProp?: boolean;
+  /** With rack awareness: the topology spread's minDomains. */
+  readonly minimumRacks: number;
+  /** `minimumRacks` as the user set it, for validation. */
+  readonly minimumRacksProp?: number;
+  /** Required anti-affinity topology keys: the hostname first, then the additional ones. */
   readonly antiAffinityTopologyKeys: string[];
+  /** The target Kubernetes version as written (validated by REC022). */
+  readonly kubernetesVersion: string;
+  /** Its minor; the oldest supported one while the version is invalid (REC022 reports it). */
+  readonly kubernetesMinor: number;
   readonly adminUsername: string;
   readonly credentialsSecretName: string;
   readonly licenseSecretName?: string;
@@ -79,6 +94,9 @@ export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: strin
   const nodeMemoryBytes = parseQuantity(nodeResources.limits.memory);
   const persistence = props.persistence ?? {};
   const rackLabel = props.rackAwarenessNodeLabel;
+  const kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  const parsedMinor = parseKubernetesMinor(kubernetesVersion);
+  const kubernetesMinor = isSupportedMinor(parsedMinor) ? parsedMinor : OLDEST_SUPPORTED_MINOR;
   return {
     name,
     namespace,
@@ -94,8 +112,13 @@ export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: strin
     nodeLocalStorageReason: persistence.nodeLocalStorageReason,
     undersizedVolumeReason: persistence.undersizedVolumeReason,
     rackAwarenessNodeLabel: rackLabel,
-    rackIdFromNodeApi: rackLabel !== undefined && (props.rackIdFromNodeApi === true || !rackIdFromPodLabel(rackLabel)),
-    antiAffinityTopologyKeys: [rackLabel ?? 'kubernetes.io/hostname', ...(props.antiAffinityAdditionalTopologyKeys ?? [])],
+    rackIdFromNodeApi: readsRackIdFromNode(rackLabel, props.rackIdFromNodeApi, kubernetesMinor),
+    rackIdFromNodeApiProp: props.rackIdFromNodeApi,
+    minimumRacks: props.minimumRacks ?? d.DEFAULT_MINIMUM_RACKS,
+    minimumRacksProp: props.minimumRacks,
+    antiAffinityTopologyKeys: [HOSTNAME_LABEL, ...(props.antiAffinityAdditionalTopologyKeys ?? [])],
+    kubernetesVersion,
+    kubernetesMinor,
     adminUsername: props.adminUsername ?? d.DEFAULT_ADMIN_USERNAME,
     credentialsSecretName: props.credentialsSecretName ?? name,
     licenseSecretName: props.licenseSecretName,
@@ -152,6 +175,8 @@ function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEn
     },
     rackAwarenessNodeLabel: t.string('rackAwarenessNodeLabel', p.rackAwarenessNodeLabel),
     rackIdFromNodeApi: t.boolean('rackIdFromNodeApi', p.rackIdFromNodeApi),
+    minimumRacks: t.number('minimumRacks', p.minimumRacks),
+    kubernetesVersion: t.string('kubernetesVersion', p.kubernetesVersion),
     antiAffinityAdditionalTopologyKeys: t.array('antiAffinityAdditionalTopologyKeys', p.antiAffinityAdditionalTopologyKeys, 'string'),
     nodeSelector: t.stringMap('nodeSelector', p.nodeSelector),
     tolerations: t.array('tolerations', p.tolerations, 'object'),
@@ -177,6 +202,18 @@ function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEn
     internodeEncryption: t.boolean('internodeEncryption', p.internodeEncryption),
     autoTiering: t.object('autoTiering', p.autoTiering),
   };
+}
+
+/**
+ * Only zone and region are ever copied onto pods, and only from 1.35 by
+ * default: any other label, or an older target, reads the Node. An explicit
+ * `rackIdFromNodeApi` decides for zone and region (REC009 rejects `false`
+ * for other labels).
+ */
+function readsRackIdFromNode(label: string | undefined, explicit: boolean | undefined, minor: number): boolean {
+  if (label === undefined) return false;
+  if (!rackIdFromPodLabel(label)) return true;
+  return explicit ?? !hasFeature(minor, 'podTopologyLabels');
 }
 
 function resolveResources(resources: ContainerResources | undefined, cpu: string, memory: string): ResolvedResources {

@@ -1,10 +1,13 @@
-import { error, Finding, warning } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, MAX_DNS_LABEL } from '../validation/names';
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
+import { validateTopology } from './topology-validation';
 import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
 import { RESERVED_LABELS } from '../contract/labels';
 import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
+import { MAX_CLUSTER_NAME_LENGTH } from '../contract/redis-software';
 
 /**
  * StorageClass names (or name fragments) of provisioners that put a volume on
@@ -31,6 +34,7 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
     ...validateResources('nodeResources', spec.nodeResources),
     ...validateResources('reconcilerResources', spec.reconcilerResources),
     ...validateScheduling(spec),
+    ...validateTopology(spec),
     ...validateMetadata(spec),
     ...validateExtensions(spec),
   ];
@@ -43,8 +47,7 @@ export function isValidNodeCount(n: unknown): n is number {
 function validateNodes(spec: ClusterSpec): Finding[] {
   const n = spec.nodes;
   if (!isValidNodeCount(n)) {
-    return [error('REC001', 'nodes', `nodes is ${String(n)}; a Redis Enterprise cluster needs an odd number of at least 3 nodes (at most ${MAX_NODES}) to keep quorum`,
-      'set nodes to 3, 5, 7...')];
+    return [finding('REC001', 'nodes', `nodes is ${String(n)}; a Redis Enterprise cluster needs an odd number of at least 3 nodes (at most ${MAX_NODES}) to keep quorum`)];
   }
   return [];
 }
@@ -52,25 +55,23 @@ function validateNodes(spec: ClusterSpec): Finding[] {
 function validatePersistence(spec: ClusterSpec): Finding[] {
   const findings: Finding[] = [];
   if (!spec.persistenceEnabled) {
-    findings.push(error('REC002', 'persistence.enabled', 'persistence cannot be turned off: a node without persistent storage loses the cluster configuration when it restarts',
-      'remove persistence.enabled or set it to true'));
+    findings.push(finding('REC002', 'persistence.enabled', 'persistence cannot be turned off: a node without persistent storage loses the cluster configuration when it restarts'));
   }
   const sc = spec.storageClassName;
   if (sc !== undefined && !isDnsSubdomain(sc)) {
-    findings.push(error('REC005', 'persistence.storageClassName', `"${sc}" is not a valid StorageClass name (a DNS subdomain)`, 'use the name of an existing StorageClass'));
+    findings.push(finding('REC005', 'persistence.storageClassName', `"${sc}" is not a valid StorageClass name (a DNS subdomain)`, 'use the name of an existing StorageClass'));
   } else if (sc !== undefined && isNodeLocal(sc) && !spec.nodeLocalStorageReason?.trim()) {
-    findings.push(error('REC003', 'persistence.storageClassName', `StorageClass "${sc}" is node-local storage; a Redis Enterprise node on it is lost with its machine`,
-      'use a network-attached block StorageClass, or state why node-local storage is acceptable in persistence.nodeLocalStorageReason'));
+    findings.push(finding('REC003', 'persistence.storageClassName', `StorageClass "${sc}" is node-local storage; a Redis Enterprise node on it is lost with its machine`));
   }
   const size = parseQuantity(spec.volumeSize);
   if (size === undefined) {
-    findings.push(error('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a Kubernetes quantity`, 'write a size such as 20Gi'));
+    findings.push(finding('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a Kubernetes quantity`, 'write a size such as 20Gi'));
   } else if (!Number.isInteger(size) || spec.volumeSize.includes('.')) {
-    findings.push(error('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a whole number of bytes (Redis Enterprise does not support decimal volume sizes)`, 'write a size such as 20Gi'));
+    findings.push(finding('REC006', 'persistence.volumeSize', `"${spec.volumeSize}" is not a whole number of bytes (Redis Enterprise does not support decimal volume sizes)`, 'write a size such as 20Gi'));
   } else if (spec.nodeMemoryBytes !== undefined) {
     const minimum = spec.nodeMemoryBytes * VOLUME_TO_MEMORY_RATIO;
     if (size < minimum && !spec.undersizedVolumeReason?.trim()) {
-      findings.push(error('REC004', 'persistence.volumeSize',
+      findings.push(finding('REC004', 'persistence.volumeSize',
         `volume size ${spec.volumeSize} is below ${VOLUME_TO_MEMORY_RATIO} × node memory (${formatBytes(minimum)}) that Redis Enterprise needs for persistence and logs`,
         `set persistence.volumeSize to at least ${formatBytes(minimum)}, or state why a smaller volume is acceptable in persistence.undersizedVolumeReason`));
     }
@@ -83,19 +84,27 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
   const field = nameFromProps ? 'name' : 'name (defaulted from the construct id)';
   const derived = Object.values(spec.names).filter((n) => n !== spec.names.nodeReaderClusterRole);
   const longest = derived.reduce((a, b) => (b.length > a.length ? b : a));
+  const nameOk = isDns1035Label(spec.name) && longest.length <= MAX_DNS_LABEL;
   if (!isDns1035Label(spec.name)) {
-    findings.push(error('REC005', field, `cluster name "${spec.name}" is not a DNS-1035 label (lowercase letters, digits and '-', starting with a letter)`,
+    findings.push(finding('REC005', field, `cluster name "${spec.name}" is not a DNS-1035 label (lowercase letters, digits and '-', starting with a letter)`,
       'choose a name such as "rec" or "redis-prod"'));
   } else if (longest.length > MAX_DNS_LABEL) {
     const max = MAX_DNS_LABEL - (longest.length - spec.name.length);
-    findings.push(error('REC005', field, `cluster name "${spec.name}" is ${spec.name.length} characters; its longest derived name "${longest}" exceeds ${MAX_DNS_LABEL}`,
+    findings.push(finding('REC005', field, `cluster name "${spec.name}" is ${spec.name.length} characters; its longest derived name "${longest}" exceeds ${MAX_DNS_LABEL}`,
       `shorten the name to at most ${max} characters`));
   }
   if (!spec.namespace) {
-    findings.push(error('REC010', 'namespace', 'no namespace: the cluster FQDN (<rec>.<namespace>.svc.cluster.local) is fixed at bootstrap and needs it',
-      'set namespace on the cluster or on its Chart'));
+    findings.push(finding('REC010', 'namespace', 'no namespace: the cluster FQDN (<rec>.<namespace>.svc.cluster.local) is fixed at bootstrap and needs it'));
   } else if (!isDnsLabel(spec.namespace)) {
-    findings.push(error('REC010', 'namespace', `"${spec.namespace}" is not a valid namespace name (a DNS-1123 label)`, 'use lowercase letters, digits and \'-\''));
+    findings.push(finding('REC010', 'namespace', `"${spec.namespace}" is not a valid namespace name (a DNS-1123 label)`, 'use lowercase letters, digits and \'-\''));
+  } else if (nameOk) {
+    // A name REC005 already refuses is not reported again here (no follow-on noise).
+    // The bootstrap cluster_identity.name is this FQDN, and Redis Software limits it to 64 characters.
+    const fqdn = `${spec.name}.${spec.namespace}.svc.cluster.local`;
+    if (fqdn.length > MAX_CLUSTER_NAME_LENGTH) {
+      findings.push(finding('REC030', 'name', `the cluster FQDN "${fqdn}" is ${fqdn.length} characters; Redis Software limits the cluster name to ${MAX_CLUSTER_NAME_LENGTH}`,
+        `shorten the cluster name and namespace by ${fqdn.length - MAX_CLUSTER_NAME_LENGTH} characters together`));
+    }
   }
   const secrets: Array<[string, string | undefined]> = [
     // The default credentials Secret is the cluster name, already checked above.
@@ -105,14 +114,14 @@ function validateNames(spec: ClusterSpec, nameFromProps: boolean): Finding[] {
   ];
   for (const [f, value] of secrets) {
     if (value !== undefined && !isDnsSubdomain(value)) {
-      findings.push(error('REC011', f, `"${value}" is not a valid Secret name (a DNS subdomain)`, 'use lowercase letters, digits, \'-\' and \'.\''));
+      findings.push(finding('REC011', f, `"${value}" is not a valid Secret name (a DNS subdomain)`));
     }
   }
   if (spec.priorityClassName !== undefined && !isDnsSubdomain(spec.priorityClassName)) {
-    findings.push(error('REC005', 'priorityClassName', `"${spec.priorityClassName}" is not a valid PriorityClass name`, 'use the name of an existing PriorityClass'));
+    findings.push(finding('REC005', 'priorityClassName', `"${spec.priorityClassName}" is not a valid PriorityClass name`, 'use the name of an existing PriorityClass'));
   }
   if (!spec.adminUsername.trim()) {
-    findings.push(error('REC011', 'adminUsername', 'the administrator username is empty', 'set adminUsername or leave it out for the default'));
+    findings.push(finding('REC011', 'adminUsername', 'the administrator username is empty', 'set adminUsername or leave it out for the default'));
   }
   return findings;
 }
@@ -124,7 +133,7 @@ function validateResources(field: string, r: ResolvedResources): Finding[] {
       const value = r[side][kind];
       const parsed = parseQuantity(value);
       if (parsed === undefined || parsed <= 0) {
-        findings.push(error('REC006', `${field}.${side}.${kind}`, `"${value}" is not a positive Kubernetes quantity`,
+        findings.push(finding('REC006', `${field}.${side}.${kind}`, `"${value}" is not a positive Kubernetes quantity`,
           kind === 'cpu' ? 'write CPU as "2" or "500m"' : 'write memory as "4Gi" or "512Mi"'));
       }
     }
@@ -132,7 +141,7 @@ function validateResources(field: string, r: ResolvedResources): Finding[] {
   if (findings.length === 0) {
     for (const kind of ['cpu', 'memory'] as const) {
       if (parseQuantity(r.requests[kind]) !== parseQuantity(r.limits[kind])) {
-        findings.push(warning('REC007', `${field}.requests.${kind}`,
+        findings.push(finding('REC007', `${field}.requests.${kind}`,
           `requests (${r.requests[kind]}) differ from limits (${r.limits[kind]}): the pod loses Guaranteed QoS and is evicted first under node pressure`,
           `set requests.${kind} equal to limits.${kind}`));
       }
@@ -145,20 +154,19 @@ function validateScheduling(spec: ClusterSpec): Finding[] {
   const findings: Finding[] = [];
   const rack = spec.rackAwarenessNodeLabel;
   if (rack !== undefined && (!rack.trim() || !isLabelKey(rack))) {
-    findings.push(error('REC009', 'rackAwarenessNodeLabel', `"${rack}" is not a node label key`,
-      'set a label every eligible node has, e.g. topology.kubernetes.io/zone, or leave it out'));
+    findings.push(finding('REC009', 'rackAwarenessNodeLabel', `"${rack}" is not a node label key`));
   }
   const keys = spec.antiAffinityTopologyKeys;
   keys.forEach((key, i) => {
     if (i > 0 && !isLabelKey(key)) {
-      findings.push(error('REC013', `antiAffinityAdditionalTopologyKeys[${i - 1}]`, `"${key}" is not a label key`, 'use a node label key such as topology.kubernetes.io/zone'));
+      findings.push(finding('REC013', `antiAffinityAdditionalTopologyKeys[${i - 1}]`, `"${key}" is not a label key`, 'use a node label key such as topology.kubernetes.io/zone'));
     } else if (keys.indexOf(key) !== i) {
-      findings.push(error('REC013', `antiAffinityAdditionalTopologyKeys[${i - 1}]`, `topology key "${key}" is already in the anti-affinity`, 'remove the duplicate'));
+      findings.push(finding('REC013', `antiAffinityAdditionalTopologyKeys[${i - 1}]`, `topology key "${key}" is already in the anti-affinity`, 'remove the duplicate'));
     }
   });
   const grace = spec.terminationGracePeriodSeconds;
   if (!Number.isInteger(grace) || grace < 0) {
-    findings.push(error('REC014', 'terminationGracePeriodSeconds', `${grace} is not a non-negative whole number of seconds`, 'leave it out for the one-year default'));
+    findings.push(finding('REC014', 'terminationGracePeriodSeconds', `${grace} is not a non-negative whole number of seconds`));
   }
   return findings;
 }
@@ -174,12 +182,12 @@ function validateMetadata(spec: ClusterSpec): Finding[] {
   for (const [field, map, isLabel] of maps) {
     for (const [key, value] of Object.entries(map ?? {})) {
       if (!isLabelKey(key)) {
-        findings.push(error('REC012', `${field}["${key}"]`, `"${key}" is not a valid key`, 'use a key like "team" or "example.com/team"'));
+        findings.push(finding('REC012', `${field}["${key}"]`, `"${key}" is not a valid key`, 'use a key like "team" or "example.com/team"'));
       } else if (isLabel && !isLabelValue(value)) {
-        findings.push(error('REC012', `${field}["${key}"]`, `"${value}" is not a valid label value (at most 63 alphanumerics, '-', '_' or '.')`, 'shorten or simplify the value'));
+        findings.push(finding('REC012', `${field}["${key}"]`, `"${value}" is not a valid label value (at most 63 alphanumerics, '-', '_' or '.')`, 'shorten or simplify the value'));
       }
       if (field === 'extraLabels' && RESERVED_LABELS.includes(key)) {
-        findings.push(error('REC012', `${field}["${key}"]`, `label "${key}" is set by the library and selects the cluster's pods`, 'remove it from extraLabels'));
+        findings.push(finding('REC012', `${field}["${key}"]`, `label "${key}" is set by the library and selects the cluster's pods`, 'remove it from extraLabels'));
       }
     }
   }
@@ -191,18 +199,18 @@ function validateExtensions(spec: ClusterSpec): Finding[] {
   const reservedVolumes = [STORAGE_VOLUME_NAME, 'reconciler-tmp'];
   spec.extraVolumes.forEach((v, i) => {
     if (reservedVolumes.includes(v.name)) {
-      findings.push(error('REC016', `extraVolumes[${i}].name`, `volume name "${v.name}" is used by the library`, 'rename the volume'));
+      findings.push(finding('REC016', `extraVolumes[${i}].name`, `volume name "${v.name}" is used by the library`, 'rename the volume'));
     }
   });
   spec.sideContainers.forEach((c, i) => {
     if ([NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME].includes(c.name)) {
-      findings.push(error('REC016', `sideContainers[${i}].name`, `container name "${c.name}" is used by the library`, 'rename the container'));
+      findings.push(finding('REC016', `sideContainers[${i}].name`, `container name "${c.name}" is used by the library`, 'rename the container'));
     }
   });
   const known = new Set([...reservedVolumes, ...spec.extraVolumes.map((v) => v.name)]);
   spec.extraVolumeMounts.forEach((m, i) => {
     if (!known.has(m.name)) {
-      findings.push(error('REC016', `extraVolumeMounts[${i}].name`, `mount refers to volume "${m.name}", which is not declared`, 'add the volume to extraVolumes'));
+      findings.push(finding('REC016', `extraVolumeMounts[${i}].name`, `mount refers to volume "${m.name}", which is not declared`, 'add the volume to extraVolumes'));
     }
   });
   return findings;

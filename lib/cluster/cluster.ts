@@ -1,12 +1,14 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AppRegistry } from '../validation/app-registry';
-import { error } from '../validation/finding';
+import { finding } from '../validation/rules';
+import { checkConstructProps } from '../validation/props-shape';
 import { addFindingsValidation } from '../validation/register';
+import { CLUSTER_PROPS_SHAPE } from './cluster-prop-keys';
 import { RedisEnterpriseClusterProps } from './cluster-props';
 import { ClusterSpec, resolveClusterSpec } from './cluster-spec';
 import { validateClusterSpec } from './cluster-validation';
-import { addDesiredStateConfigMap, buildDesiredState, DesiredStateContributor } from './desired-state-config-map';
+import { AttachedDatabase } from './attached-database';
+import { addDesiredStateConfigMap, buildDesiredState } from './desired-state-config-map';
 import { addDisruptionBudget } from './disruption-budget';
 import { addNodeReaderIfNeeded } from './rack-awareness';
 import { addReconcilerRbac } from './rbac';
@@ -15,22 +17,14 @@ import { addNodeStatefulSet } from './statefulset';
 import { DesiredState } from '../contract/desired-state';
 import { addMonitoring, validateMonitoring } from '../monitoring';
 import {
-  addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, isValidHost, istioGatewayName, validateExternalAccess,
+  addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, istioGatewayName, validateExternalAccess,
 } from '../networking';
-import { Finding } from '../validation/finding';
 import { clusterObjectLabels } from './metadata';
-import { validateDatabasesInCluster, RegisteredDatabase } from './database-registry';
 import { REST_API_PORT } from '../contract/ports';
 import { validateSecuritySettings } from './security-validation';
 
-function chartOf(scope: Construct, id: string): Chart {
-  try {
-    return Chart.of(scope);
-  } catch {
-    throw new Error(`RedisEnterpriseCluster "${id}" must be created inside a cdk8s Chart (its objects belong to one): ` +
-      'pass a Chart as its scope, e.g. new RedisEnterpriseCluster(new Chart(app, "redis"), "rec", {...})');
-  }
-}
+/** Name of the object (Ingress, VirtualService or Route) that exposes the cluster's REST API. */
+const apiExposureName = (clusterName: string) => `${clusterName}-api`;
 
 const CLUSTER_MARKER = Symbol.for('cdk8s-redis-enterprise.RedisEnterpriseCluster');
 /** Clusters that may not share a namespace: same Kubernetes cluster, same namespace. */
@@ -65,13 +59,14 @@ export class RedisEnterpriseCluster extends Construct {
   public readonly fqdn: string;
   /** @internal */
   public readonly _spec: ClusterSpec;
-  private readonly contributors: DesiredStateContributor[] = [];
-  private readonly databases: RegisteredDatabase[] = [];
+  private readonly databases: AttachedDatabase[] = [];
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseClusterProps = {}) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER_MARKER, { value: true });
-    const namespace = props.namespace ?? chartOf(this, id).namespace ?? '';
+    const checked = checkConstructProps(this, 'RedisEnterpriseCluster', props, CLUSTER_PROPS_SHAPE, true);
+    props = checked.props;
+    const namespace = props.namespace ?? checked.chart?.namespace ?? '';
     this._spec = resolveClusterSpec(props, props.name ?? id, namespace);
     this.name = this._spec.name;
     this.namespace = this._spec.namespace;
@@ -80,18 +75,19 @@ export class RedisEnterpriseCluster extends Construct {
     clusters.register(this);
     this.credentialsSecretName = this._spec.credentialsSecretName;
     this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
+    if (!checked.chart) return; // REPROP003: no Chart to create the objects in
 
     addReconcilerRbac(this, this._spec);
     addNodeReaderIfNeeded(this, this._spec);
     addNodeStatefulSet(this, this._spec);
     addClusterServices(this, this._spec);
     addDisruptionBudget(this, this._spec);
-    addDesiredStateConfigMap(this, this._spec, this.contributors);
+    addDesiredStateConfigMap(this, this._spec, this.databases);
     const exposure = this.exposureContext();
     if (exposure) {
       addExternalAccessGateway(this, exposure);
       addEndpointExposure(this, 'ApiExposure', exposure, {
-        name: `${this.name}-api`, host: exposure.access.apiFqdn, serviceName: this._spec.names.cluster, servicePort: REST_API_PORT, servicePortName: 'api',
+        name: apiExposureName(this.name), host: exposure.access.apiFqdn, serviceName: this._spec.names.cluster, servicePort: REST_API_PORT, servicePortName: 'api',
       });
     }
     if (this._spec.monitoring) {
@@ -106,7 +102,6 @@ export class RedisEnterpriseCluster extends Construct {
       ...(this._spec.externalAccess ? validateExternalAccess(this._spec.externalAccess, this.name) : []),
       ...(this._spec.monitoring ? validateMonitoring(this._spec.monitoring) : []),
       ...validateSecuritySettings(this._spec),
-      ...validateDatabasesInCluster(this._spec, this.databases, this.externalAccessObjectNames()),
     ]);
   }
 
@@ -116,12 +111,30 @@ export class RedisEnterpriseCluster extends Construct {
   }
 
   /**
-   * Registers a database living in this cluster, for the cluster-wide checks
-   * (unique names and ports, memory).
+   * Attaches a database living in this cluster (a plain database or this
+   * cluster's part of an Active-Active database): exposes it outside the
+   * Kubernetes cluster when it asks to be, and adds it to the desired state.
+   * The one way in for lib/database, whose checks across the databases of a
+   * cluster read {@link _attachedDatabases}.
    * @internal
    */
-  public _registerDatabase(db: RegisteredDatabase): void {
+  public _attachDatabase(db: AttachedDatabase): void {
     this.databases.push(db);
+    const ctx = this.exposureContext();
+    if (db.exposed && ctx) {
+      // Without external access nothing is created; lib/database reports that (REDB013, REAADB002).
+      addEndpointExposure(db.scope, 'Exposure', ctx, {
+        name: db.name, host: databaseHost(ctx.access, db.name), serviceName: db.serviceName, servicePort: db.settings.port, servicePortName: 'redis',
+      });
+    }
+  }
+
+  /**
+   * The databases attached so far, in attachment order.
+   * @internal
+   */
+  public get _attachedDatabases(): readonly AttachedDatabase[] {
+    return this.databases;
   }
 
   /**
@@ -133,44 +146,14 @@ export class RedisEnterpriseCluster extends Construct {
   }
 
   /**
-   * Creates, under `scope`, the objects that expose a database outside the
-   * Kubernetes cluster; nothing when the cluster has no external access
-   * (reported by {@link _validateExposure}).
+   * Names of the Services and external access objects the cluster itself
+   * creates; a database's objects must not take them.
    * @internal
    */
-  public _exposeDatabase(scope: Construct, databaseName: string, serviceName: string, port: number): void {
-    const ctx = this.exposureContext();
-    if (!ctx) return;
-    addEndpointExposure(scope, 'Exposure', ctx, {
-      name: databaseName, host: databaseHost(ctx.access, databaseName), serviceName, servicePort: port, servicePortName: 'redis',
-    });
-  }
-
-  /**
-   * Findings for a database that asks to be exposed: the cluster needs
-   * external access, and the database TLS (passthrough routes by SNI).
-   * @internal
-   */
-  public _validateExposure(tlsMode: string, databaseName: string): Finding[] {
-    const findings: Finding[] = [];
-    const host = this._databaseHost(databaseName);
-    if (host !== undefined && !isValidHost(host)) {
-      findings.push(error('REDB017', 'name', `the database's external hostname "${host}" is not a valid DNS name (each label at most 63 characters, 253 in all)`,
-        'shorten the database name or the cluster\'s dbFqdnSuffix'));
-    }
-    if (!this.hasExternalAccess) {
-      findings.push(error('REDB013', 'externalAccess', `the database asks for external access but cluster ${this.node.path} has no externalAccess`,
-        'configure externalAccess on the cluster, or remove externalAccess from the database'));
-    }
-    if (tlsMode !== 'enabled') {
-      findings.push(error('REDB008', 'tlsMode', `external access goes through TLS passthrough routed by SNI, but tlsMode is ${tlsMode}`, 'set tlsMode to TlsMode.ENABLED'));
-    }
-    return findings;
-  }
-
-  /** Names of the objects external access creates for the cluster itself; databases must not take them. */
-  private externalAccessObjectNames(): string[] {
-    return this._spec.externalAccess ? [`${this.name}-api`, istioGatewayName(this.name)] : [];
+  public _objectNamesInUse(): string[] {
+    const names = this._spec.names;
+    const externalAccess = this._spec.externalAccess ? [apiExposureName(this.name), istioGatewayName(this.name)] : [];
+    return [names.cluster, names.uiService, names.metricsService, names.nodesService, ...externalAccess];
   }
 
   private exposureContext(): ExposureContext | undefined {
@@ -180,24 +163,14 @@ export class RedisEnterpriseCluster extends Construct {
 
   /** The desired-state document as it will be synthesized. */
   public desiredState(): DesiredState {
-    return buildDesiredState(this._spec, this.contributors);
-  }
-
-  /**
-   * Lets a construct attached to this cluster (a database, an Active-Active
-   * participation, external access) add its part to the desired state.
-   * @internal
-   */
-  public _addDesiredStateContributor(contributor: DesiredStateContributor): void {
-    this.contributors.push(contributor);
+    return buildDesiredState(this._spec, this.databases);
   }
 
   private validateOnePerNamespace() {
     const others = clusters.othersLike(this);
     if (others.length === 0) return [];
-    return [error('REC008', 'namespace',
+    return [finding('REC008', 'namespace',
       `namespace "${this.namespace}"${this.kubernetesClusterName ? ` of Kubernetes cluster "${this.kubernetesClusterName}"` : ''} already has Redis Enterprise cluster(s) at ${others.map((o) => o.node.path).join(', ')}; ` +
-      'one cluster per namespace, as with the operator (Services, Secrets and the reconciler\'s RBAC are namespace-wide)',
-      'put each cluster in its own namespace; if they are applied to different Kubernetes clusters, set a different kubernetesClusterName on each')];
+      'one cluster per namespace, as with the operator (Services, Secrets and the reconciler\'s RBAC are namespace-wide)')];
   }
 }

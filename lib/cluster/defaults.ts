@@ -11,6 +11,12 @@ export const DEFAULT_RECONCILER_MEMORY = '256Mi';
 export const DEFAULT_ADMIN_USERNAME = 'demo@redis.com';
 /** One year: a node is never killed while it still holds data. */
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 31536000;
+/**
+ * With rack awareness: Redis Enterprise asks that no rack hold a majority of
+ * the nodes ("avoid placing the majority of nodes in one availability zone";
+ * three nodes in three distinct racks), which takes at least 3 racks.
+ */
+export const DEFAULT_MINIMUM_RACKS = 3;
 /** Redis Enterprise needs this many times the node memory on its persistent volume. */
 export const VOLUME_TO_MEMORY_RATIO = 5;
 /**

@@ -2,29 +2,20 @@ import { Construct } from 'constructs';
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  DESIRED_STATE_KEY, DESIRED_STATE_SCHEMA_VERSION, DesiredActiveActiveDatabase, DesiredCluster,
-  DesiredDatabase, DesiredExternalAccess, DesiredRemoteCluster, DesiredState, serializeDesiredState,
+  DESIRED_STATE_KEY, DESIRED_STATE_SCHEMA_VERSION, DesiredCluster, DesiredExternalAccess, DesiredState, serializeDesiredState,
 } from '../contract/desired-state';
+import { AttachedDatabase } from './attached-database';
 import { ClusterSpec } from './cluster-spec';
 import { clusterObjectMeta } from './metadata';
 import { FLASH_PATH, PERSISTENT_PATH } from './node-pod';
 import { DesiredCertificates, DesiredLdap } from '../contract/desired-state';
 import { LdapProtocol } from './security-props';
 
-/** What constructs attached to a cluster (databases, Active-Active) add to its document. */
-export interface DesiredStateParts {
-  readonly databases?: DesiredDatabase[];
-  readonly remoteClusters?: DesiredRemoteCluster[];
-  readonly activeActiveDatabases?: DesiredActiveActiveDatabase[];
-}
-
-export type DesiredStateContributor = () => DesiredStateParts;
-
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The document for one cluster. Lists are sorted by name so the output is deterministic. */
-export function buildDesiredState(spec: ClusterSpec, contributors: DesiredStateContributor[]): DesiredState {
-  const parts = contributors.map((c) => c());
+export function buildDesiredState(spec: ClusterSpec, databases: readonly AttachedDatabase[]): DesiredState {
+  const parts = databases.map((db) => db.desiredState());
   const access = spec.externalAccess;
   const externalAccess: DesiredExternalAccess | undefined = access && {
     method: access.method, apiFqdn: access.apiFqdn, dbFqdnSuffix: access.dbFqdnSuffix, port: 443,
@@ -82,12 +73,12 @@ function desiredLdap(spec: ClusterSpec): DesiredLdap {
   };
 }
 
-/** The ConfigMap `<rec>-desired-state`; its content is computed at synth time. */
-export function addDesiredStateConfigMap(scope: Construct, spec: ClusterSpec, contributors: DesiredStateContributor[]): void {
+/** The ConfigMap `<rec>-desired-state`; its content is computed at synth time, when every database is attached. */
+export function addDesiredStateConfigMap(scope: Construct, spec: ClusterSpec, databases: readonly AttachedDatabase[]): void {
   new k8s.KubeConfigMap(scope, 'DesiredState', {
     metadata: clusterObjectMeta(spec, spec.names.desiredStateConfigMap),
     data: {
-      [DESIRED_STATE_KEY]: Lazy.any({ produce: () => serializeDesiredState(buildDesiredState(spec, contributors)) }) as unknown as string,
+      [DESIRED_STATE_KEY]: Lazy.any({ produce: () => serializeDesiredState(buildDesiredState(spec, databases)) }) as unknown as string,
     },
   });
 }

@@ -4,6 +4,7 @@ import { nodeSelectorLabels } from '../contract/labels';
 import { FLASH_VOLUME_NAME, NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
 import { DISCOVERY_PORT, METRICS_PORT, RECONCILER_PORT, REST_API_PORT, UI_PORT } from '../contract/ports';
 import { SIDECAR_ENV, SIDECAR_PATHS } from '../contract/sidecar';
+import { nodePodAntiAffinity, nodePodTopologySpread } from './placement';
 
 
 /** Where Redis Enterprise keeps its persistent data (the bootstrap `persistent_path`). */
@@ -37,6 +38,36 @@ function fieldEnv(name: string, fieldPath: string): k8s.EnvVar {
   return { name, valueFrom: { fieldRef: { fieldPath } } };
 }
 
+/**
+ * Ready = this pod's node serves as a member of the cluster. The kubelet
+ * cannot check that itself:
+ * - `GET /v1/bootstrap` needs Basic auth "once the node is part of an active
+ *   cluster" (redis.io operate/rs/references/rest-api/requests/bootstrap),
+ *   and every other request needs it always (rest-api/_index: 401 without
+ *   credentials). An unauthenticated httpGet on 9443 turns a node NotReady
+ *   the moment it creates or joins the cluster: OrderedReady never starts the
+ *   next pod, Services lose the endpoint, the PodDisruptionBudget blocks
+ *   every drain.
+ * - The official operator used an exec probe with the admin credentials
+ *   (`curl -u ... localhost:8080/v1/bootstrap` plus `rladmin status nodes`,
+ *   RedisLabs/redis-enterprise-k8s-docs#99), now a script inside its image;
+ *   an exec probe would need the password in the node container's
+ *   environment and a shell script we cannot ship in the Redis image.
+ * - No documented health endpoint answers without credentials
+ *   (`/v1/local/node/master_healthcheck` needs `view_cluster_info`).
+ * So the sidecar, which holds the admin credentials, checks its own node
+ * (`/node-ready`: authenticated `GET /v1/bootstrap` is `completed` and
+ * `GET /v1/nodes/{uid}/status` is `active`, within 4 s) and the kubelet
+ * probes the sidecar. A sidecar that does not answer makes the node NotReady
+ * too; the pod is NotReady then anyway (the sidecar's own readiness).
+ */
+function nodeReadinessProbe(): k8s.Probe {
+  return {
+    httpGet: { path: SIDECAR_PATHS.nodeReady, port: k8s.IntOrString.fromNumber(RECONCILER_PORT), scheme: 'HTTP' },
+    periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3,
+  };
+}
+
 function nodeContainer(spec: ClusterSpec): k8s.Container {
   return {
     name: NODE_CONTAINER_NAME,
@@ -56,16 +87,13 @@ function nodeContainer(spec: ClusterSpec): k8s.Container {
       ...(spec.autoTiering ? [{ name: FLASH_VOLUME_NAME, mountPath: FLASH_PATH }] : []),
       ...spec.extraVolumeMounts,
     ],
-    // Bootstrap and recovery can take minutes; liveness only starts after it.
+    // Bootstrap and recovery can take minutes; liveness and readiness only start after it.
     startupProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(REST_API_PORT) }, periodSeconds: 10, failureThreshold: 60 },
     // A restart of a database node is expensive: only a REST API that stays
-    // unreachable for two minutes counts as dead.
+    // unreachable for two minutes counts as dead. tcpSocket needs no
+    // credentials and does not depend on the sidecar.
     livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(REST_API_PORT) }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 8 },
-    // Ready means the REST API answers; membership is the reconciler's readiness.
-    readinessProbe: {
-      httpGet: { path: '/v1/bootstrap', port: k8s.IntOrString.fromNumber(REST_API_PORT), scheme: 'HTTPS' },
-      periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3,
-    },
+    readinessProbe: nodeReadinessProbe(),
     // Clean shutdown: the reconciler puts this node into maintenance mode
     // (its shards move away) before Kubernetes stops the container. The grace
     // period (one year by default) bounds how long that may take.
@@ -112,18 +140,10 @@ function reconcilerContainer(spec: ClusterSpec): k8s.Container {
   };
 }
 
-function antiAffinity(spec: ClusterSpec): k8s.PodAntiAffinity {
-  return {
-    requiredDuringSchedulingIgnoredDuringExecution: spec.antiAffinityTopologyKeys.map((topologyKey) => ({
-      labelSelector: { matchLabels: nodeSelectorLabels(spec.name) },
-      topologyKey,
-    })),
-  };
-}
-
 /** The pod template of the StatefulSet `<rec>`. */
 export function nodePodTemplate(spec: ClusterSpec): k8s.PodTemplateSpec {
   const annotations = { ...spec.extraAnnotations, ...spec.podAnnotations };
+  const spread = nodePodTopologySpread(spec);
   return {
     metadata: {
       labels: { ...spec.extraLabels, ...nodeSelectorLabels(spec.name) },
@@ -143,7 +163,8 @@ export function nodePodTemplate(spec: ClusterSpec): k8s.PodTemplateSpec {
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      affinity: { podAntiAffinity: antiAffinity(spec) },
+      affinity: { podAntiAffinity: nodePodAntiAffinity(spec) },
+      ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),
       ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
       ...(spec.tolerations.length > 0 ? { tolerations: spec.tolerations } : {}),
       ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),

@@ -4,10 +4,12 @@ import { ClusterSpec } from './cluster-spec';
 import { clusterObjectLabels, withoutNamespace } from './metadata';
 
 /**
- * For any other rack label the reconciler must read its Kubernetes Node, a
- * cluster-scoped object: a ClusterRole allowing only `get` on nodes, bound to
- * the cluster's ServiceAccount. This is the one cluster-scoped grant the
- * library ever makes, and only in this case (the operator needs the same).
+ * For a rack label Kubernetes does not copy onto pods (any label but zone and
+ * region, and every label when the target Kubernetes is older than 1.35) the
+ * reconciler must read its Kubernetes Node, a cluster-scoped object: a
+ * ClusterRole allowing only `get` on nodes, bound to the cluster's
+ * ServiceAccount. This is the one cluster-scoped grant the library ever
+ * makes, and only in this case (the operator needs the same).
  */
 export function addNodeReaderIfNeeded(scope: Construct, spec: ClusterSpec): void {
   if (!spec.rackIdFromNodeApi) return;

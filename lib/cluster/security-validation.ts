@@ -1,4 +1,5 @@
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { isDnsSubdomain } from '../validation/names';
 import { parseQuantity } from '../validation/quantity';
 import { ClusterSpec } from './cluster-spec';
@@ -12,14 +13,14 @@ export function validateSecuritySettings(spec: ClusterSpec): Finding[] {
 function validateCertificates(spec: ClusterSpec): Finding[] {
   return Object.entries(spec.certificates ?? {})
     .filter(([, name]) => name !== undefined && !isDnsSubdomain(name))
-    .map(([field, name]) => error('REC018', `certificates.${field}`, `"${name}" is not a valid Secret name`, 'name the Secret holding tls.crt and tls.key'));
+    .map(([field, name]) => finding('REC018', `certificates.${field}`, `"${name}" is not a valid Secret name`));
 }
 
 function validateLdap(spec: ClusterSpec): Finding[] {
   const ldap = spec.ldap;
   if (!ldap) return [];
   const f: Finding[] = [];
-  const bad = (field: string, message: string, fix: string) => f.push(error('REC019', `ldap.${field}`, message, fix));
+  const bad = (field: string, message: string, fix: string) => f.push(finding('REC019', `ldap.${field}`, message, fix));
   if (!(Object.values(LdapProtocol) as string[]).includes(ldap.protocol)) bad('protocol', `"${ldap.protocol}" is not an LDAP protocol`, 'use LdapProtocol.LDAPS, STARTTLS or LDAP');
   if (!Array.isArray(ldap.servers) || ldap.servers.length === 0) bad('servers', 'no LDAP server', 'list at least one server');
   (Array.isArray(ldap.servers) ? ldap.servers : []).forEach((s, i) => {
@@ -43,11 +44,11 @@ function validateAutoTiering(spec: ClusterSpec): Finding[] {
   if (!at) return [];
   const f: Finding[] = [];
   if (typeof at.storageClassName !== 'string' || !isDnsSubdomain(at.storageClassName)) {
-    f.push(error('REC020', 'autoTiering.storageClassName', `"${at.storageClassName}" is not a StorageClass name`, 'name the StorageClass of the flash (NVMe) volumes'));
+    f.push(finding('REC020', 'autoTiering.storageClassName', `"${at.storageClassName}" is not a StorageClass name`, 'name the StorageClass of the flash (NVMe) volumes'));
   }
   const size = parseQuantity(spec.flashDiskSize);
   if (size === undefined || size <= 0 || !Number.isInteger(size)) {
-    f.push(error('REC020', 'autoTiering.flashDiskSize', `"${spec.flashDiskSize}" is not a whole-byte size`, 'write a size such as 100Gi'));
+    f.push(finding('REC020', 'autoTiering.flashDiskSize', `"${spec.flashDiskSize}" is not a whole-byte size`, 'write a size such as 100Gi'));
   }
   return f;
 }

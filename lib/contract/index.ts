@@ -7,4 +7,5 @@ export * from './labels';
 export * from './names';
 export * from './ports';
 export * from './sidecar';
+export * from './redis-software';
 export * from './status-health';

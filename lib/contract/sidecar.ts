@@ -36,6 +36,12 @@ export const SIDECAR_PATHS = {
   healthz: '/healthz',
   /** Readiness: the desired state was read and this pod's node is in the cluster. */
   readyz: '/readyz',
+  /**
+   * Readiness of the `redis-enterprise-node` container: this pod's node
+   * answers an authenticated REST check (the kubelet's own probe cannot
+   * authenticate).
+   */
+  nodeReady: '/node-ready',
   /** Prometheus metrics. */
   metrics: '/metrics',
   /** The node container's preStop hook: drain this node before it stops. */

@@ -1,12 +1,15 @@
 import { DesiredDatabaseSettings } from '../contract/desired-state';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { isDnsSubdomain } from '../validation/names';
 import { PropTypeChecker } from '../validation/prop-types';
 import {
   BackupStorage, DatabasePersistence, DatabaseSettingsProps, DatabaseType, EvictionPolicy, ProxyPolicy, TlsMode,
 } from './database-props';
 import { MIN_DATABASE_MEMORY_BYTES, parseMemorySize } from './memory-size';
+import { validateModules } from './module-rules';
 import { MAX_DATABASE_PORT, MIN_DATABASE_PORT, derivePort } from './port';
+import { validateSoftwareLimits } from './software-limits';
 
 export const DEFAULT_MEMORY_SIZE = '100MB';
 const MAX_SHARDS = 512;
@@ -67,7 +70,7 @@ export function validateSettings(r: ResolvedSettings, nodes: number): Finding[] 
   const s = r.desired;
   const f: Finding[] = [...r.typeFindings];
   const oneOf = (field: string, value: string, allowed: string[]) => {
-    if (!allowed.includes(value)) f.push(error('REDB015', field, `"${value}" is not one of ${allowed.join(', ')}`, `use one of ${allowed.join(', ')}`));
+    if (!allowed.includes(value)) f.push(finding('REDB015', field, `"${value}" is not one of ${allowed.join(', ')}`, `use one of ${allowed.join(', ')}`));
   };
   oneOf('type', s.type, enumValues(DatabaseType));
   oneOf('persistence', s.persistence, enumValues(DatabasePersistence));
@@ -76,31 +79,30 @@ export function validateSettings(r: ResolvedSettings, nodes: number): Finding[] 
   oneOf('proxyPolicy', s.proxyPolicy, enumValues(ProxyPolicy));
 
   if (parseMemorySize(r.memorySize) === undefined) {
-    f.push(error('REDB003', 'memorySize', `"${r.memorySize}" is not a memory size`, 'write it as 100MB, 1GB or 512Mi'));
+    f.push(finding('REDB003', 'memorySize', `"${r.memorySize}" is not a memory size`, 'write it as 100MB, 1GB or 512Mi'));
   } else if (s.memorySizeBytes < MIN_DATABASE_MEMORY_BYTES) {
-    f.push(error('REDB003', 'memorySize', `${r.memorySize} is below the 100MB Redis Enterprise needs`, 'set memorySize to at least 100MB'));
+    f.push(finding('REDB003', 'memorySize', `${r.memorySize} is below the 100MB Redis Enterprise needs`, 'set memorySize to at least 100MB'));
   }
   if (!Number.isInteger(s.shardCount) || s.shardCount < 1 || s.shardCount > MAX_SHARDS) {
-    f.push(error('REDB005', 'shardCount', `shardCount is ${s.shardCount}; Redis Enterprise allows 1 to ${MAX_SHARDS} shards`, `set shardCount between 1 and ${MAX_SHARDS}`));
+    f.push(finding('REDB005', 'shardCount', `shardCount is ${s.shardCount}; Redis Enterprise allows 1 to ${MAX_SHARDS} shards`, `set shardCount between 1 and ${MAX_SHARDS}`));
   }
   if (!Number.isInteger(s.port) || s.port < MIN_DATABASE_PORT || s.port > MAX_DATABASE_PORT) {
-    f.push(error('REDB006', 'port', `port ${s.port} is outside the database port range ${MIN_DATABASE_PORT}-${MAX_DATABASE_PORT}`,
+    f.push(finding('REDB006', 'port', `port ${s.port} is outside the database port range ${MIN_DATABASE_PORT}-${MAX_DATABASE_PORT}`,
       `choose a port between ${MIN_DATABASE_PORT} and ${MAX_DATABASE_PORT}, or leave it out to derive one`));
   }
   if (s.replication && nodes < 2) {
-    f.push(error('REDB007', 'replication', `replication places each replica on another node, but the cluster has ${nodes} node(s)`, 'add nodes or turn replication off'));
+    f.push(finding('REDB007', 'replication', `replication places each replica on another node, but the cluster has ${nodes} node(s)`));
   }
   if (s.clientCertificateSecretNames.length > 0 && s.tlsMode !== TlsMode.ENABLED) {
-    f.push(error('REDB008', 'clientCertificateSecretNames', `client certificates need TLS, but tlsMode is ${s.tlsMode}`, 'set tlsMode to TlsMode.ENABLED or remove the client certificates'));
+    f.push(finding('REDB008', 'clientCertificateSecretNames', `client certificates need TLS, but tlsMode is ${s.tlsMode}`, 'set tlsMode to TlsMode.ENABLED or remove the client certificates'));
   }
-  f.push(...validateSecretNames(s, r.passwordSecretExplicit), ...validateBackup(s), ...validateLists(s));
+  f.push(...validateSecretNames(s, r.passwordSecretExplicit), ...validateBackup(s), ...validateLists(s), ...validateModules(s.modules), ...validateSoftwareLimits(s));
   if (s.type === DatabaseType.MEMCACHED) {
-    if (s.modules.length > 0) f.push(error('REDB010', 'modules', 'memcached databases cannot load Redis modules', 'remove the modules or use DatabaseType.REDIS'));
-    if (s.ossCluster) f.push(error('REDB010', 'ossCluster', 'the OSS cluster API is for Redis databases, not memcached', 'remove ossCluster'));
+    if (s.modules.length > 0) f.push(finding('REDB010', 'modules', 'memcached databases cannot load Redis modules', 'remove the modules or use DatabaseType.REDIS'));
+    if (s.ossCluster) f.push(finding('REDB010', 'ossCluster', 'the OSS cluster API is for Redis databases, not memcached', 'remove ossCluster'));
   }
   if (s.ossCluster && s.proxyPolicy === ProxyPolicy.SINGLE) {
-    f.push(error('REDB016', 'proxyPolicy', 'the OSS cluster API needs a proxy on every master shard\'s node, but proxyPolicy is single',
-      'leave proxyPolicy out (ALL_MASTER_SHARDS is the default with ossCluster) or set ALL_MASTER_SHARDS / ALL_NODES'));
+    f.push(finding('REDB016', 'proxyPolicy', 'the OSS cluster API needs a proxy on every master shard\'s node, but proxyPolicy is single'));
   }
   return f;
 }
@@ -112,7 +114,7 @@ function validateSecretNames(s: DesiredDatabaseSettings, passwordSecretExplicit:
     ['backup.credentialsSecretName', s.backup?.credentialsSecretName],
   ];
   return names.filter(([, n]) => n !== undefined && !isDnsSubdomain(n))
-    .map(([field, n]) => error('REDB011', field, `"${n}" is not a valid Secret name`, 'use lowercase letters, digits, \'-\' and \'.\''));
+    .map(([field, n]) => finding('REDB011', field, `"${n}" is not a valid Secret name`));
 }
 
 function validateBackup(s: DesiredDatabaseSettings): Finding[] {
@@ -120,16 +122,16 @@ function validateBackup(s: DesiredDatabaseSettings): Finding[] {
   if (!b) return [];
   const f: Finding[] = [];
   if (!enumValues(BackupStorage).includes(b.type)) {
-    f.push(error('REDB009', 'backup.storage', `"${b.type}" is not a backup storage`, `use one of ${enumValues(BackupStorage).join(', ')}`));
+    f.push(finding('REDB009', 'backup.storage', `"${b.type}" is not a backup storage`, `use one of ${enumValues(BackupStorage).join(', ')}`));
   }
   if (typeof b.location !== 'string' || !b.location.trim()) {
-    f.push(error('REDB009', 'backup.location', 'the backup location is empty', 'set the bucket, container, URL or path'));
+    f.push(finding('REDB009', 'backup.location', 'the backup location is empty', 'set the bucket, container, URL or path'));
   }
   if (b.type !== BackupStorage.MOUNT && !b.credentialsSecretName) {
-    f.push(error('REDB009', 'backup.credentialsSecretName', `${b.type} backups need credentials`, 'name the Secret that holds the storage credentials'));
+    f.push(finding('REDB009', 'backup.credentialsSecretName', `${b.type} backups need credentials`, 'name the Secret that holds the storage credentials'));
   }
   if (!BACKUP_INTERVAL_HOURS.includes(b.intervalSeconds / 3600)) {
-    f.push(error('REDB009', 'backup.intervalHours', `${b.intervalSeconds / 3600} hours is not a Redis Enterprise backup interval`, `use one of ${BACKUP_INTERVAL_HOURS.join(', ')}`));
+    f.push(finding('REDB009', 'backup.intervalHours', `${b.intervalSeconds / 3600} hours is not a Redis Enterprise backup interval`, `use one of ${BACKUP_INTERVAL_HOURS.join(', ')}`));
   }
   return f;
 }
@@ -137,16 +139,16 @@ function validateBackup(s: DesiredDatabaseSettings): Finding[] {
 function validateLists(s: DesiredDatabaseSettings): Finding[] {
   const f: Finding[] = [];
   s.modules.forEach((m, i) => {
-    if (typeof m.name !== 'string' || !m.name.trim()) f.push(error('REDB012', `modules[${i}].name`, 'the module name is empty', 'name the module as Redis Enterprise lists it'));
+    if (typeof m.name !== 'string' || !m.name.trim()) f.push(finding('REDB012', `modules[${i}].name`, 'the module name is empty', 'name the module as Redis Enterprise lists it'));
   });
   s.rolesPermissions.forEach((r, i) => {
     if (typeof r.role !== 'string' || !r.role.trim() || typeof r.acl !== 'string' || !r.acl.trim()) {
-      f.push(error('REDB012', `rolesPermissions[${i}]`, 'a role permission needs both a role and an ACL name', 'set role and acl as defined in Redis Enterprise'));
+      f.push(finding('REDB012', `rolesPermissions[${i}]`, 'a role permission needs both a role and an ACL name', 'set role and acl as defined in Redis Enterprise'));
     }
   });
   s.alertSettings.forEach((a, i) => {
     if (typeof a.name !== 'string' || !/^bdb_[a-z_]+$/.test(a.name)) {
-      f.push(error('REDB012', `alertSettings[${i}].name`, `"${a.name}" is not a database alert name`, 'use a Redis Enterprise database alert such as bdb_size or bdb_high_latency'));
+      f.push(finding('REDB012', `alertSettings[${i}].name`, `"${a.name}" is not a database alert name`, 'use a Redis Enterprise database alert such as bdb_size or bdb_high_latency'));
     }
   });
   return f;

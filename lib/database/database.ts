@@ -1,10 +1,16 @@
 import { Construct } from 'constructs';
 import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { DesiredDatabase } from '../contract/desired-state';
-import { error } from '../validation/finding';
+import { checkConstructProps } from '../validation/props-shape';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
+import { keysOf } from '../validation/unknown-props';
+import { databasePropsShape } from './database-prop-keys';
+import { placeDatabase } from './database-placement';
 import { DatabaseSettingsProps, DeletionPolicy } from './database-props';
-import { addDatabaseServices, databaseServiceNames } from './database-services';
+import { attachDatabase } from './attach';
+import { validateExposure } from './database-exposure';
+import { databaseServiceNames } from './database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from './database-settings';
 import { validateDatabaseName } from './database-name';
 
@@ -27,6 +33,10 @@ export interface RedisEnterpriseDatabaseProps extends DatabaseSettingsProps {
   readonly externalAccess?: boolean;
 }
 
+/** Every prop of {@link RedisEnterpriseDatabaseProps}, for the unknown-prop check (REPROP002). */
+const DATABASE_PROPS_SHAPE = databasePropsShape(
+  keysOf<Omit<RedisEnterpriseDatabaseProps, keyof DatabaseSettingsProps>>({ cluster: true, name: true, externalAccess: true }));
+
 /**
  * A Redis Enterprise database in a {@link RedisEnterpriseCluster}. Emits the
  * database's Services and adds the database to the cluster's desired state;
@@ -46,6 +56,8 @@ export class RedisEnterpriseDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseDatabaseProps) {
     super(scope, id);
+    const checked = checkConstructProps(this, 'RedisEnterpriseDatabase', props, DATABASE_PROPS_SHAPE);
+    props = checked.props;
     this.cluster = props.cluster;
     this.name = typeof props.name === 'string' ? props.name : id;
     this.settings = resolveSettings(props, this.name);
@@ -56,27 +68,28 @@ export class RedisEnterpriseDatabase extends Construct {
     this.passwordSecretName = this.settings.desired.passwordSecretName;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
     const exposed = props.externalAccess === true;
+    if (!placeDatabase(this, checked.chart, this.cluster)) return; // reported: nothing to attach to
     this.externalHostname = exposed ? this.cluster._databaseHost(this.name) : undefined;
 
-    addDatabaseServices(this, this.cluster._spec, this.name, this.port);
-    if (exposed) this.cluster._exposeDatabase(this, this.name, this.serviceName, this.port);
-
-    this.cluster._registerDatabase({
+    attachDatabase(this.cluster, {
       kind: 'database',
       name: this.name,
       path: this.node.path,
-      settings: () => this.settings.desired,
+      scope: this,
+      serviceName: this.serviceName,
+      headlessServiceName: this.headlessServiceName,
+      settings: this.settings.desired,
       portExplicit: this.settings.portExplicit,
-      serviceNames: [names.service, names.headless],
+      exposed,
+      desiredState: () => ({ databases: [this.desired(deletionPolicy)] }),
     });
-    this.cluster._addDesiredStateContributor(() => ({ databases: [this.desired(deletionPolicy)] }));
 
     addFindingsValidation(this, 'the database props', () => [
       ...validateDatabaseName(this.name, props.name !== undefined),
       ...validateSettings(this.settings, this.cluster.nodes),
-      ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [error('REDB015', 'deletionPolicy',
+      ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [finding('REDB015', 'deletionPolicy',
         `"${deletionPolicy}" is not a deletion policy`, 'use DeletionPolicy.RETAIN or DeletionPolicy.DELETE')],
-      ...(exposed ? this.cluster._validateExposure(this.settings.desired.tlsMode, this.name) : []),
+      ...(exposed ? validateExposure(this.cluster, this.name, this.settings.desired.tlsMode) : []),
     ]);
   }
 

@@ -12,7 +12,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { clusterObjectNames } from '../contract/names';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
 
 export const APPLICATION_API_VERSION = 'argoproj.io/v1alpha1';
@@ -63,16 +64,16 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 function validate(props: RedisEnterpriseArgoCdApplicationProps): Finding[] {
   const findings: Finding[] = [];
   if (!DNS_LABEL.test(props.name)) {
-    findings.push(error('REGIT101', 'name', `"${props.name}" is not a DNS label`, 'use lower-case letters, digits and hyphens, at most 63 characters'));
+    findings.push(finding('REGIT101', 'name', `"${props.name}" is not a DNS label`));
   }
   if ((props.server === undefined) === (props.destinationName === undefined)) {
-    findings.push(error('REGIT102', 'server', 'exactly one of server and destinationName must be set', 'give the destination cluster\'s API URL (server) or its Argo CD name (destinationName)'));
+    findings.push(finding('REGIT102', 'server', 'exactly one of server and destinationName must be set'));
   }
   if (!/^(https?:\/\/|ssh:\/\/|git@|file:\/\/)/.test(props.repoUrl)) {
-    findings.push(error('REGIT103', 'repoUrl', `"${props.repoUrl}" is not a git repository URL`, 'use an https://, ssh://, git@ or file:// URL'));
+    findings.push(finding('REGIT103', 'repoUrl', `"${props.repoUrl}" is not a git repository URL`));
   }
   if (props.path === '' || props.path.startsWith('/') || props.path.split('/').includes('..')) {
-    findings.push(error('REGIT104', 'path', `"${props.path}" is not a folder inside the repository`, 'give the rendered folder relative to the repository root, e.g. examples/manifests/production-cluster'));
+    findings.push(finding('REGIT104', 'path', `"${props.path}" is not a folder inside the repository`));
   }
   return findings;
 }

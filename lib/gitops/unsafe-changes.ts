@@ -23,7 +23,8 @@ import * as path from 'path';
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DESIRED_STATE_KEY, DesiredState } from '../contract/desired-state';
-import { error, Finding } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
@@ -67,15 +68,14 @@ function statefulSetFindings(before: Obj, after: Obj): Finding[] {
     const was = bytes(t.spec?.resources?.requests?.storage);
     const now = bytes(next?.spec?.resources?.requests?.storage);
     if (was !== undefined && now !== undefined && now < was) {
-      findings.push(error('REGIT002', `${label(after)}.spec.volumeClaimTemplates[${t.metadata.name}]`,
-        `the claim size shrinks from ${t.spec.resources.requests.storage} to ${next!.spec.resources.requests.storage}; volumes never shrink`,
-        'keep persistence.volumeSize at its current value (set it explicitly when it was derived from the node memory)'));
+      findings.push(finding('REGIT002', `${label(after)}.spec.volumeClaimTemplates[${t.metadata.name}]`,
+        `the claim size shrinks from ${t.spec.resources.requests.storage} to ${next!.spec.resources.requests.storage}; volumes never shrink`));
     }
   }
   for (const field of IMMUTABLE_STATEFULSET_FIELDS) {
     if (canonical(before.spec?.[field]) === canonical(after.spec?.[field])) continue;
     if (field === 'volumeClaimTemplates' && findings.length > 0) continue;
-    findings.push(error('REGIT001', `${label(after)}.spec.${field}`,
+    findings.push(finding('REGIT001', `${label(after)}.spec.${field}`,
       `spec.${field} changes (${describeChange(before.spec?.[field], after.spec?.[field])}); Kubernetes refuses updates to it and the sync stays failed`,
       field === 'volumeClaimTemplates'
         ? 'keep the claim template as it is: set persistence.volumeSize explicitly to the current size, and change labels with extraLabels (they stay off the claim template); a resize needs the explicit resize path'
@@ -102,22 +102,20 @@ function desiredStateFindings(where: string, before: DesiredState, after: Desire
   const was = before.cluster.nodes;
   const now = after.cluster.nodes;
   if (now < was - 1) {
-    findings.push(error('REGIT003', `${where}.nodes`, `the node count goes from ${was} to ${now}; nodes must leave one at a time`,
+    findings.push(finding('REGIT003', `${where}.nodes`, `the node count goes from ${was} to ${now}; nodes must leave one at a time`,
       `go down by one node per change (${was} -> ${was - 1}) and sync each step`));
   }
   if (now !== was && now % 2 === 0) {
-    findings.push(error('REGIT004', `${where}.nodes`, `the node count goes from ${was} to ${now}, an even number: losing half the nodes loses quorum`,
-      'use an odd number of nodes'));
+    findings.push(finding('REGIT004', `${where}.nodes`, `the node count goes from ${was} to ${now}, an even number: losing half the nodes loses quorum`));
   }
   for (const db of before.databases) {
     const next = after.databases.find((d) => d.name === db.name);
     if (next && next.port !== db.port) {
-      findings.push(error('REGIT005', `${where}.databases[${db.name}].port`, `the port of database ${db.name} changes from ${db.port} to ${next.port}; clients lose it, and a database cannot move port`,
+      findings.push(finding('REGIT005', `${where}.databases[${db.name}].port`, `the port of database ${db.name} changes from ${db.port} to ${next.port}; clients lose it, and a database cannot move port`,
         `keep port ${db.port}, or create a new database on the new port and move clients`));
     }
     if (!next && db.deletionPolicy !== 'delete') {
-      findings.push(error('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`,
-        'keep the database, or set deletionPolicy: DeletionPolicy.DELETE and sync before removing it'));
+      findings.push(finding('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`));
     }
   }
   return findings;
@@ -131,24 +129,22 @@ export function findUnsafeChanges(previous: Obj[], next: Obj[], acknowledged: re
     const after = nextByKey.get(key(before));
     if (before.kind === 'StatefulSet') {
       if (!after) {
-        findings.push({ obj: before, finding: error('REGIT008', label(before), `StatefulSet ${before.metadata.name} is removed; its cluster goes away with it (its claims stay)`,
-          'keep the cluster, or acknowledge REGIT008 to remove it deliberately') });
+        findings.push({ obj: before, finding: finding('REGIT008', label(before), `StatefulSet ${before.metadata.name} is removed; its cluster goes away with it (its claims stay)`) });
       } else {
-        findings.push(...statefulSetFindings(before, after).map((finding) => ({ obj: after, finding })));
+        findings.push(...statefulSetFindings(before, after).map((f) => ({ obj: after, finding: f })));
       }
     }
     if (before.kind === 'Service' && before.spec?.type === 'LoadBalancer' && after && (after.spec?.type ?? 'ClusterIP') !== 'LoadBalancer') {
-      findings.push({ obj: after, finding: error('REGIT007', `${label(after)}.spec.type`, `Service ${before.metadata.name} changes from LoadBalancer to ${after.spec?.type ?? 'ClusterIP'}: its external address is released`,
-        'keep the LoadBalancer type') });
+      findings.push({ obj: after, finding: finding('REGIT007', `${label(after)}.spec.type`, `Service ${before.metadata.name} changes from LoadBalancer to ${after.spec?.type ?? 'ClusterIP'}: its external address is released`) });
     }
     const desiredBefore = desiredStateOf(before);
     const desiredAfter = after && desiredStateOf(after);
     if (desiredBefore && desiredAfter) {
-      findings.push(...desiredStateFindings(label(after!), desiredBefore, desiredAfter).map((finding) => ({ obj: after!, finding })));
+      findings.push(...desiredStateFindings(label(after!), desiredBefore, desiredAfter).map((f) => ({ obj: after!, finding: f })));
     }
   }
   const ack = new Set(acknowledged);
-  return findings.filter(({ obj, finding }) => !ack.has(finding.code) && !ack.has(`${finding.code}:${label(obj)}`)).map((f) => f.finding);
+  return findings.filter(({ obj, finding: f }) => !ack.has(f.code) && !ack.has(`${f.code}:${label(obj)}`)).map((f) => f.finding);
 }
 
 /** The objects of every `*.yaml` under `dir` (none when it does not exist yet: a first synth). */

@@ -1,5 +1,6 @@
 import { RESERVED_LABELS } from '../contract/labels';
-import { error, Finding, warning } from '../validation/finding';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
 import { isDnsSubdomain, isLabelKey, isLabelValue } from '../validation/names';
 import { parsePrometheusDuration } from './duration';
 import { DEFAULT_SCRAPE_INTERVAL, MonitoringProps } from './monitoring-props';
@@ -21,7 +22,7 @@ const SERVER_NAME = /^(\*\.)?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9
  */
 export function validateMonitoring(props: MonitoringProps): Finding[] {
   if (props === null || typeof props !== 'object') {
-    return [error('REMON006', 'monitoring', `monitoring is ${String(props)}, not an object`, 'set monitoring to { serviceMonitor: true, ... } or leave it out')];
+    return [finding('REMON006', 'monitoring', `monitoring is ${String(props)}, not an object`, 'set monitoring to { serviceMonitor: true, ... } or leave it out')];
   }
   return [
     ...validateSwitches(props),
@@ -36,10 +37,10 @@ function validateSwitches(props: MonitoringProps): Finding[] {
   for (const field of ['serviceMonitor', 'prometheusRules'] as const) {
     const value = props[field];
     if (value !== undefined && typeof value !== 'boolean') {
-      findings.push(error('REMON006', `monitoring.${field}`, `${field} is ${JSON.stringify(value)}, not true or false`, `set ${field} to true or false`));
+      findings.push(finding('REMON006', `monitoring.${field}`, `${field} is ${JSON.stringify(value)}, not true or false`, `set ${field} to true or false`));
     }
   }
-  const unused = (field: string, needs: string) => findings.push(warning('REMON005', `monitoring.${field}`,
+  const unused = (field: string, needs: string) => findings.push(finding('REMON005', `monitoring.${field}`,
     `${field} is set but ${needs} is not enabled, so it has no effect`, `set ${needs}: true, or remove ${field}`));
   if (props.serviceMonitor !== true) {
     for (const field of ['scrapeInterval', 'scrapeTimeout', 'tlsCaSecretName', 'tlsCaSecretKey', 'tlsServerName'] as const) {
@@ -47,7 +48,7 @@ function validateSwitches(props: MonitoringProps): Finding[] {
     }
   }
   if (props.serviceMonitor !== true && props.prometheusRules !== true) {
-    findings.push(warning('REMON005', 'monitoring', 'neither serviceMonitor nor prometheusRules is enabled, so no monitoring object is emitted',
+    findings.push(finding('REMON005', 'monitoring', 'neither serviceMonitor nor prometheusRules is enabled, so no monitoring object is emitted',
       'set serviceMonitor: true and/or prometheusRules: true, or remove monitoring'));
   }
   return findings;
@@ -58,17 +59,16 @@ function validateDurations(props: MonitoringProps): Finding[] {
   const interval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
   const intervalMs = parsePrometheusDuration(interval);
   if (!intervalMs) {
-    findings.push(error('REMON001', 'monitoring.scrapeInterval', `"${String(interval)}" is not a positive Prometheus duration`,
-      'write a duration such as "30s" or "1m" (units y, w, d, h, m, s, ms, largest first)'));
+    findings.push(finding('REMON001', 'monitoring.scrapeInterval', `"${String(interval)}" is not a positive Prometheus duration`));
   }
   if (props.scrapeTimeout !== undefined) {
     const timeoutMs = parsePrometheusDuration(props.scrapeTimeout);
     if (!timeoutMs) {
-      findings.push(error('REMON002', 'monitoring.scrapeTimeout', `"${String(props.scrapeTimeout)}" is not a positive Prometheus duration`,
+      findings.push(finding('REMON002', 'monitoring.scrapeTimeout', `"${String(props.scrapeTimeout)}" is not a positive Prometheus duration`,
         'write a duration such as "20s", or leave it out to use the scrape interval'));
     } else if (intervalMs && timeoutMs > intervalMs) {
       // Prometheus refuses such a scrape config, which would stop it loading every other config too.
-      findings.push(error('REMON002', 'monitoring.scrapeTimeout', `scrapeTimeout ${props.scrapeTimeout} is longer than scrapeInterval ${interval}`,
+      findings.push(finding('REMON002', 'monitoring.scrapeTimeout', `scrapeTimeout ${props.scrapeTimeout} is longer than scrapeInterval ${interval}`,
         `set scrapeTimeout to at most ${interval}, or leave it out`));
     }
   }
@@ -79,17 +79,17 @@ function validateLabels(props: MonitoringProps): Finding[] {
   const labels = props.labels;
   if (labels === undefined) return [];
   if (labels === null || typeof labels !== 'object') {
-    return [error('REMON003', 'monitoring.labels', `labels is ${String(labels)}, not a map of strings`, 'give a { key: value } object')];
+    return [finding('REMON003', 'monitoring.labels', `labels is ${String(labels)}, not a map of strings`, 'give a { key: value } object')];
   }
   const findings: Finding[] = [];
   for (const [key, value] of Object.entries(labels)) {
     const field = `monitoring.labels["${key}"]`;
     if (!isLabelKey(key)) {
-      findings.push(error('REMON003', field, `"${key}" is not a valid label key`, 'use a key such as "release" or "example.com/team"'));
+      findings.push(finding('REMON003', field, `"${key}" is not a valid label key`, 'use a key such as "release" or "example.com/team"'));
     } else if (RESERVED_LABELS.includes(key)) {
-      findings.push(error('REMON003', field, `"${key}" is a label the library sets itself`, `remove it; the library's ${key} label is always set`));
+      findings.push(finding('REMON003', field, `"${key}" is a label the library sets itself`, `remove it; the library's ${key} label is always set`));
     } else if (typeof value !== 'string' || !isLabelValue(value)) {
-      findings.push(error('REMON003', field, `"${String(value)}" is not a valid label value (up to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`,
+      findings.push(finding('REMON003', field, `"${String(value)}" is not a valid label value (up to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric)`,
         'use a value such as "prometheus"'));
     }
   }
@@ -100,20 +100,20 @@ function validateTls(props: MonitoringProps): Finding[] {
   const findings: Finding[] = [];
   const ca = props.tlsCaSecretName;
   if (ca !== undefined && !isDnsSubdomain(ca)) {
-    findings.push(error('REMON004', 'monitoring.tlsCaSecretName', `"${String(ca)}" is not a valid Secret name (a DNS subdomain)`, 'use the name of the Secret holding the CA certificate'));
+    findings.push(finding('REMON004', 'monitoring.tlsCaSecretName', `"${String(ca)}" is not a valid Secret name (a DNS subdomain)`, 'use the name of the Secret holding the CA certificate'));
   }
   if (props.tlsCaSecretKey !== undefined && (typeof props.tlsCaSecretKey !== 'string' || !SECRET_KEY.test(props.tlsCaSecretKey))) {
-    findings.push(error('REMON004', 'monitoring.tlsCaSecretKey', `"${String(props.tlsCaSecretKey)}" is not a valid Secret key`, 'use a key such as "ca.crt"'));
+    findings.push(finding('REMON004', 'monitoring.tlsCaSecretKey', `"${String(props.tlsCaSecretKey)}" is not a valid Secret key`, 'use a key such as "ca.crt"'));
   }
   if (props.tlsServerName !== undefined && (typeof props.tlsServerName !== 'string' || !SERVER_NAME.test(props.tlsServerName))) {
-    findings.push(error('REMON004', 'monitoring.tlsServerName', `"${String(props.tlsServerName)}" is not a DNS name`, 'use a name the metrics certificate is issued for'));
+    findings.push(finding('REMON004', 'monitoring.tlsServerName', `"${String(props.tlsServerName)}" is not a DNS name`, 'use a name the metrics certificate is issued for'));
   }
   if (ca !== undefined && props.tlsServerName === undefined) {
-    findings.push(error('REMON004', 'monitoring.tlsServerName', 'tlsCaSecretName is set without tlsServerName: Prometheus connects to pod IPs, which the metrics certificate does not name, so verification would fail',
+    findings.push(finding('REMON004', 'monitoring.tlsServerName', 'tlsCaSecretName is set without tlsServerName: Prometheus connects to pod IPs, which the metrics certificate does not name, so verification would fail',
       'set tlsServerName to a name in the metrics_exporter certificate, e.g. "<rec>-prom.<namespace>.svc"'));
   }
   if (ca === undefined && (props.tlsServerName !== undefined || props.tlsCaSecretKey !== undefined)) {
-    findings.push(error('REMON004', props.tlsServerName !== undefined ? 'monitoring.tlsServerName' : 'monitoring.tlsCaSecretKey',
+    findings.push(finding('REMON004', props.tlsServerName !== undefined ? 'monitoring.tlsServerName' : 'monitoring.tlsCaSecretKey',
       'TLS verification settings are given without tlsCaSecretName, so the certificate is not verified and they are ignored',
       'set tlsCaSecretName to the Secret holding the CA, or remove them'));
   }

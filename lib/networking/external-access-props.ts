@@ -48,12 +48,12 @@ export interface ExternalAccessProps {
   /**
    * The ingress controller, which decides the passthrough annotations.
    * Only with method INGRESS.
-   * @default IngressController.NGINX
+   * @default IngressController.HAPROXY (ingress-nginx is retired upstream)
    */
   readonly ingressController?: IngressController;
   /**
    * `spec.ingressClassName` of the generated Ingresses. Only with method INGRESS.
-   * @default - the controller's name: `nginx` or `haproxy`
+   * @default - the controller's name: `haproxy` or `nginx`
    */
   readonly ingressClassName?: string;
   /**
@@ -70,3 +70,6 @@ export interface ExternalAccessProps {
    */
   readonly istioGatewaySelector?: { [key: string]: string };
 }
+
+/** The controller when none is named: ingress-nginx was retired upstream in March 2026, HAProxy is maintained. */
+export const DEFAULT_INGRESS_CONTROLLER = IngressController.HAPROXY;

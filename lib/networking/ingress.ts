@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { IngressController } from './external-access-props';
-import type { ExposedEndpoint, ExposureContext } from './exposure';
+import { DEFAULT_INGRESS_CONTROLLER, IngressController } from './external-access-props';
+import type { ExposedEndpoint, ExposureContext } from './exposure-context';
 import { objectMeta } from './metadata';
 
 /**
@@ -39,9 +39,9 @@ export const PASSTHROUGH_ANNOTATIONS: { readonly [controller: string]: { readonl
   },
 };
 
-/** The controller in effect (NGINX unless told otherwise). */
+/** The controller in effect (HAProxy unless told otherwise). */
 export function ingressControllerOf(ctx: ExposureContext): IngressController {
-  return ctx.access.ingressController ?? IngressController.NGINX;
+  return ctx.access.ingressController ?? DEFAULT_INGRESS_CONTROLLER;
 }
 
 /**

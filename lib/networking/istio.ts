@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Gateway, GatewaySpecServersTlsMode } from '../../imports/istio-gateway-networking.istio.io';
 import { VirtualService } from '../../imports/istio-virtualservice-networking.istio.io';
-import type { ExposedEndpoint, ExposureContext } from './exposure';
+import type { ExposedEndpoint, ExposureContext } from './exposure-context';
 import { objectMeta } from './metadata';
 
 /** Pods of Istio's default ingress gateway install carry this label. */

@@ -1,4 +1,4 @@
-import type { ExposureContext } from './exposure';
+import type { ExposureContext } from './exposure-context';
 
 /** Plain object metadata, accepted by both the k8s L1s and the imported CRD L1s. */
 export interface NetworkingObjectMeta {

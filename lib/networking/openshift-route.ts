@@ -5,7 +5,7 @@ import {
   RouteSpecTlsTermination,
   RouteSpecToKind,
 } from '../../imports/openshift-route-route.openshift.io';
-import type { ExposedEndpoint, ExposureContext } from './exposure';
+import type { ExposedEndpoint, ExposureContext } from './exposure-context';
 import { objectMeta } from './metadata';
 
 /**

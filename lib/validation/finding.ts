@@ -1,8 +1,8 @@
 /**
  * A validation finding: one problem in a declaration, with a stable rule code
- * (see rule-codes.ts), the field it concerns, the rule that was broken and
- * how to fix it. Errors stop synthesis; warnings are printed and synthesis
- * goes on.
+ * (catalogued in rules.ts, which also sets its severity), the field it
+ * concerns, the rule that was broken and how to fix it. Errors stop
+ * synthesis; warnings are printed and synthesis goes on.
  */
 export enum FindingSeverity {
   ERROR = 'error',
@@ -24,12 +24,4 @@ export interface Finding {
 /** One line per finding; cdk8s prefixes it with the construct path. */
 export function formatFinding(construct: string, f: Finding): string {
   return `${f.code} ${f.severity} in ${construct} (${f.field}): ${f.message}. Fix: ${f.fix}`;
-}
-
-export function error(code: string, field: string, message: string, fix: string): Finding {
-  return { code, severity: FindingSeverity.ERROR, field, message, fix };
-}
-
-export function warning(code: string, field: string, message: string, fix: string): Finding {
-  return { code, severity: FindingSeverity.WARNING, field, message, fix };
 }

@@ -1,4 +1,5 @@
-import { error, Finding } from './finding';
+import { Finding } from './finding';
+import { finding, RuleCode } from './rules';
 
 /**
  * Type checks of props at the construct boundary. TypeScript users cannot
@@ -9,7 +10,7 @@ import { error, Finding } from './finding';
 export class PropTypeChecker {
   public readonly findings: Finding[] = [];
 
-  constructor(private readonly code: string) {}
+  constructor(private readonly code: RuleCode) {}
 
   public string(field: string, value: unknown): string | undefined {
     if (value === undefined || typeof value === 'string') return value;
@@ -44,7 +45,7 @@ export class PropTypeChecker {
   }
 
   private mismatch(field: string, value: unknown, expected: string): undefined {
-    this.findings.push(error(this.code, field, `expected ${expected}, got ${describe(value)}`, `set ${field} to ${expected} or leave it out`));
+    this.findings.push(finding(this.code, field, `expected ${expected}, got ${describeValue(value)}`, `set ${field} to ${expected} or leave it out`));
     return undefined;
   }
 }
@@ -54,12 +55,21 @@ function isPlainObject(value: unknown): value is object {
 }
 
 /** Describes a value without calling anything on it (it may be hostile). */
-function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   switch (typeof value) {
     case 'string': return `the string ${JSON.stringify(value.slice(0, 40))}`;
     case 'number': case 'boolean': case 'bigint': return `${typeof value} ${String(value)}`;
-    default: return `a value of type ${typeof value}`;
+    case 'undefined': return 'undefined';
+    default: return typeof value === 'object' ? `an object of class ${constructorName(value as object)}` : `a value of type ${typeof value}`;
   }
+}
+
+/** The class name of an object, read without running any of its code. */
+function constructorName(value: object): string {
+  const proto = Object.getPrototypeOf(value);
+  const ctor = proto && Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  const name = typeof ctor === 'function' ? Object.getOwnPropertyDescriptor(ctor, 'name')?.value : undefined;
+  return typeof name === 'string' && name ? name : 'Object';
 }

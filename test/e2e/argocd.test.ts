@@ -2,7 +2,7 @@
  * GitOps with a real Argo CD (tools/build-argocd.sh, v3.2.11) on the real
  * control plane: the production example is committed to a local git
  * repository, an Application made by the library's construct syncs it, and
- * one reconciler process per pod with a REST API double stands in for the
+ * one reconciler sidecar container per pod with a REST API double stands in for the
  * Redis Enterprise containers. Proves wave order, health (Progressing,
  * Healthy, Degraded with the reason), self-heal, and that the reconciler's
  * run-time writes never make the Application OutOfSync.
@@ -21,8 +21,8 @@ import { ArgoCd, startArgoCd } from './harness/argocd';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
 import {
-  fleetQueries, FleetDatabase, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountKubeconfig,
-  ensureReconcilerBuilt, stopReconcilerProcess,
+  fleetQueries, FleetDatabase, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountCredentials,
+  ensureReconcilerBuilt, stopReconciler,
 } from './harness/reconciler-fleet';
 import { ensureAvailableVolumes } from './harness/storage';
 import { synthObjects } from './harness/synth';
@@ -75,7 +75,7 @@ describeE2E('GitOps with a real Argo CD', ({ client, info }) => {
   });
 
   afterAll(async () => {
-    for (const n of nodes) await stopReconcilerProcess(n);
+    for (const n of nodes) await stopReconciler(n);
     for (const n of nodes) await n.double.dispose();
     if (argo) {
       fs.writeFileSync(path.join(info.workDir, 'logs', 'argocd-e2e-reconcilers.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
@@ -111,8 +111,8 @@ describeE2E('GitOps with a real Argo CD', ({ client, info }) => {
     const seen: string[] = [waiting.status.health.status];
     const wavesMs = Date.now() - t0;
     const t1 = Date.now();
-    const kubeconfig = await serviceAccountKubeconfig(client, info, ns, tmp);
-    nodes.push(...await launchReconcilers({ pods, ns, registry, kubeconfig, dir: tmp, env: { LEASE_DURATION_SECONDS: '6', RESYNC_SECONDS: '5' } }));
+    const credentials = await serviceAccountCredentials(client, info, ns, tmp);
+    nodes.push(...await launchReconcilers({ pods, registry, credentials, dir: tmp, env: { LEASE_DURATION_SECONDS: '6', RESYNC_SECONDS: '5' } }));
     const states = history(t1);
     const synced = await waitFor('Application Synced, Healthy, operation Succeeded', async (observe) => {
       const a = await application();

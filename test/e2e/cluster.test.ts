@@ -9,6 +9,7 @@ import { Chart } from 'cdk8s';
 import { productionClusterChart } from '../../examples/production-cluster';
 import { RedisEnterpriseCluster } from '../../lib';
 import { KubeClient, KubeObject, waitFor } from '../support/kube-client';
+import { kubernetesMinorVersion } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
 import { createNamespace, deleteNamespace } from './harness/namespaces';
 import { addNodes, HOSTNAME_LABEL, removeNodes, setCordoned, ZONE_LABEL } from './harness/nodes';
@@ -39,9 +40,12 @@ const baselineLabels = {
   'pod-security.kubernetes.io/audit': 'restricted',
 };
 
-/** The example, pointed at the harness' StorageClass (its default, premium-rwo, does not exist here). */
-function productionObjects(namespace: string, nodes = 3): KubeObject[] {
-  return synthObjects((app) => productionClusterChart(app, { namespace, storageClassName: STORAGE_CLASS, nodes }));
+/**
+ * The example, pointed at the harness' StorageClass (its default, premium-rwo, does not exist here)
+ * and targeting the plane's Kubernetes minor (which decides where the rack id comes from).
+ */
+function productionObjects(kubernetesVersion: string, namespace: string, nodes = 3): KubeObject[] {
+  return synthObjects((app) => productionClusterChart(app, { namespace, storageClassName: STORAGE_CLASS, nodes, kubernetesVersion }));
 }
 
 /** Same cluster shape without rack awareness: anti-affinity on hostnames. */
@@ -75,7 +79,11 @@ async function runAccessChecks(client: KubeClient, namespace: string, checks: Ac
   return wrong;
 }
 
-describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => {
+describeE2E('Redis Enterprise cluster on a real control plane', ({ client, info }) => {
+  const kubernetesVersion = kubernetesMinorVersion(info);
+  // From 1.35 the API server copies the node's zone label onto the pod (PodTopologyLabelsAdmission).
+  const podsCarryZone = Number(kubernetesVersion.split('.')[1]) >= 35;
+  const production = (namespace: string, nodes = 3): KubeObject[] => productionObjects(kubernetesVersion, namespace, nodes);
   beforeAll(async () => {
     // A prerequisite of the example (priorityClassName: redis-enterprise), which it does not emit:
     // without it, Priority admission rejects every pod.
@@ -97,13 +105,17 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => 
 
     beforeAll(async () => {
       ns = await createNamespace(client, 'rec-baseline', baselineLabels);
-      objects = productionObjects(ns);
+      objects = production(ns);
       await ensureAvailableVolumes(client, 4); // 3 claims, plus one for the pod that cannot be placed
       client.warnings.length = 0;
       applied = await client.apply(objects, FIELD_MANAGER);
     });
     afterAll(async () => {
       await deleteNamespace(client, ns);
+      // Cluster-scoped (the node reader below 1.35): not deleted with the namespace.
+      for (const o of objects.filter((x) => x.kind.startsWith('Cluster'))) {
+        await client.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name }).catch(() => undefined);
+      }
       if (await client.tryGet({ apiVersion: 'v1', kind: 'Node', name: extraNode })) await removeNodes(client, [extraNode]);
     });
 
@@ -129,9 +141,10 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => 
       expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(3);
       const zones = await nodeZones(client, pods);
       expect(new Set(zones)).toEqual(new Set(['zone-a', 'zone-b', 'zone-c']));
-      // The reconciler reads its rack id from its own pod label (downward API); the API server copies the
-      // node's zone label onto the pod at binding (PodTopologyLabelsAdmission). Check it really does.
-      expect(pods.map((p) => p.metadata.labels?.[ZONE_LABEL])).toEqual(zones);
+      // From 1.35 the reconciler reads its rack id from its own pod label (downward API): the API server
+      // copies the node's zone label onto the pod at binding (PodTopologyLabelsAdmission). Check it really
+      // does, and that older versions do not (so the manifests for them read the Node instead).
+      expect(pods.map((p) => p.metadata.labels?.[ZONE_LABEL])).toEqual(podsCarryZone ? zones : zones.map(() => undefined));
     });
 
     it('binds each pod\'s claim, and a deleted pod comes back with the same claim', async () => {
@@ -166,7 +179,7 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => 
       await waitFor('PDB: 3 healthy, 1 disruption allowed', pdbState({ healthy: 3, allowed: 1 }));
 
       // kwok makes a replacement pod Ready within a second, which would end the disruption before we
-      // could test it. With zone anti-affinity, rec-2's replacement fits only its own zone's node:
+      // could test it. One pod per host on three hosts: rec-2's replacement fits only its own node:
       // cordon that node and the replacement stays Pending, i.e. rec-2 stays unavailable.
       const victim = await client.get(pod(ns, `${REC}-2`));
       const node = victim.spec.nodeName as string;
@@ -194,40 +207,50 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => 
     });
 
     it('grants its ServiceAccount exactly what the Role says (SubjectAccessReview)', async () => {
-      // With a zone label the rack id comes from the pod's own labels: no cluster-scoped grant at all.
-      expect(objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind)).toEqual([]);
+      // With a zone label from 1.35 the rack id comes from the pod's own labels: no cluster-scoped grant
+      // at all. Below, the reconciler may get (only get) Nodes.
+      const clusterScoped = objects.filter((o) => o.kind.startsWith('Cluster')).map((o) => o.kind).sort();
+      expect(clusterScoped).toEqual(podsCarryZone ? [] : ['ClusterRole', 'ClusterRoleBinding']);
+      const nodeGet = (c: AccessCheck) => c.group === '' && c.resource === 'nodes' && c.verb === 'get' && !c.subresource;
+      const nodeChecks: AccessCheck[] = podsCarryZone ? [] : [{ verb: 'get', group: '', resource: 'nodes', name: 'kwok-node-0', allowed: true }];
       const role = findObject(objects, 'Role', REC);
       const binding = findObject(objects, 'RoleBinding', REC);
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: REC, namespace: ns }]);
       const other = await createNamespace(client, 'rbac-other');
       try {
         const granted = grantedChecks(role);
-        const denied = deniedChecks(role, [other, 'default', 'kube-system']);
+        const denied = deniedChecks(role, [other, 'default', 'kube-system']).filter((c) => podsCarryZone || !nodeGet(c));
         expect(granted.length).toBeGreaterThan(20);
-        expect(await runAccessChecks(client, ns, [...granted, ...denied])).toEqual([]);
+        expect(await runAccessChecks(client, ns, [...granted, ...denied, ...nodeChecks])).toEqual([]);
       } finally {
         await deleteNamespace(client, other);
       }
     });
 
-    it('with more nodes than zones, the extra pod stays Pending on anti-affinity though a node is free; scaling back keeps its claim', async () => {
-      // A 4th node, in zone-a: free and schedulable, but its zone already runs a Redis Enterprise node.
+    it('with 5 nodes on 4 hosts over 3 zones, zones take 2/1/1 and the 5th pod stays Pending; scaling back keeps the claims', async () => {
+      // A 4th host, in zone-a: rec-3 may go there (zones 2/1/1, skew 1). rec-4 then has no host left:
+      // zone-b and zone-c hosts run a pod each (hostname anti-affinity), zone-a would be 3 against 1.
       await addNodes(client, [{ name: extraNode, zone: 'zone-a' }]);
       await ensureAvailableVolumes(client, 2);
-      await client.apply(productionObjects(ns, 5), FIELD_MANAGER);
+      await client.apply(production(ns, 5), FIELD_MANAGER);
 
-      const pending = await waitForUnschedulable(client, ns, `${REC}-3`, /anti-affinity/);
+      const [placed] = await waitForReadyPods(client, ns, [`${REC}-3`]);
+      expect(placed.spec.nodeName).toBe(extraNode);
+      const pending = await waitForUnschedulable(client, ns, `${REC}-4`, /anti-affinity/);
       expect(podCondition(pending, 'PodScheduled').message).toMatch(/didn't match pod anti-affinity rules/);
-      expect(await waitForFailedScheduling(client, ns, `${REC}-3`, /anti-affinity/)).toMatch(/didn't match pod anti-affinity rules/);
+      expect(podCondition(pending, 'PodScheduled').message).toMatch(/didn't match pod topology spread constraints/);
       const pods = await client.list('v1', 'Pod', ns, { labelSelector: `redis.io/cluster=${REC}` });
-      expect(pods.filter((p) => p.spec.nodeName === extraNode)).toEqual([]);
-      expect(pods.filter(isPodReady).map((p) => p.metadata.name).sort()).toEqual(podNames(3));
+      expect(pods.filter(isPodReady).map((p) => p.metadata.name).sort()).toEqual(podNames(4));
+      const zones = await nodeZones(client, pods.filter(isPodReady));
+      expect(zones.filter((z) => z === 'zone-a')).toHaveLength(2);
+      expect(new Set(pods.filter(isPodReady).map((p) => p.spec.nodeName)).size).toBe(4);
 
-      // Back to 3 nodes: the Pending pod goes, its (already bound) claim stays (whenScaled: Retain).
-      await client.apply(productionObjects(ns, 3), FIELD_MANAGER);
+      // Back to 3 nodes: rec-4 and rec-3 go, their claims stay (whenScaled: Retain).
+      await client.apply(production(ns, 3), FIELD_MANAGER);
+      await waitForPodGone(client, ns, `${REC}-4`);
       await waitForPodGone(client, ns, `${REC}-3`);
-      const claims = await waitForBoundClaims(client, ns, claimNames(STORAGE, REC, 4));
-      expect(claims).toHaveLength(4);
+      const claims = await waitForBoundClaims(client, ns, claimNames(STORAGE, REC, 5));
+      expect(claims).toHaveLength(5);
     });
   });
 
@@ -285,7 +308,7 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client }) => 
     beforeAll(async () => {
       ns = await createNamespace(client, 'rec-restricted', { 'pod-security.kubernetes.io/enforce': 'restricted' });
       await ensureAvailableVolumes(client, 3);
-      await client.apply(productionObjects(ns), FIELD_MANAGER);
+      await client.apply(production(ns), FIELD_MANAGER);
     });
     afterAll(async () => {
       await deleteNamespace(client, ns);

@@ -31,7 +31,7 @@ import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
 import {
   deployWithReconcilers, desiredOf, fleetQueries, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
-  stopReconcilerProcess,
+  stopReconciler,
 } from './harness/reconciler-fleet';
 import { probe } from './harness/readiness';
 import { RunRecord } from './harness/run-registry';
@@ -181,7 +181,7 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     // Whatever happened above, leave the shared plane serving for the next file.
     await waitFor('kube-apiserver /readyz 200 after the restart tests', async () => (await probe(`${info.apiserverUrl}/readyz`)) === 200,
       { timeoutMs: 60_000 }).catch((e) => log(String(e)));
-    for (const n of nodes) await stopReconcilerProcess(n);
+    for (const n of nodes) await stopReconciler(n);
     for (const n of nodes) await n.double.dispose();
     if (ns) await deleteNamespace(client, ns);
     if (tmp) {

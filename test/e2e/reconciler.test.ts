@@ -1,7 +1,7 @@
 /**
  * The reconciler on a real control plane: the synthesized production example
- * (with databases) is applied; one reconciler PROCESS per simulated node pod
- * (the built `lib/reconciler/dist/reconciler/runtime/main.js`), authenticated with a token of the
+ * (with databases) is applied; one reconciler sidecar per simulated node pod
+ * (a container of the image `npm run image` builds), authenticated with a token of the
  * cluster's own ServiceAccount (so the synthesized Role is what it gets), each
  * pointed at its own REST API double instance on 127.0.0.1 whose node address
  * is the pod's IP. Pod IPs are only data: nothing dials them.
@@ -15,9 +15,14 @@ import { waitFor } from '../support/kube-client';
 import { ApiDoubleClusterRegistry } from '../support/redis-enterprise-api-double';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
+import { podContainer, runAsOf } from './harness/pod-container';
+import { podman } from './harness/podman';
+import { reconcilerImage } from './harness/reconciler-image';
+import { execInSidecar, sidecarContainers } from './harness/reconciler-sidecar';
+import { RECONCILER_CONTAINER_NAME } from '../../lib/contract/names';
 import {
   deployWithReconcilers, desiredOf, fleetQueries, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
-  startReconcilerProcess, stopReconcilerProcess,
+  startReconciler, stopReconciler,
 } from './harness/reconciler-fleet';
 
 const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
@@ -53,7 +58,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   });
 
   afterAll(async () => {
-    for (const n of nodes) await stopReconcilerProcess(n);
+    for (const n of nodes) await stopReconciler(n);
     for (const n of nodes) await n.double.dispose();
     if (ns) await deleteNamespace(client, ns);
     if (tmp) {
@@ -84,6 +89,25 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     // The leader created the admin Secret (nothing else provides it here) and said so, once.
     const created = (await client.events(ns, { kind: 'ConfigMap', name: `${REC}-desired-state` })).filter((e) => e.reason === 'SecretCreated');
     expect(created.filter((e) => e.message === `Secret ${REC} was missing and was created with a random value`)).toHaveLength(1);
+  });
+
+  it('runs each sidecar as a container of the built image, as the pod\'s user, on a read-only root filesystem', async () => {
+    const image = reconcilerImage();
+    const facts = await sidecarContainers(ns);
+    expect(facts.map((f) => f.pod).sort()).toEqual(nodes.map((n) => n.pod).sort());
+    for (const f of facts) {
+      const pod = await client.get({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: f.pod });
+      const { uid, gid } = runAsOf(pod, podContainer(pod, RECONCILER_CONTAINER_NAME));
+      expect(uid).not.toBe(0);
+      expect(f).toEqual({ pod: f.pod, imageId: image.id, running: true, user: `${uid}:${gid}`, readOnlyRootfs: true, processUid: uid, processGid: gid });
+    }
+    // Read-only really: the reconciler's own files cannot be written, /tmp (the pod's emptyDir) can.
+    const write = (file: string) => `require('fs').writeFileSync(${JSON.stringify(file)}, 'x'); console.log('written')`;
+    expect(await execInSidecar(nodes[0], write('/app/dist/reconciler/runtime/main.js'))).toMatchObject({ code: 1, output: expect.stringMatching(/EROFS|read-only/) });
+    expect(await execInSidecar(nodes[0], write('/tmp/probe'))).toEqual({ code: 0, output: 'written\n' });
+    // The image reports the release it was built from.
+    const rootVersion = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')).version;
+    expect((await podman(['run', '--rm', '--read-only', '--network=none', '--pull=never', image.id, '--version'])).trim()).toBe(rootVersion);
   });
 
   it('creates every declared database with its declared port and settings', async () => {
@@ -146,7 +170,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     const leader = nodes.find((n) => n.pod === holder)!;
     expect(leader).toBeDefined();
     const t0 = Date.now();
-    await stopReconcilerProcess(leader, 'SIGKILL');
+    await stopReconciler(leader, 'SIGKILL');
     const next = await waitFor('new lease holder', async () => {
       const h = await leaseHolder();
       return h && h !== holder ? h : undefined;
@@ -157,7 +181,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
     // Expiry counts from the last renewal a follower saw; followers look every sixth of the
     // duration, so a takeover comes at most one such period (+10% jitter) after the duration.
     expect(took).toBeLessThan(LEASE_SECONDS * 1000 * (1 + 1.1 / 6) + 500);
-    startReconcilerProcess(leader);
+    startReconciler(leader);
     // The new leader keeps the cluster in line: a deleted slice comes back.
     const [slice] = await slices('carts');
     await client.delete({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', namespace: ns, name: slice.metadata.name });

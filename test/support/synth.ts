@@ -54,3 +54,21 @@ export function clusterErrors(props: RedisEnterpriseClusterProps, namespace = 'r
 export function ruleCodes(errors: string[]): string[] {
   return [...new Set(errors.map((e) => /\] (RE[A-Z]*\d{3}) /.exec(e)?.[1] ?? `unparsed: ${e}`))].sort();
 }
+
+/**
+ * Builds and synthesizes an app; passes when it synthesizes or fails with
+ * validation findings only. Anything else (a TypeError from inside the
+ * library, cdk8s's own errors) fails, naming the exception.
+ */
+export function expectFindingsOrYaml(build: (app: App) => void): void {
+  const app = Testing.app();
+  try {
+    build(app);
+    app.synthYaml();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!(e instanceof Error) || e.constructor !== Error || !message.startsWith('Validation failed with the following errors:') || /internal error while validating/.test(message)) {
+      throw new Error(`unexpected ${e instanceof Error ? e.name : typeof e}: ${message}`);
+    }
+  }
+}

@@ -28,7 +28,7 @@ async function participantCredentials(ctx: DutyContext, state: DesiredState, db:
 
 async function reconcileOne(ctx: DutyContext, state: DesiredState, db: DesiredActiveActiveDatabase, live: Crdb | undefined, admin: AdminCredentials, roles: RoleDirectory, subject: InvolvedObject): Promise<ActiveActiveStatus & { error?: string }> {
   try {
-    const refs = await resolveReferences(ctx, db, roles);
+    const refs = await resolveReferences(ctx, db, roles, state.cluster.rackAwarenessNodeLabel !== undefined);
     if (!live) {
       if (!isCrdbCreator(db, state.remoteClusters)) {
         return { name: db.name, status: 'waiting', message: 'waiting for the participant that creates the Active-Active database' };
@@ -52,7 +52,7 @@ async function reconcileOne(ctx: DutyContext, state: DesiredState, db: DesiredAc
     if (plan.addInstances.length > 0 || plan.removeInstanceIds.length > 0) {
       const creds = await participantCredentials(ctx, state, db, admin);
       const body: { add_instances?: ReturnType<typeof crdbInstance>[]; remove_instances?: number[] } = {};
-      if (plan.addInstances.length > 0) body.add_instances = plan.addInstances.map((r) => crdbInstance(db, r, creds.get(r.name)!));
+      if (plan.addInstances.length > 0) body.add_instances = plan.addInstances.map((r) => crdbInstance(db, r, creds.get(r.name)!, refs));
       if (plan.removeInstanceIds.length > 0) body.remove_instances = plan.removeInstanceIds;
       const task = await ctx.re.updateCrdbInstances(guid, body);
       await waitForCrdbTask(ctx.re, task.id, ctx.poll);

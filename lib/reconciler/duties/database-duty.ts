@@ -6,7 +6,8 @@
  */
 import { DesiredDatabase, DesiredState } from '../../contract/desired-state';
 import { waitForAction } from '../runtime/async-tasks';
-import { TAG, createBdbBody, desiredBdbFields, isManaged, tagValue } from '../plan/bdb-spec';
+import { DatabaseCredentials, createBdbBody, desiredBdbFields, isManaged, ownedTagValue, passwordFields } from '../plan/bdb-spec';
+import { alertsToSet, desiredAlerts } from '../plan/alert-settings';
 import { diffBdb, passwordNeedsRotation } from '../plan/bdb-diff';
 import { DutyContext } from '../runtime/context';
 import { InvolvedObject } from '../io/events';
@@ -44,35 +45,64 @@ function statusOf(db: { name: string }, bdb: Bdb | undefined, declared: boolean,
   return s;
 }
 
-async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | undefined, roles: RoleDirectory, subject: InvolvedObject): Promise<DatabaseOutcome> {
+/**
+ * Sets the declared alerts that differ from the live ones. Only databases
+ * that declare alerts read them, so the others cost no request.
+ */
+async function reconcileAlerts(ctx: DutyContext, db: DesiredDatabase, uid: number): Promise<boolean> {
+  if (db.alertSettings.length === 0) return false;
+  const toSet = alertsToSet(desiredAlerts(db.alertSettings), await ctx.re.getBdbAlerts(uid));
+  if (Object.keys(toSet).length === 0) return false;
+  await ctx.re.setBdbAlerts(uid, toSet);
+  ctx.log.info('database alerts set', { database: db.name, alerts: Object.keys(toSet) });
+  return true;
+}
+
+/** The password Secret: `password`, and for memcached an optional SASL `username` (default: the database name). */
+async function readCredentials(ctx: DutyContext, db: DesiredDatabase): Promise<{ creds: DatabaseCredentials; version: string }> {
+  const password = await readSecretKey(ctx, db.passwordSecretName, 'password');
+  if (!password) throw new Error(`password Secret ${db.passwordSecretName} is missing or has no key "password"`);
+  const username = db.type === 'memcached' ? (await readSecretKey(ctx, db.passwordSecretName, 'username'))?.value : undefined;
+  return { creds: { password: password.value, ...(username !== undefined ? { username } : {}) }, version: password.version };
+}
+
+async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | undefined, roles: RoleDirectory, subject: InvolvedObject, rackAware: boolean): Promise<DatabaseOutcome> {
   const ns = ctx.config.namespace;
   try {
-    const refs = await resolveReferences(ctx, db, roles);
-    const password = await readSecretKey(ctx, db.passwordSecretName, 'password');
-    if (!password) throw new Error(`password Secret ${db.passwordSecretName} is missing or has no key "password"`);
+    const refs = await resolveReferences(ctx, db, roles, rackAware);
+    const password = await readCredentials(ctx, db);
     if (!live) {
-      const created = await ctx.re.createBdb(createBdbBody(db, ns, refs, password.value, password.version));
+      const created = await ctx.re.createBdb(createBdbBody(db, ns, refs, password.creds, password.version));
       if (created.action_uid) await waitForAction(ctx.re, created.action_uid, ctx.poll);
+      if (created.uid !== undefined) await reconcileAlerts(ctx, db, created.uid);
       await ctx.events.record(subject, 'Normal', 'DatabaseCreated', `database ${db.name} created on port ${db.port}`);
       ctx.log.info('database created', { database: db.name, uid: created.uid });
       return { status: statusOf(db, created, true), bdb: created, wrote: true };
     }
-    let appliedVersion = tagValue(live.tags, TAG.passwordVersion);
+    let appliedVersion = ownedTagValue(live.tags, 'passwordVersion');
     let wrote = false;
+    let rotation: Record<string, unknown> = {};
     if (passwordNeedsRotation(live, password.version)) {
       wrote = true;
-      if (password.value !== '') await ctx.re.setBdbPassword(live.uid!, password.value);
+      // Redis passwords have their own endpoint; memcached SASL credentials are bdb fields.
+      if (db.type === 'memcached') rotation = passwordFields(db, password.creds);
+      else if (password.creds.password !== '') await ctx.re.setBdbPassword(live.uid!, password.creds.password);
       appliedVersion = password.version;
       ctx.log.info('database password applied from its Secret', { database: db.name });
     }
     const diff = diffBdb(desiredBdbFields(db, ns, refs, appliedVersion), live);
+    if (Object.keys(rotation).length > 0) {
+      diff.update = { ...(diff.update ?? {}), ...rotation };
+      diff.changed.push('credentials');
+    }
     let current = live;
+    if (await reconcileAlerts(ctx, db, live.uid!)) wrote = true;
     if (diff.update) {
       wrote = true;
       const updated = await ctx.re.updateBdb(live.uid!, diff.update);
       if (updated?.action_uid) await waitForAction(ctx.re, updated.action_uid, ctx.poll);
       current = { ...live, ...diff.update, ...(updated ?? {}) } as Bdb;
-      const fields = diff.changed.filter((f) => f !== 'tags');
+      const fields = diff.changed.filter((f) => f !== 'tags' && f !== 'credentials');
       if (fields.length > 0) {
         await ctx.events.record(subject, 'Normal', 'DatabaseUpdated', `database ${db.name} updated: ${fields.join(', ')}`);
         ctx.log.info('database updated', { database: db.name, fields });
@@ -82,6 +112,11 @@ async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | u
     if (diff.portMismatch) {
       message = `database ${db.name} listens on port ${diff.portMismatch.observed}, declared ${diff.portMismatch.desired}; ports cannot change, recreate the database to move it`;
       await ctx.events.record(subject, 'Warning', 'DatabasePortMismatch', message);
+    }
+    if (diff.missingModules.length > 0) {
+      const modules = `database ${db.name} lacks module(s) ${diff.missingModules.join(', ')}; modules can only be chosen when a database is created, recreate it to add them`;
+      await ctx.events.record(subject, 'Warning', 'DatabaseModulesMismatch', modules);
+      message = message ? `${message}; ${modules}` : modules;
     }
     return { status: statusOf(db, current, true, message), bdb: current, error: message, wrote };
   } catch (e) {
@@ -93,7 +128,7 @@ async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | u
 }
 
 async function handleUndeclared(ctx: DutyContext, bdb: Bdb, subject: InvolvedObject): Promise<DatabaseOutcome> {
-  const policy = tagValue(bdb.tags, TAG.deletionPolicy);
+  const policy = ownedTagValue(bdb.tags, 'deletionPolicy');
   if (policy === 'delete') {
     try {
       await ctx.re.deleteBdb(bdb.uid!);
@@ -113,7 +148,8 @@ async function handleUndeclared(ctx: DutyContext, bdb: Bdb, subject: InvolvedObj
 export async function reconcileDatabases(ctx: DutyContext, state: DesiredState, liveBdbs: Bdb[], subject: InvolvedObject): Promise<DatabaseOutcome[]> {
   const byName = new Map(liveBdbs.map((b) => [b.name, b]));
   const roles = new RoleDirectory(ctx);
-  const declared = await mapPool(state.databases, DATABASE_CONCURRENCY, (db) => reconcileOne(ctx, db, byName.get(db.name), roles, subject));
+  const rackAware = state.cluster.rackAwarenessNodeLabel !== undefined;
+  const declared = await mapPool(state.databases, DATABASE_CONCURRENCY, (db) => reconcileOne(ctx, db, byName.get(db.name), roles, subject, rackAware));
   const declaredNames = new Set([...state.databases, ...state.activeActiveDatabases].map((d) => d.name));
   const undeclared = liveBdbs.filter((b) => !declaredNames.has(b.name) && isManaged(b, ctx.config.namespace) && !b.crdt);
   const rest = await mapPool(undeclared, DATABASE_CONCURRENCY, (b) => handleUndeclared(ctx, b, subject));

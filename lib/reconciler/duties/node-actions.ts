@@ -57,7 +57,8 @@ export async function followNodeAction(
       const a = await nodeActionStatus(re, uid, action);
       if (!a) return { result: 'gone' };
       if (a.status === 'completed') return { result: 'completed' };
-      if (a.status === 'failed' || a.status === 'cancelled') {
+      // `aborted` is undocumented but final: waiting on it could only time out.
+      if (a.status === 'failed' || a.status === 'cancelled' || a.status === 'aborted') {
         const why = [a.error_code, a.error_message].filter(Boolean).join(': ');
         return { result: 'failed', detail: `${action} ${a.status}${why ? ` (${why})` : ''}` };
       }

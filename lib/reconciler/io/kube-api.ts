@@ -1,8 +1,8 @@
 /**
  * The Kubernetes operations the reconciler performs, as a small interface.
  *
- * Only `kube-client.ts` implements it with `@kubernetes/client-node` (at run
- * time); tests use an in-memory fake. Every method is namespaced to the
+ * `kube-client.ts` implements it over HTTPS (`kube-http-client.ts`); tests
+ * run it against a real kube-apiserver. Every method is namespaced to the
  * reconciler's own namespace except {@link KubeApi.getNode}. The list of
  * methods IS the RBAC surface: README.md maps each one to its rule.
  */

@@ -1,118 +1,129 @@
 /**
- * {@link KubeApi} over `@kubernetes/client-node`. The only module that imports
- * the client (ESM-only, loaded by Node's require(esm) at run time); nothing
- * that jest loads may import this file.
- *
- * Errors become {@link KubeApiError} with the HTTP status and the API
- * server's short `message` only: the client's own error text embeds the whole
- * response body and headers, which have no place in logs.
+ * {@link KubeApi} over {@link KubeHttpClient}: each method is one documented
+ * REST call of the Kubernetes API (core/v1, discovery.k8s.io/v1,
+ * coordination.k8s.io/v1), namespaced to the reconciler's namespace except
+ * `getNode`. Objects pass through as plain JSON.
  */
-import * as k8s from '@kubernetes/client-node';
 import { KubeApi, KubeApiError, ListResult, WatchHandle, WatchKind, WatchOptions } from './kube-api';
+import { KubeConnection } from './kube-config';
+import { KubeHttpClient, KubeHttpOptions } from './kube-http-client';
 import { ConfigMap, EndpointSlice, KubeEvent, KubeNode, Lease, Pod, Secret } from './kube-types';
 
-function toKubeError(e: unknown): KubeApiError {
-  if (e instanceof KubeApiError) return e;
-  const anyE = e as { code?: number; statusCode?: number; body?: unknown; message?: string };
-  const status = typeof anyE.code === 'number' ? anyE.code : typeof anyE.statusCode === 'number' ? anyE.statusCode : 0;
-  let message = '';
-  const body = anyE.body;
-  if (typeof body === 'string') {
-    try { message = (JSON.parse(body) as { message?: string }).message ?? ''; } catch { message = ''; }
-  } else if (body && typeof body === 'object') message = (body as { message?: string }).message ?? '';
-  if (!message) message = status ? `HTTP ${status}` : (anyE.message ?? String(e)).split('\n')[0];
-  return new KubeApiError(status, message);
+/** How long the server keeps a watch open before ending it (the watcher then resumes). */
+export const WATCH_TIMEOUT_SECONDS = 300;
+
+const CORE = '/api/v1';
+const DISCOVERY = '/apis/discovery.k8s.io/v1';
+const COORDINATION = '/apis/coordination.k8s.io/v1';
+
+const COLLECTIONS: Record<WatchKind | 'leases' | 'events', string> = {
+  configmaps: `${CORE}/%ns/configmaps`,
+  pods: `${CORE}/%ns/pods`,
+  secrets: `${CORE}/%ns/secrets`,
+  events: `${CORE}/%ns/events`,
+  endpointslices: `${DISCOVERY}/%ns/endpointslices`,
+  leases: `${COORDINATION}/%ns/leases`,
+};
+
+function query(params: Record<string, string | number | boolean | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }
 
-async function call<T>(op: () => Promise<T>): Promise<T> {
+async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
   try {
-    return await op();
-  } catch (e) {
-    throw toKubeError(e);
-  }
-}
-
-async function maybe<T>(op: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call(op);
+    return await p;
   } catch (e) {
     if (e instanceof KubeApiError && e.status === 404) return undefined;
     throw e;
   }
 }
 
-const PATHS: Record<WatchKind, (ns: string) => string> = {
-  configmaps: (ns) => `/api/v1/namespaces/${ns}/configmaps`,
-  pods: (ns) => `/api/v1/namespaces/${ns}/pods`,
-  secrets: (ns) => `/api/v1/namespaces/${ns}/secrets`,
-  endpointslices: (ns) => `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`,
-};
+interface RawList<T> { items?: T[]; metadata?: { resourceVersion?: string } }
 
-/** Loads a kubeconfig file when given, else the in-cluster service account. */
-export function loadKubeConfig(kubeconfig?: string): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  if (kubeconfig) kc.loadFromFile(kubeconfig);
-  else kc.loadFromCluster();
-  return kc;
+export class KubeClient implements KubeApi {
+  readonly http: KubeHttpClient;
+  private readonly ns: string;
+
+  constructor(conn: KubeConnection, namespace: string, options?: KubeHttpOptions) {
+    this.http = new KubeHttpClient(conn, options);
+    this.ns = `namespaces/${encodeURIComponent(namespace)}`;
+  }
+
+  /** Closes idle connections. */
+  close(): void {
+    this.http.close();
+  }
+
+  private collection(kind: keyof typeof COLLECTIONS): string {
+    return COLLECTIONS[kind].replace('%ns', this.ns);
+  }
+
+  private item(kind: keyof typeof COLLECTIONS, name: string): string {
+    return `${this.collection(kind)}/${encodeURIComponent(name)}`;
+  }
+
+  private get<T>(kind: keyof typeof COLLECTIONS, name: string): Promise<T | undefined> {
+    return orUndefined(this.http.request<T>('GET', this.item(kind, name)));
+  }
+
+  private create<T>(kind: keyof typeof COLLECTIONS, body: unknown): Promise<T> {
+    return this.http.request<T>('POST', this.collection(kind), body);
+  }
+
+  private replace<T extends { metadata: { name: string } }>(kind: keyof typeof COLLECTIONS, body: T): Promise<T> {
+    return this.http.request<T>('PUT', this.item(kind, body.metadata.name), body);
+  }
+
+  async list<T = unknown>(kind: WatchKind, s: { labelSelector?: string; fieldSelector?: string }): Promise<ListResult<T>> {
+    const raw = await this.http.request<RawList<T>>('GET', `${this.collection(kind)}${query(s)}`);
+    return { items: raw.items ?? [], resourceVersion: raw.metadata?.resourceVersion ?? '' };
+  }
+
+  getConfigMap(name: string) { return this.get<ConfigMap>('configmaps', name); }
+  createConfigMap(cm: ConfigMap) { return this.create<ConfigMap>('configmaps', cm); }
+  replaceConfigMap(cm: ConfigMap) { return this.replace('configmaps', cm); }
+
+  getSecret(name: string) { return this.get<Secret>('secrets', name); }
+  createSecret(secret: Secret) { return this.create<Secret>('secrets', secret); }
+
+  listPods(labelSelector: string) { return this.list<Pod>('pods', { labelSelector }); }
+  async patchPodLabels(name: string, labels: Record<string, string | null>): Promise<void> {
+    await this.http.request('PATCH', this.item('pods', name), { metadata: { labels } }, 'application/merge-patch+json');
+  }
+
+  getNode(name: string) { return orUndefined(this.http.request<KubeNode>('GET', `${CORE}/nodes/${encodeURIComponent(name)}`)); }
+
+  listEndpointSlices(labelSelector: string) { return this.list<EndpointSlice>('endpointslices', { labelSelector }); }
+  createEndpointSlice(slice: EndpointSlice) { return this.create<EndpointSlice>('endpointslices', slice); }
+  replaceEndpointSlice(slice: EndpointSlice) { return this.replace('endpointslices', slice); }
+  async deleteEndpointSlice(name: string): Promise<void> {
+    await this.http.request('DELETE', this.item('endpointslices', name));
+  }
+
+  getLease(name: string) { return this.get<Lease>('leases', name); }
+  createLease(lease: Lease) { return this.create<Lease>('leases', lease); }
+  replaceLease(lease: Lease) { return this.replace('leases', lease); }
+
+  async createEvent(event: KubeEvent): Promise<void> {
+    await this.create('events', event);
+  }
+
+  async watch(kind: WatchKind, o: WatchOptions): Promise<WatchHandle> {
+    const path = `${this.collection(kind)}${query({
+      watch: 1,
+      allowWatchBookmarks: true,
+      timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+      resourceVersion: o.resourceVersion,
+      labelSelector: o.labelSelector,
+      fieldSelector: o.fieldSelector,
+    })}`;
+    return this.http.watch(path, (e) => o.onEvent(e), (error) => o.onClose(error));
+  }
 }
 
-export function createKubeApi(kc: k8s.KubeConfig, namespace: string): KubeApi {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
-  const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
-  const watcher = new k8s.Watch(kc);
-  const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
-  const ns = namespace;
-  const asList = <T>(r: { items: unknown[]; metadata?: { resourceVersion?: string } }): ListResult<T> =>
-    ({ items: r.items as T[], resourceVersion: r.metadata?.resourceVersion ?? '' });
-
-  const api: KubeApi = {
-    getConfigMap: (name) => maybe(() => core.readNamespacedConfigMap({ name, namespace: ns })) as Promise<ConfigMap | undefined>,
-    createConfigMap: (cm) => call(() => core.createNamespacedConfigMap({ namespace: ns, body: cm as k8s.V1ConfigMap })) as Promise<ConfigMap>,
-    replaceConfigMap: (cm) => call(() => core.replaceNamespacedConfigMap({ name: cm.metadata.name, namespace: ns, body: cm as k8s.V1ConfigMap })) as Promise<ConfigMap>,
-
-    getSecret: (name) => maybe(() => core.readNamespacedSecret({ name, namespace: ns })) as Promise<Secret | undefined>,
-    createSecret: (s) => call(() => core.createNamespacedSecret({ namespace: ns, body: s as k8s.V1Secret })) as Promise<Secret>,
-
-    listPods: async (labelSelector) => asList<Pod>(await call(() => core.listNamespacedPod({ namespace: ns, labelSelector }))),
-    patchPodLabels: async (name, labels) => {
-      await call(() => core.patchNamespacedPod({ name, namespace: ns, body: { metadata: { labels } } }, mergePatch));
-    },
-
-    getNode: (name) => maybe(() => core.readNode({ name })) as Promise<KubeNode | undefined>,
-
-    listEndpointSlices: async (labelSelector) => asList<EndpointSlice>(await call(() => discovery.listNamespacedEndpointSlice({ namespace: ns, labelSelector }))),
-    createEndpointSlice: (s) => call(() => discovery.createNamespacedEndpointSlice({ namespace: ns, body: s as k8s.V1EndpointSlice })) as Promise<EndpointSlice>,
-    replaceEndpointSlice: (s) => call(() => discovery.replaceNamespacedEndpointSlice({ name: s.metadata.name, namespace: ns, body: s as k8s.V1EndpointSlice })) as Promise<EndpointSlice>,
-    deleteEndpointSlice: async (name) => { await call(() => discovery.deleteNamespacedEndpointSlice({ name, namespace: ns })); },
-
-    getLease: (name) => maybe(() => coordination.readNamespacedLease({ name, namespace: ns })) as Promise<Lease | undefined>,
-    createLease: (l) => call(() => coordination.createNamespacedLease({ namespace: ns, body: l as unknown as k8s.V1Lease })) as unknown as Promise<Lease>,
-    replaceLease: (l) => call(() => coordination.replaceNamespacedLease({ name: l.metadata.name, namespace: ns, body: l as unknown as k8s.V1Lease })) as unknown as Promise<Lease>,
-
-    createEvent: async (ev: KubeEvent) => {
-      await call(() => core.createNamespacedEvent({ namespace: ns, body: ev as unknown as k8s.CoreV1Event }));
-    },
-
-    list: async (kind, { labelSelector, fieldSelector }) => {
-      const p = { namespace: ns, labelSelector, fieldSelector, limit: undefined };
-      switch (kind) {
-        case 'configmaps': return asList(await call(() => core.listNamespacedConfigMap(p)));
-        case 'pods': return asList(await call(() => core.listNamespacedPod(p)));
-        case 'secrets': return asList(await call(() => core.listNamespacedSecret(p)));
-        case 'endpointslices': return asList(await call(() => discovery.listNamespacedEndpointSlice(p)));
-      }
-    },
-
-    watch: async (kind: WatchKind, o: WatchOptions): Promise<WatchHandle> => {
-      const controller = await watcher.watch(
-        PATHS[kind](ns),
-        { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, resourceVersion: o.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 300 },
-        (type, object) => o.onEvent({ type: type as 'ADDED', object }),
-        (err) => o.onClose(err ? toKubeError(err) : undefined),
-      );
-      return { stop: () => controller.abort() };
-    },
-  };
-  return api;
+export function createKubeApi(conn: KubeConnection, namespace: string): KubeClient {
+  return new KubeClient(conn, namespace);
 }

@@ -1,10 +1,7 @@
 /**
  * The few Kubernetes object shapes the reconciler reads and writes, as plain
- * data. They are deliberately narrower than the generated client types so that
- * the decision logic (and its jest tests) never imports
- * `@kubernetes/client-node`, which is ESM-only and too slow for jest to load.
- * Field names match the Kubernetes API exactly, so objects pass through the
- * client unchanged.
+ * data: only the fields the reconciler uses. Field names match the Kubernetes
+ * API exactly, so objects pass through the client as JSON unchanged.
  */
 
 export interface ObjectMeta {
@@ -15,8 +12,8 @@ export interface ObjectMeta {
   resourceVersion?: string;
   uid?: string;
   ownerReferences?: OwnerReference[];
-  /** Set once deletion was requested (the object is terminating); a Date from the client, a string in JSON. */
-  deletionTimestamp?: string | Date;
+  /** Set once deletion was requested (the object is terminating), RFC 3339. */
+  deletionTimestamp?: string;
 }
 
 export interface OwnerReference {

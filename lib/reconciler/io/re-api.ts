@@ -3,7 +3,7 @@
  * (implemented over HTTPS by `re-client.ts`, faked in unit tests).
  */
 import {
-  Bdb, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
+  Bdb, BdbAlertSetting, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
   NodeActionStatus, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
 } from './re-types';
 
@@ -20,6 +20,7 @@ export class ReApiError extends Error {
    * request itself is wrong and retrying it unchanged cannot help.
    */
   get transient(): boolean {
+    // 409 here also covers PUT /v1/cluster/certificates "not all nodes have been updated" while a replacement runs.
     return this.status === 0 || this.status >= 500 || this.status === 409 || this.status === 429;
   }
 }
@@ -49,6 +50,10 @@ export interface ReApi {
   updateBdb(uid: number, body: Record<string, unknown>): Promise<Bdb>;
   deleteBdb(uid: number): Promise<void>;
   setBdbPassword(uid: number, password: string): Promise<void>;
+  /** `GET /v1/bdbs/alerts/{uid}`: alert name → its settings and state. */
+  getBdbAlerts(uid: number): Promise<Record<string, BdbAlertSetting>>;
+  /** `POST /v1/bdbs/alerts/{uid}`: the alerts named in the body are set, the others stay. */
+  setBdbAlerts(uid: number, alerts: Record<string, BdbAlertSetting>): Promise<void>;
   getAction(actionUid: string): Promise<ReAction>;
 
   listRoles(): Promise<ReRole[]>;

@@ -9,9 +9,12 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { ReApi, ReApiError } from './re-api';
 import {
-  Bdb, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
+  Bdb, BdbAlertSetting, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
   NodeActionStatus, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
 } from './re-types';
+
+/** `x-timeout-seconds: 900` of PUT /v1/cluster/certificates in the OpenAPI spec. */
+export const CERTIFICATE_UPDATE_TIMEOUT_MS = 900_000;
 
 export interface Credentials { username: string; password: string }
 
@@ -55,7 +58,7 @@ export class ReClient implements ReApi {
 
   close(): void { this.agent.destroy(); }
 
-  async request<T>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, auth = true, timeoutMs = this.options.timeoutMs): Promise<T> {
     const route = routeOf(path);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -68,7 +71,7 @@ export class ReClient implements ReApi {
     const mod = this.url.protocol === 'https:' ? https : http;
     const target = new URL(path, this.url);
     return new Promise<T>((resolve, reject) => {
-      const req = mod.request(target, { method, headers, agent: this.agent, timeout: this.options.timeoutMs }, (res) => {
+      const req = mod.request(target, { method, headers, agent: this.agent, timeout: timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', (e) => fail(0, `response aborted: ${e.message}`));
@@ -104,7 +107,7 @@ export class ReClient implements ReApi {
         reject(new ReApiError(status, `${method} ${route}: ${message}`));
       };
       req.on('timeout', () => {
-        req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`));
+        req.destroy(new Error(`no answer within ${timeoutMs} ms`));
       });
       req.on('error', (e) => fail(0, e.message));
       if (payload) req.write(payload);
@@ -127,7 +130,8 @@ export class ReClient implements ReApi {
 
   getClusterCertificates(): Promise<Record<string, unknown>> { return this.request('GET', '/v1/cluster/certificates'); }
   async putClusterCertificates(certificates: CertificateUpdate[]): Promise<void> {
-    await this.request('PUT', '/v1/cluster/certificates', { certificates });
+    // The OpenAPI spec gives this request x-timeout-seconds: 900 (every node is updated in turn).
+    await this.request('PUT', '/v1/cluster/certificates', { certificates }, true, Math.max(this.options.timeoutMs, CERTIFICATE_UPDATE_TIMEOUT_MS));
   }
   getLdap(): Promise<LdapConfig> { return this.request('GET', '/v1/cluster/ldap'); }
   async putLdap(config: LdapConfig): Promise<void> { await this.request('PUT', '/v1/cluster/ldap', config); }
@@ -140,6 +144,10 @@ export class ReClient implements ReApi {
   async deleteBdb(uid: number): Promise<void> { await this.request('DELETE', `/v1/bdbs/${uid}`); }
   async setBdbPassword(uid: number, password: string): Promise<void> {
     await this.request('PUT', `/v1/bdbs/${uid}/passwords`, { password });
+  }
+  getBdbAlerts(uid: number): Promise<Record<string, BdbAlertSetting>> { return this.request('GET', `/v1/bdbs/alerts/${uid}`); }
+  async setBdbAlerts(uid: number, alerts: Record<string, BdbAlertSetting>): Promise<void> {
+    await this.request('POST', `/v1/bdbs/alerts/${uid}`, alerts);
   }
   getAction(actionUid: string): Promise<ReAction> { return this.request('GET', `/v1/actions/${encodeURIComponent(actionUid)}`); }
 

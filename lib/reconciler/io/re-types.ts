@@ -11,7 +11,8 @@ export interface BootstrapStatus {
     error_code?: string;
     error_details?: { message?: string };
   };
-  local_node_info?: { uid?: string | number; available_addrs?: string[] };
+  /** A real answer has `uid` as a string ("1") and `available_addresses` [{address, format, if_name, private}]. */
+  local_node_info?: { uid?: string | number; available_addresses?: Array<{ address?: string }> };
 }
 
 export interface BootstrapRequest {
@@ -70,7 +71,8 @@ export interface BdbEndpoint {
   addr_type?: string;
 }
 
-export interface BdbTag { key: string; value: string }
+/** A database tag; answers may mark the tags Redis Software reserves with `isSystem` (computed, never stored). */
+export interface BdbTag { key: string; value: string; isSystem?: boolean }
 
 /** A BDB as read from or sent to `/v1/bdbs`; unknown fields are kept as is. */
 export interface Bdb {
@@ -83,8 +85,13 @@ export interface Bdb {
   action_uid?: string;
   crdt?: boolean;
   crdt_guid?: string;
+  /** On Redis 8 the bundled modules (search, ReJSON, timeseries, bf) are listed too. */
+  module_list?: Array<{ module_name?: string; module_args?: string }>;
   [field: string]: unknown;
 }
+
+/** One database alert's settings (`POST /v1/bdbs/alerts/{uid}` body entry; answers add state, severity, ...). */
+export interface BdbAlertSetting { enabled?: boolean; threshold?: string; [field: string]: unknown }
 
 export interface ReAction {
   action_uid?: string;
@@ -93,6 +100,8 @@ export interface ReAction {
   status?: string;
   progress?: number | string;
   error?: string;
+  error_code?: string;
+  error_message?: string;
 }
 
 export interface CrdbClusterInfo {
@@ -107,6 +116,8 @@ export interface CrdbInstance {
   id?: number;
   cluster: CrdbClusterInfo;
   compression?: number;
+  /** Instance-specific settings (port, client certificates), a CRDB database config object. */
+  db_config?: Record<string, unknown>;
   db_uid?: string;
 }
 

@@ -5,10 +5,20 @@
  * reconciler silent at steady state.
  */
 import { Bdb, BdbTag } from '../io/re-types';
-import { DEFAULT_SHARD_KEY_REGEX, TAG } from './bdb-spec';
+import { bundledModuleName } from '../../contract/redis-software';
+import { DEFAULT_SHARD_KEY_REGEX, LEGACY_TAG, TAG, isSystemTag, ownedTagValue } from './bdb-spec';
 
-/** Fields sent on create but never compared or updated. */
-const CREATE_ONLY = new Set(['name', 'port', 'shard_key_regex', 'backup_location', 'authentication_redis_pass', 'tags']);
+/**
+ * Fields sent on create but never compared or updated: the port is fixed,
+ * modules can only be chosen at create ("You cannot add modules to an
+ * existing database"), and Redis 8 lists its bundled modules besides the
+ * declared ones; backup_location is applied by its version tag, passwords by
+ * theirs; tags are merged on their own.
+ */
+const CREATE_ONLY = new Set([
+  'name', 'port', 'shard_key_regex', 'backup_location', 'module_list', 'authentication_redis_pass', 'authentication_sasl_pass', 'tags',
+]);
+const LEGACY_KEYS = new Set(Object.values(LEGACY_TAG));
 
 function isEmptyValue(v: unknown): boolean {
   if (v === false || v === '' || v === 0) return true;
@@ -48,14 +58,31 @@ export function matches(desired: unknown, observed: unknown): boolean {
   return normalizePem(desired) === normalizePem(observed);
 }
 
-/** The managed tags merged into the observed ones (tags the user added stay). */
+/**
+ * The managed tags merged into the observed ones: tags the user added stay
+ * unchanged (an unchanged legacy tag is allowed on 8.2), system tags are never
+ * sent (refused on write, kept when left out), keys earlier builds owned are dropped.
+ */
 export function mergeTags(observed: BdbTag[] | undefined, managed: BdbTag[]): BdbTag[] {
   const keys = new Set(managed.map((t) => t.key));
-  return [...(observed ?? []).filter((t) => !keys.has(t.key)), ...managed];
+  const kept = (observed ?? []).filter((t) => !keys.has(t.key) && !isSystemTag(t) && !LEGACY_KEYS.has(t.key));
+  return [...kept.map((t) => ({ key: t.key, value: t.value })), ...managed];
 }
 
 function tagsMatch(observed: BdbTag[] | undefined, managed: BdbTag[]): boolean {
+  if (observed?.some((t) => LEGACY_KEYS.has(t.key))) return false;
   return managed.every((m) => observed?.some((t) => t.key === m.key && t.value === m.value));
+}
+
+/**
+ * Declared modules the live database does not have. They cannot be added
+ * any more (modules are chosen at create), so this is reported, never sent.
+ */
+export function missingModules(desired: unknown, observed: Bdb): string[] {
+  const have = new Set((observed.module_list ?? []).map((m) => bundledModuleName(String(m.module_name)) ?? String(m.module_name)));
+  return (Array.isArray(desired) ? desired as Array<{ module_name: string }> : [])
+    .map((m) => m.module_name)
+    .filter((name) => !have.has(bundledModuleName(name) ?? name));
 }
 
 export interface BdbDiff {
@@ -65,6 +92,8 @@ export interface BdbDiff {
   changed: string[];
   /** Declared port differs from the live one: ports are fixed, so this is reported, not changed. */
   portMismatch?: { desired: number; observed: number };
+  /** Declared modules the database lacks: modules are fixed at create, so this is reported, not changed. */
+  missingModules: string[];
 }
 
 export function diffBdb(desired: Record<string, unknown>, observed: Bdb): BdbDiff {
@@ -79,13 +108,19 @@ export function diffBdb(desired: Record<string, unknown>, observed: Bdb): BdbDif
   }
   // Switching sharding on needs hashing rules in the same request.
   if ('sharding' in update && update.sharding === true) update.shard_key_regex = desired.shard_key_regex ?? DEFAULT_SHARD_KEY_REGEX;
-  if ('backup' in update && desired.backup_location !== undefined) update.backup_location = desired.backup_location;
   const managedTags = (desired.tags as BdbTag[] | undefined) ?? [];
+  // A changed backup declaration (or credentials Secret) shows as a changed version tag:
+  // the location is compared by that tag because the cluster need not echo its credentials.
+  const backupVersion = managedTags.find((t) => t.key === TAG.backupVersion)?.value;
+  if (desired.backup_location !== undefined && ('backup' in update || ownedTagValue(observed.tags, 'backupVersion') !== backupVersion)) {
+    update.backup_location = desired.backup_location;
+    changed.push('backup_location');
+  }
   if (!tagsMatch(observed.tags, managedTags)) {
     update.tags = mergeTags(observed.tags, managedTags);
     changed.push('tags');
   }
-  const result: BdbDiff = { changed };
+  const result: BdbDiff = { changed, missingModules: missingModules(desired.module_list, observed) };
   if (changed.length > 0) result.update = update;
   const desiredPort = desired.port;
   if (typeof desiredPort === 'number' && typeof observed.port === 'number' && observed.port !== 0 && observed.port !== desiredPort) {
@@ -97,6 +132,5 @@ export function diffBdb(desired: Record<string, unknown>, observed: Bdb): BdbDif
 /** True when the password Secret changed since it was last applied (compared by resourceVersion tag). */
 export function passwordNeedsRotation(observed: Bdb, secretVersion: string | undefined): boolean {
   if (secretVersion === undefined) return false;
-  const applied = observed.tags?.find((t) => t.key === TAG.passwordVersion)?.value;
-  return applied !== secretVersion;
+  return ownedTagValue(observed.tags, 'passwordVersion') !== secretVersion;
 }

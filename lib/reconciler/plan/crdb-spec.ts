@@ -14,9 +14,30 @@ export function participantClusterName(r: DesiredRemoteCluster): string {
   return `${r.recName}.${r.recNamespace}.svc.cluster.local`;
 }
 
-export function crdbInstance(db: DesiredActiveActiveDatabase, r: DesiredRemoteCluster, credentials: Credentials): CrdbInstance {
+/**
+ * The fields of `default_db_config` ("CRDB database config object"). It has
+ * no `name`, `type`, `eviction_policy`, `roles_permissions`, alerts or backup
+ * fields: those are left out rather than sent and ignored (or refused).
+ */
+const DEFAULT_DB_CONFIG_FIELDS = [
+  'memory_size', 'replication', 'rack_aware', 'sharding', 'shards_count', 'shard_key_regex', 'data_persistence', 'aof_policy',
+  'snapshot_policy', 'tls_mode', 'enforce_client_authentication', 'module_list', 'proxy_policy', 'oss_cluster',
+];
+
+/**
+ * Per-instance `db_config`: the port, and the client certificates, which the
+ * docs strongly advise configuring per instance "even if the same
+ * certificate is used across all instances".
+ */
+export function instanceDbConfig(db: DesiredActiveActiveDatabase, refs: ResolvedReferences): Record<string, unknown> {
+  const all = databaseSettingsFields(db.name, db, refs);
+  return { port: all.port, authentication_ssl_client_certs: all.authentication_ssl_client_certs };
+}
+
+export function crdbInstance(db: DesiredActiveActiveDatabase, r: DesiredRemoteCluster, credentials: Credentials, refs?: ResolvedReferences): CrdbInstance {
   const endpoint = `${db.name}${r.dbFqdnSuffix}`;
   return {
+    ...(refs ? { db_config: instanceDbConfig(db, refs) } : {}),
     cluster: {
       url: `https://${r.apiFqdn}:${r.apiPort}`,
       name: participantClusterName(r),
@@ -46,7 +67,9 @@ export function isCrdbCreator(db: DesiredActiveActiveDatabase, remotes: DesiredR
 }
 
 export function defaultDbConfig(db: DesiredActiveActiveDatabase, refs: ResolvedReferences, password?: string): Record<string, unknown> {
-  const config = databaseSettingsFields(db.name, db, refs);
+  const all = databaseSettingsFields(db.name, db, refs);
+  const config: Record<string, unknown> = {};
+  for (const k of DEFAULT_DB_CONFIG_FIELDS) if (all[k] !== undefined) config[k] = all[k];
   if (password) config.authentication_redis_pass = password;
   return config;
 }
@@ -59,7 +82,7 @@ export function createCrdbBody(
     name: db.name,
     encryption: true,
     default_db_config: defaultDbConfig(db, refs, password),
-    instances: participants(db, remotes).map((r) => crdbInstance(db, r, credentials.get(r.name)!)),
+    instances: participants(db, remotes).map((r) => crdbInstance(db, r, credentials.get(r.name)!, refs)),
   };
 }
 
@@ -71,7 +94,8 @@ export interface CrdbPlan {
   changed: string[];
 }
 
-const NOT_COMPARED = new Set(['name', 'port', 'shard_key_regex', 'backup_location', 'authentication_redis_pass']);
+/** Fixed at create: hashing rules come with sharding, modules cannot be added later (and Redis 8 lists its bundled ones). */
+const NOT_COMPARED = new Set(['shard_key_regex', 'module_list', 'authentication_redis_pass']);
 
 export function planCrdb(db: DesiredActiveActiveDatabase, remotes: DesiredRemoteCluster[], observed: Crdb, refs: ResolvedReferences): CrdbPlan {
   const desired = defaultDbConfig(db, refs);

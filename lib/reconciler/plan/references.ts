@@ -1,4 +1,5 @@
 /** Resolves the Secret- and lookup-based parts of a database declaration. */
+import { createHash } from 'node:crypto';
 import { DesiredDatabaseSettings } from '../../contract/desired-state';
 import { ResolvedReferences } from './bdb-spec';
 import { backupLocation } from './backup-location';
@@ -18,7 +19,15 @@ export class RoleDirectory {
   }
 }
 
-export async function resolveReferences(ctx: DutyContext, s: DesiredDatabaseSettings, roles: RoleDirectory): Promise<ResolvedReferences> {
+/**
+ * A short digest of what a backup location is made of: the declaration and
+ * the credentials Secret's resourceVersion, never a credential itself.
+ */
+export function backupVersion(backup: NonNullable<DesiredDatabaseSettings['backup']>, secretVersion: string | undefined): string {
+  return createHash('sha256').update(JSON.stringify([backup, secretVersion ?? ''])).digest('hex').slice(0, 16);
+}
+
+export async function resolveReferences(ctx: DutyContext, s: DesiredDatabaseSettings, roles: RoleDirectory, rackAware = false): Promise<ResolvedReferences> {
   const clientCertificates: string[] = [];
   for (const name of s.clientCertificateSecretNames) {
     const cert = secretValue(await ctx.kube.getSecret(name), 'cert');
@@ -36,11 +45,12 @@ export async function resolveReferences(ctx: DutyContext, s: DesiredDatabaseSett
       rolesPermissions.push({ role_uid: role.uid, redis_acl_uid: acl.uid });
     }
   }
-  const refs: ResolvedReferences = { clientCertificates, rolesPermissions };
+  const refs: ResolvedReferences = { clientCertificates, rolesPermissions, rackAware };
   if (s.backup) {
     const secret = s.backup.credentialsSecretName ? await ctx.kube.getSecret(s.backup.credentialsSecretName) : undefined;
     if (s.backup.credentialsSecretName && !secret) throw new Error(`backup credentials Secret ${s.backup.credentialsSecretName} is missing`);
     refs.backupLocation = backupLocation(s.backup, (k) => secretValue(secret, k));
+    refs.backupVersion = backupVersion(s.backup, secret?.metadata.resourceVersion);
   }
   return refs;
 }

@@ -19,6 +19,7 @@ import { LeaderElector } from './leader';
 import { Logger } from './logger';
 import { M, Metrics } from './metrics';
 import { NodeMaintenance } from '../duties/node-maintenance';
+import { NodeReadiness } from './node-readiness';
 import { ReApi } from '../io/re-api';
 import { ReClient } from '../io/re-client';
 import { AdminCredentials } from '../duties/secret-duty';
@@ -110,6 +111,7 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
   ];
   let server: http.Server | undefined;
   if (o.serveHttp !== false) {
+    const nodeReadiness = new NodeReadiness({ re, podIp: config.podIp, hasCredentials: () => credentials.current !== undefined });
     server = await startHttpServer(config.httpHost, config.httpPort, metrics, {
       healthy: () => {
         const started = queue.state.passStartedAt;
@@ -124,6 +126,7 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
         if (!maintenance.settledAfterStart) return { ok: false, detail: 'checking for maintenance mode left from the last stop' };
         return { ok: true, detail: 'ok' };
       },
+      nodeReady: () => nodeReadiness.check(),
       prestop: async () => (await maintenance.prepareForStop()).message,
     });
   }

@@ -15,8 +15,15 @@ export interface PollOptions {
 
 export const DEFAULT_POLL: PollOptions = { timeoutMs: 300_000, intervalMs: 500 };
 
+/**
+ * Terminal statuses. Documented: actions queued → starting → running →
+ * completed | failed | cancelling → cancelled (objects/action); state machines
+ * pending → active → completed | failed, the text in `error`
+ * (objects/state-machine). `aborted` is not documented but ends an action too:
+ * waiting on it could only time out.
+ */
 const ACTION_DONE = new Set(['completed']);
-const ACTION_FAILED = new Set(['failed', 'cancelled']);
+const ACTION_FAILED = new Set(['failed', 'cancelled', 'aborted']);
 
 export class AsyncTaskError extends Error {
   constructor(message: string) {
@@ -44,7 +51,8 @@ export async function waitForAction(api: ReApi, actionUid: string, options: Poll
     try {
       const a = await api.getAction(actionUid);
       const status = String(a.status ?? '');
-      if (ACTION_FAILED.has(status)) throw new AsyncTaskError(`action ${actionUid} (${a.name ?? 'unnamed'}) ${status}${a.error ? `: ${a.error}` : ''}`);
+      const why = a.error ?? a.error_message ?? a.error_code;
+      if (ACTION_FAILED.has(status)) throw new AsyncTaskError(`action ${actionUid} (${a.name ?? 'unnamed'}) ${status}${why ? `: ${why}` : ''}`);
       return ACTION_DONE.has(status);
     } catch (e) {
       // Documented: 404 means the action is no longer running and its status expired.

@@ -1,7 +1,8 @@
 /**
  * `/metrics` (Prometheus text), `/healthz` (liveness: the process serves and
  * no pass is wedged), `/readyz` (readiness: the desired state was read and
- * this pod's node is in the cluster) and `/prestop` (the node container's
+ * this pod's node is in the cluster), `/node-ready` (the node container's
+ * readiness, see node-readiness.ts) and `/prestop` (the node container's
  * preStop hook: answered once the node is drained, or the drain gave up).
  * Plain HTTP: probes, hooks and scrapes come from the kubelet and Prometheus
  * inside the cluster network.
@@ -14,6 +15,8 @@ import { Metrics } from './metrics';
 export interface Probes {
   healthy(): { ok: boolean; detail: string };
   ready(): { ok: boolean; detail: string };
+  /** The `redis-enterprise-node` container's readiness: an authenticated check of its REST API. */
+  nodeReady?(): Promise<{ ok: boolean; detail: string }>;
   /**
    * The preStop drain. Always answered 200: the kubelet stops the container
    * whatever the hook returns, so an error code would only add a
@@ -37,6 +40,13 @@ export function startHttpServer(host: string, port: number, metrics: Metrics, pr
       probes.prestop().then(
         (detail) => res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${detail}\n`),
         () => res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('drain failed\n'),
+      );
+      return;
+    }
+    if (path === SIDECAR_PATHS.nodeReady && probes.nodeReady) {
+      probes.nodeReady().then(
+        (r) => res.writeHead(r.ok ? 200 : 503, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${r.detail}\n`),
+        () => res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('check failed\n'),
       );
       return;
     }

@@ -7,6 +7,10 @@
  */
 import { ConfigError, ENVIRONMENT_HELP, loadConfig } from './config';
 import { createLogger, errorMessage } from './logger';
+import { startReconciler } from './app';
+import { createKubeApi } from '../io/kube-client';
+import { KubeConfigError, loadKubeConnection } from '../io/kube-config';
+import { reconcilerVersion } from './version';
 
 function help(): string {
   const width = Math.max(...ENVIRONMENT_HELP.map(([k]) => k.length));
@@ -25,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help());
     return 0;
   }
+  if (argv.includes('--version')) {
+    process.stdout.write(`${reconcilerVersion()}\n`);
+    return 0;
+  }
   let config;
   try {
     config = loadConfig(process.env);
@@ -36,11 +44,17 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const log = createLogger(config.logLevel, { pod: config.podName });
-  // Loaded here, not at the top: the Kubernetes client is ESM-only and heavy,
-  // and --help or a configuration error should not pay for it.
-  const { createKubeApi, loadKubeConfig } = await import('../io/kube-client');
-  const { startReconciler } = await import('./app');
-  const kube = createKubeApi(loadKubeConfig(config.kubeconfig), config.namespace);
+  let connection;
+  try {
+    connection = loadKubeConnection(config.kubeconfig, process.env);
+  } catch (e) {
+    if (e instanceof KubeConfigError) {
+      process.stderr.write(`redis-enterprise-reconciler: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const kube = createKubeApi(connection, config.namespace);
   const running = await startReconciler({ config, kube, log });
   await new Promise<void>((resolve) => {
     const onSignal = (sig: string) => {
@@ -51,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', () => onSignal('SIGINT'));
   });
   await running.stop();
+  kube.close();
   return 0;
 }
 

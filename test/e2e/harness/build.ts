@@ -1,25 +1,28 @@
 /**
- * Runs tools/build-control-plane.sh (cached: instant when built; a cold build
- * takes minutes and prints its own progress) and answers the binary dir.
- * `E2E_BIN_DIR` skips the script and uses a prebuilt directory instead.
+ * Runs tools/build-control-plane.sh for a plane (the wrapper module in tools/:
+ * cached: instant when built; a cold build takes minutes and prints its own
+ * progress) and answers the binary dir. `E2E_BIN_DIR` (`E2E_BIN_DIR_K8S_1_30`
+ * for the k8s-1.30 plane) skips the script and uses a prebuilt directory.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { planeEnv } from './connection';
 
 export type BuildResult = { binDir: string } | { unavailable: string };
 
 const SCRIPT = path.resolve(__dirname, '../../../tools/build-control-plane.sh');
 
-export async function buildControlPlane(log: (msg: string) => void): Promise<BuildResult> {
-  const prebuilt = process.env.E2E_BIN_DIR;
+export async function buildControlPlane(log: (msg: string) => void, plane: string): Promise<BuildResult> {
+  const binDirEnv = planeEnv('E2E_BIN_DIR', plane);
+  const prebuilt = process.env[binDirEnv];
   if (prebuilt) {
     return fs.existsSync(path.join(prebuilt, 'versions.json'))
       ? { binDir: path.resolve(prebuilt) }
-      : { unavailable: `E2E_BIN_DIR=${prebuilt} has no versions.json` };
+      : { unavailable: `${binDirEnv}=${prebuilt} has no versions.json` };
   }
   const t0 = Date.now();
-  const child = spawn('bash', [SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', [SCRIPT, plane], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let lastErr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -34,7 +37,7 @@ export async function buildControlPlane(log: (msg: string) => void): Promise<Bui
     child.on('close', (c) => resolve(c ?? 1));
   });
   clearInterval(heartbeat);
-  if (code !== 0) return { unavailable: `tools/build-control-plane.sh exited with ${code}: ${lastErr}` };
+  if (code !== 0) return { unavailable: `tools/build-control-plane.sh ${plane} exited with ${code}: ${lastErr}` };
   const binDir = stdout.trim().split('\n').pop() ?? '';
   if (!fs.existsSync(path.join(binDir, '.complete'))) return { unavailable: `build printed no complete bin dir (${binDir})` };
   return { binDir };

@@ -11,6 +11,33 @@ export const PLANE_INFO_ENV = 'E2E_CONTROL_PLANE_INFO';
 /** Env var holding the reason why e2e tests are skipped (Go or the build unavailable, outside CI). */
 export const SKIP_REASON_ENV = 'E2E_SKIP_REASON';
 
+/**
+ * Which control plane a jest project runs on: the wrapper module in tools/
+ * it is built from, set as `globals.E2E_PLANE` in jest.config.js (`k8s`, the
+ * newest supported Kubernetes, or `k8s-1.30`, the oldest). jest runs every
+ * project's globalSetup in one process, so each plane has its own env vars.
+ */
+export const DEFAULT_PLANE = 'k8s';
+
+/** The plane of the jest project this code runs in (globalSetup passes its project's value). */
+export function currentPlane(globals: Record<string, unknown> = globalThis as any): string {
+  const plane = globals.E2E_PLANE;
+  return typeof plane === 'string' ? plane : DEFAULT_PLANE;
+}
+
+/** The env var `base` of a plane: `base` itself for the default plane, `base_K8S_1_30` for k8s-1.30. */
+export function planeEnv(base: string, plane: string): string {
+  return plane === DEFAULT_PLANE ? base : `${base}_${plane.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}`;
+}
+
+export function planeInfoEnv(plane: string): string {
+  return planeEnv(PLANE_INFO_ENV, plane);
+}
+
+export function skipReasonEnv(plane: string): string {
+  return planeEnv(SKIP_REASON_ENV, plane);
+}
+
 export interface PlaneInfo {
   /** https://127.0.0.1:<port> */
   apiserverUrl: string;
@@ -20,7 +47,7 @@ export interface PlaneInfo {
   binDir: string;
   /** Temporary directory of this run (logs in `logs/`). */
   workDir: string;
-  /** Versions read from the build's versions.json. */
+  /** Versions read from the build's versions.json (kubernetes is e.g. "v1.30.14"). */
   versions: { kubernetes: string; etcd: string; kwok: string };
   /** Names of the simulated nodes created at start (tests may add more, and must remove them). */
   baseNodes: string[];
@@ -56,8 +83,8 @@ export interface PlaneProcesses {
   components: Record<string, PlaneProcess>;
 }
 
-export function readPlaneInfo(): PlaneInfo | undefined {
-  const file = process.env[PLANE_INFO_ENV];
+export function readPlaneInfo(plane = currentPlane()): PlaneInfo | undefined {
+  const file = process.env[planeInfoEnv(plane)];
   if (!file) return undefined;
   return JSON.parse(fs.readFileSync(file, 'utf8')) as PlaneInfo;
 }
@@ -72,4 +99,11 @@ export function readPlaneProcesses(info: PlaneInfo): PlaneProcesses {
  */
 export function restartRequestFile(info: Pick<PlaneInfo, 'workDir'>, pid: number): string {
   return path.join(info.workDir, `restart-requested.${pid}`);
+}
+
+/** "1.30" from versions.kubernetes "v1.30.14": the `kubernetesVersion` prop matching this plane. */
+export function kubernetesMinorVersion(info: Pick<PlaneInfo, 'versions'>): string {
+  const m = /^v?(\d+\.\d+)/.exec(info.versions.kubernetes);
+  if (!m) throw new Error(`cannot read a Kubernetes minor from "${info.versions.kubernetes}"`);
+  return m[1];
 }

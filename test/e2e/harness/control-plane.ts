@@ -50,6 +50,8 @@ export interface StartOptions {
   /** Leave the plane running after jest exits (E2E_KEEP=1): no watchdog, no exit handler. */
   keep: boolean;
   log: (msg: string) => void;
+  /** The plane's name (its tools/ module): one jest process may run two planes, each with its own run record. */
+  name: string;
 }
 
 export class ControlPlane {
@@ -100,7 +102,7 @@ export class ControlPlane {
       storageClassName: STORAGE_CLASS,
       processesFile: path.join(workDir, 'processes.json'),
     };
-    const plane = new ControlPlane(info, path.join(workDir, 'plane.json'), path.join(runsDir, `${process.pid}.json`), opts);
+    const plane = new ControlPlane(info, path.join(workDir, 'plane.json'), path.join(runsDir, `${process.pid}-${opts.name}.json`), opts);
     plane.installExitHandlers();
     if (!opts.keep) startWatchdog(plane.runFile);
     const client = KubeClient.fromKubeconfig(layout.kubeconfig);

@@ -4,7 +4,7 @@
  * file with the reason when globalSetup had no control plane to give.
  */
 import { KubeClient } from '../../support/kube-client';
-import { PlaneInfo, readPlaneInfo, SKIP_REASON_ENV } from './connection';
+import { currentPlane, PlaneInfo, readPlaneInfo, skipReasonEnv } from './connection';
 
 export interface E2EContext {
   info: PlaneInfo;
@@ -14,7 +14,7 @@ export interface E2EContext {
 export function describeE2E(name: string, body: (ctx: E2EContext) => void): void {
   const info = readPlaneInfo();
   if (!info) {
-    const reason = process.env[SKIP_REASON_ENV] ?? 'globalSetup started no control plane (run with --selectProjects e2e)';
+    const reason = process.env[skipReasonEnv(currentPlane())] ?? 'globalSetup started no control plane (run with --selectProjects e2e)';
     if (process.env.CI === 'true') {
       // globalSetup already fails under CI; this covers a file run outside the e2e project.
       describe(name, () => it('has a control plane', () => { throw new Error(`no control plane under CI=true: ${reason}`); }));

@@ -1,33 +1,47 @@
 /**
- * jest globalSetup of the `e2e` project: build (or reuse) the binaries, start
- * one control plane for the whole run, and tell the workers where it is.
+ * jest globalSetup of the `e2e` and `e2e-oldest` projects: build (or reuse)
+ * the binaries of the project's plane (`globals.E2E_PLANE`: the wrapper module
+ * in tools/) and the reconciler image (once per process), start one control
+ * plane for the whole run, and tell the workers where both are. With both
+ * projects selected, jest runs both setups in one process: two planes, each
+ * with its own env var.
  *
  * No Go / failed build: with CI=true that is a failure; elsewhere the e2e
  * tests are skipped with the reason (describeE2E prints it).
  */
 import { buildControlPlane } from './build';
-import { PLANE_INFO_ENV, SKIP_REASON_ENV } from './connection';
+import { currentPlane, planeInfoEnv, skipReasonEnv } from './connection';
 import { ControlPlane } from './control-plane';
 import { harnessLog } from './log';
+import { prepareReconcilerImage } from './reconciler-image';
 
-export const PLANE_GLOBAL = '__CDK8S_RE_E2E_PLANE__';
+export const PLANE_GLOBAL = '__CDK8S_RE_E2E_PLANES__';
 
-export default async function globalSetup(): Promise<void> {
-  const build = await buildControlPlane(harnessLog);
+/** The planes this process started, by plane name (globalTeardown stops them). */
+export function startedPlanes(): Map<string, ControlPlane> {
+  return ((globalThis as any)[PLANE_GLOBAL] ??= new Map<string, ControlPlane>());
+}
+
+export default async function globalSetup(_globalConfig: unknown, projectConfig: { globals?: Record<string, unknown> }): Promise<void> {
+  const plane = currentPlane(projectConfig?.globals ?? {});
+  const log = (msg: string): void => harnessLog(plane === 'k8s' ? msg : `[${plane}] ${msg}`);
+  const build = await buildControlPlane(log, plane);
   if ('unavailable' in build) {
     if (process.env.CI === 'true') {
-      throw new Error(`end-to-end tests need the local control plane, and CI=true: ${build.unavailable}`);
+      throw new Error(`end-to-end tests need the local control plane (${plane}), and CI=true: ${build.unavailable}`);
     }
-    process.env[SKIP_REASON_ENV] = build.unavailable;
-    harnessLog(`SKIPPING end-to-end tests: ${build.unavailable}`);
+    process.env[skipReasonEnv(plane)] = build.unavailable;
+    log(`SKIPPING end-to-end tests: ${build.unavailable}`);
     return;
   }
+  // Before the plane starts: both use the 2 cores, and the build is seconds when cached.
+  await prepareReconcilerImage(log);
   const keep = process.env.E2E_KEEP === '1';
   const t0 = Date.now();
-  harnessLog(`starting the control plane from ${build.binDir}`);
-  const plane = await ControlPlane.start(build.binDir, { keep, log: harnessLog });
-  harnessLog(`control plane up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${plane.info.apiserverUrl}, ` +
-    `kubeconfig ${plane.info.kubeconfig}, logs ${plane.info.workDir}/logs`);
-  process.env[PLANE_INFO_ENV] = plane.infoFile;
-  (globalThis as any)[PLANE_GLOBAL] = plane;
+  log(`starting the control plane from ${build.binDir}`);
+  const started = await ControlPlane.start(build.binDir, { keep, log, name: plane });
+  log(`control plane up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${started.info.apiserverUrl}, ` +
+    `kubeconfig ${started.info.kubeconfig}, logs ${started.info.workDir}/logs`);
+  process.env[planeInfoEnv(plane)] = started.infoFile;
+  startedPlanes().set(plane, started);
 }

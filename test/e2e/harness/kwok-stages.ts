@@ -3,11 +3,23 @@
  * pods Running/Ready/deleted. kwok v0.8.0 has no built-in stages any more, so
  * we concatenate the ones it ships in its Go module, at run time, from the
  * module cache (never copied into this repository).
+ *
+ * One change: kwok's `pod-ready` makes every pod Ready at once, without any
+ * probe. Pods annotated {@link PROBED_POD_ANNOTATION} are left out of it; a
+ * stage derived from it (`pod-running-probed`) makes them Running with their
+ * IPs but Ready=False, and the harness's prober (prober.ts) owns their
+ * readiness from then on.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
+
+/** Pods carrying this annotation (value `prober`) get their readiness from the harness's prober, not from kwok. */
+export const PROBED_POD_ANNOTATION = 'e2e.cdk8s-redis-enterprise.io/readiness';
+export const PROBED_BY_PROBER = 'prober';
+const POD_READY = 'pod/fast/pod-ready.yaml';
 
 const STAGES = [
   'node/fast/node-initialize.yaml',
@@ -36,6 +48,55 @@ export function writeKwokConfig(file: string, kwokVersion: string): void {
   if (!fs.existsSync(stageDir)) {
     throw new Error(`kwok stage files not found in ${stageDir}; run: go mod download sigs.k8s.io/kwok@${kwokVersion}`);
   }
-  const docs = STAGES.map((s) => fs.readFileSync(path.join(stageDir, s), 'utf8').trim());
+  const docs: string[] = [];
+  for (const s of STAGES) {
+    const text = fs.readFileSync(path.join(stageDir, s), 'utf8').trim();
+    if (s !== POD_READY) {
+      docs.push(text);
+      continue;
+    }
+    const [unprobed, probed] = splitPodReady(yaml.load(text) as Stage, `${stageDir}/${s}`);
+    docs.push(yaml.dump(unprobed, { lineWidth: -1 }).trim(), yaml.dump(probed, { lineWidth: -1 }).trim());
+  }
   fs.writeFileSync(file, docs.join('\n---\n') + '\n');
+}
+
+interface Stage {
+  metadata: { name: string };
+  spec: { selector: { matchExpressions: Array<{ key: string; operator: string; values?: string[] }> }; next: { statusTemplate: string } };
+}
+
+const annotationKey = `.metadata.annotations["${PROBED_POD_ANNOTATION}"]`;
+
+/**
+ * kwok's pod-ready for pods without the annotation, and a copy for pods with
+ * it whose status template reports Ready, ContainersReady and every
+ * container not ready (and not started: no startup probe has passed yet), as
+ * the kubelet does for a container it has just started.
+ */
+function splitPodReady(stage: Stage, source: string): [Stage, Stage] {
+  const unprobed: Stage = structuredClone(stage);
+  unprobed.spec.selector.matchExpressions.push({ key: annotationKey, operator: 'DoesNotExist' });
+  const probed: Stage = structuredClone(stage);
+  probed.metadata.name = 'pod-running-probed';
+  probed.spec.selector.matchExpressions.push({ key: annotationKey, operator: 'In', values: [PROBED_BY_PROBER] });
+  probed.spec.next.statusTemplate = notReadyTemplate(stage.spec.next.statusTemplate, source);
+  return [unprobed, probed];
+}
+
+function notReadyTemplate(template: string, source: string): string {
+  const replace = (text: string, pattern: RegExp, by: string, what: string): string => {
+    if (!pattern.test(text)) throw new Error(`kwok stage ${source} changed: cannot find ${what} in its status template`);
+    return text.replace(pattern, by);
+  };
+  let t = template;
+  for (const type of ['Ready', 'ContainersReady']) {
+    t = replace(t, new RegExp(`status: "True"(\\s+)type: ${type}\\b`), `status: "False"$1type: ${type}`, `the ${type} condition`);
+  }
+  // Only the app containers' statuses: init containers still complete as kwok says.
+  const start = t.indexOf('containerStatuses:');
+  const end = t.indexOf('initContainerStatuses:');
+  if (start < 0 || end < start) throw new Error(`kwok stage ${source} changed: cannot find containerStatuses before initContainerStatuses`);
+  const containers = replace(t.slice(start, end), /(\s+)ready: true/, '$1ready: false$1started: false', 'ready: true of containerStatuses');
+  return t.slice(0, start) + containers + t.slice(end);
 }

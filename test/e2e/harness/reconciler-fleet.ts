@@ -1,34 +1,40 @@
 /**
  * The reconciler on the real control plane: the production example applied
- * in a namespace, and one reconciler PROCESS per simulated pod, as the
- * sidecar would run. Each process runs the compiled program
- * (lib/reconciler/dist/reconciler/runtime/main.js, as the image does), authenticates with a
- * token of the cluster's ServiceAccount (so it gets exactly the synthesized
- * Role), and talks to its own Redis Enterprise REST API test double on
- * 127.0.0.1 whose node address is the pod's (fake) IP.
+ * in a namespace, and one reconciler sidecar per simulated pod: a container of
+ * the image `npm run image` builds, run as the pod's synthesized `reconciler`
+ * container would be (reconciler-sidecar.ts). Each authenticates with a token
+ * of the cluster's ServiceAccount (so it gets exactly the synthesized Role),
+ * and talks to its own Redis Enterprise REST API test double on 127.0.0.1
+ * whose node address is the pod's (fake) IP.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { productionClusterChart } from '../../../examples/production-cluster';
-import { DESIRED_STATE_KEY, DeletionPolicy, DesiredState, parseDesiredState, RedisEnterpriseCluster, RedisEnterpriseDatabase } from '../../../lib';
+import {
+  DESIRED_STATE_KEY, DeletionPolicy, DesiredState, parseDesiredState, RedisEnterpriseCluster, RedisEnterpriseDatabase, RedisEnterpriseDatabaseProps,
+} from '../../../lib';
 import { KubeClient, KubeObject } from '../../support/kube-client';
 import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } from '../../support/redis-enterprise-api-double';
 import { PlaneInfo } from './connection';
-import { killWhenOwnerDies } from './owned-processes';
 import { createNamespace } from './namespaces';
 import { freePorts } from './ports';
+import { reconcilerRuntime } from './reconciler-image';
+import { RECONCILER_MAIN, ServiceAccountCredentials, Sidecar, sidecarFor, startSidecar, stopSidecar } from './reconciler-sidecar';
 import { ensureAvailableVolumes, STORAGE_CLASS } from './storage';
 import { synthObjects } from './synth';
 import { waitForReadyPods } from './workloads';
 
 export const REC = 'rec';
 const ROOT = path.resolve(__dirname, '../../..');
-export const RECONCILER_MAIN = path.join(ROOT, 'lib/reconciler/dist/reconciler/runtime/main.js');
 
-export interface FleetDatabase { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
+export interface FleetDatabase {
+  name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string;
+  /** Any other database props (type, modules, TLS, client certificates, password Secret, ...). */
+  props?: Omit<RedisEnterpriseDatabaseProps, 'cluster'>;
+}
 
 /** The production example (databases `orders` and `session-cache`) plus `dbs`, synthesized like `cdk8s synth`. */
 export function productionObjectsWith(namespace: string, dbs: FleetDatabase[]): KubeObject[] {
@@ -37,7 +43,7 @@ export function productionObjectsWith(namespace: string, dbs: FleetDatabase[]): 
     const cluster = chart.node.findChild('rec') as RedisEnterpriseCluster;
     for (const d of dbs) {
       new RedisEnterpriseDatabase(chart, d.name, {
-        cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
+        ...d.props, cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
       });
     }
   });
@@ -60,121 +66,105 @@ function newestSource(dir: string): number {
 }
 
 /**
- * `npm test` compiles first; a direct jest run after editing lib/ compiles
- * here (asynchronously: the plane's supervisor may share this event loop).
+ * Containers: globalSetup built the image from the sources of this run.
+ * Processes: `npm test` compiles first; a direct jest run after editing lib/
+ * compiles the reconciler workspace here (asynchronously: the plane's
+ * supervisor may share this event loop).
  */
 export async function ensureReconcilerBuilt(): Promise<void> {
+  if (reconcilerRuntime() === 'container') return;
   if (fs.existsSync(RECONCILER_MAIN) && fs.statSync(RECONCILER_MAIN).mtimeMs >= newestSource(path.join(ROOT, 'lib'))) return;
   const tsc = spawn(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'lib/reconciler/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   const code = await new Promise<number | null>((r) => tsc.on('exit', r));
   if (code !== 0) throw new Error(`tsc -p lib/reconciler/tsconfig.json exited with ${code}`);
 }
 
-/** A kubeconfig in `dir` authenticating as the cluster's ServiceAccount (signed with the plane's key). */
-export async function serviceAccountKubeconfig(client: KubeClient, info: PlaneInfo, ns: string, dir: string): Promise<string> {
+/** A token of the cluster's ServiceAccount (signed with the plane's key), the cluster CA, and a kubeconfig of both in `dir`. */
+export async function serviceAccountCredentials(client: KubeClient, info: PlaneInfo, ns: string, dir: string): Promise<ServiceAccountCredentials> {
   const tr = await client.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${REC}/token`, {
     apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
   });
   const admin = yaml.load(fs.readFileSync(info.kubeconfig, 'utf8')) as any;
-  const file = path.join(dir, 'sa.kubeconfig');
-  fs.writeFileSync(file, yaml.dump({
+  const cluster = admin.clusters[0].cluster;
+  const caPem = cluster['certificate-authority-data']
+    ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString()
+    : fs.readFileSync(cluster['certificate-authority'], 'utf8');
+  const kubeconfig = path.join(dir, 'sa.kubeconfig');
+  fs.writeFileSync(kubeconfig, yaml.dump({
     apiVersion: 'v1', kind: 'Config',
-    clusters: [{ name: 'e2e', cluster: admin.clusters[0].cluster }],
+    clusters: [{ name: 'e2e', cluster }],
     users: [{ name: 'sa', user: { token: tr.status.token } }],
     contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa', namespace: ns } }],
     'current-context': 'sa',
   }), { mode: 0o600 });
-  return file;
+  return { token: tr.status.token, caPem, kubeconfig, apiserverPort: Number(new URL(info.apiserverUrl).port) };
 }
 
-/** One simulated pod's reconciler process and its REST API double. */
-export interface ReconcilerNode {
+/** One simulated pod's reconciler sidecar and its REST API double. */
+export interface ReconcilerNode extends Sidecar {
   pod: string;
   ip: string;
   double: RedisEnterpriseApiDouble;
+  /** The double's URL and port on 127.0.0.1. */
   started: StartedApiDouble;
-  env: NodeJS.ProcessEnv;
-  /** The process's /healthz, /readyz and /metrics port on 127.0.0.1. */
+  /** The reconciler's /healthz, /readyz and /metrics port on 127.0.0.1. */
   port: number;
-  proc?: ChildProcess;
-  /** Everything the process wrote to stderr (JSON log lines). */
-  log: string;
 }
 
-export function startReconcilerProcess(n: ReconcilerNode): void {
-  n.proc = spawn(process.execPath, [RECONCILER_MAIN], { env: n.env, stdio: ['ignore', 'ignore', 'pipe'] });
-  n.proc.stderr!.on('data', (c: Buffer) => { n.log += c.toString(); });
-  // afterAll stops it; this covers a kill -9 of jest.
-  killWhenOwnerDies([n.proc.pid!], RECONCILER_MAIN);
-}
-
-/** Stops a process with `signal` (SIGKILL after 10 s), and waits for its exit. */
-export async function stopReconcilerProcess(n: ReconcilerNode, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  const p = n.proc;
-  if (!p || p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill(signal);
-  const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-  n.proc = undefined;
-}
+/** (Re)starts a node's reconciler: a container of the image, or a node process (E2E_RECONCILER_RUNTIME=process). */
+export const startReconciler = startSidecar;
+/** Stops it with `signal` (SIGKILL after 10 s) and waits for its exit. */
+export const stopReconciler = stopSidecar;
 
 /**
- * Starts a REST API double and a reconciler process for each of `pods`
- * (Ready pods of the StatefulSet). `env` adds to or overrides the defaults
- * (e.g. LEASE_DURATION_SECONDS, RESYNC_SECONDS, LOG_LEVEL).
+ * Starts a REST API double and a reconciler sidecar for each of `pods`
+ * (Ready pods of the StatefulSet). `env` adds to or overrides the pod
+ * template's env (e.g. LEASE_DURATION_SECONDS, RESYNC_SECONDS, LOG_LEVEL).
  */
 export async function launchReconcilers(o: {
-  pods: KubeObject[]; ns: string; registry: ApiDoubleClusterRegistry; kubeconfig: string; dir: string; env: Record<string, string>;
+  pods: KubeObject[]; registry: ApiDoubleClusterRegistry; credentials: ServiceAccountCredentials; dir: string; env: Record<string, string>;
 }): Promise<ReconcilerNode[]> {
   const ports = await freePorts(o.pods.length);
   const nodes: ReconcilerNode[] = [];
-  for (const [i, p] of o.pods.entries()) {
-    const double = new RedisEnterpriseApiDouble({ registry: o.registry, addr: p.status.podIP });
+  for (const [i, pod] of o.pods.entries()) {
+    const double = new RedisEnterpriseApiDouble({ registry: o.registry, addr: pod.status.podIP });
     const started = await double.start();
-    const caFile = path.join(o.dir, `${p.metadata.name}-ca.pem`);
-    fs.writeFileSync(caFile, started.caCertPem);
-    const n: ReconcilerNode = {
-      pod: p.metadata.name, ip: p.status.podIP, double, started, log: '', port: ports[i],
-      env: {
-        PATH: process.env.PATH,
-        POD_NAME: p.metadata.name,
-        POD_NAMESPACE: o.ns,
-        POD_IP: p.status.podIP,
-        NODE_NAME: p.spec.nodeName,
-        CLUSTER_NAME: REC,
-        // What the downward API gives the container (the pod's zone label, copied from its node).
-        RACK_ID: p.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
-        REDIS_ENTERPRISE_API_URL: started.url,
-        REDIS_ENTERPRISE_API_CA_FILE: caFile,
-        RECONCILER_HTTP_HOST: '127.0.0.1',
-        RECONCILER_HTTP_PORT: String(ports[i]),
-        KUBECONFIG: o.kubeconfig,
-        ...o.env,
-      },
-    };
+    let sidecar: Sidecar;
+    try {
+      sidecar = sidecarFor({
+        pod, credentials: o.credentials, restApi: { url: started.url, caPem: started.caCertPem }, httpPort: ports[i], env: o.env, dir: o.dir,
+      });
+    } catch (e) {
+      // Nothing was handed to the caller's afterAll yet: an open double would keep jest alive.
+      for (const n of nodes) await stopSidecar(n);
+      for (const d of [double, ...nodes.map((n) => n.double)]) await d.dispose();
+      throw e;
+    }
+    const n: ReconcilerNode = Object.assign(sidecar, { pod: pod.metadata.name, ip: pod.status.podIP, double, started, port: ports[i] });
     nodes.push(n);
-    startReconcilerProcess(n);
+    startReconciler(n);
   }
   return nodes;
 }
 
 /**
  * The production example plus `dbs` applied in a fresh namespace, its pods
- * Ready, and a reconciler process per pod (as the ServiceAccount).
+ * Ready, and a reconciler sidecar per pod (as the ServiceAccount).
  */
 export async function deployWithReconcilers(o: {
   client: KubeClient; info: PlaneInfo; namespacePrefix: string; dbs: FleetDatabase[];
   registry: ApiDoubleClusterRegistry; dir: string; env: Record<string, string>; fieldManager: string;
+  /** Objects the user provides before the first apply (e.g. Secrets the databases name). */
+  userObjects?: (namespace: string) => KubeObject[];
 }): Promise<{ ns: string; desired: DesiredState; nodes: ReconcilerNode[] }> {
   const ns = await createNamespace(o.client, o.namespacePrefix);
+  for (const u of o.userObjects?.(ns) ?? []) await o.client.create({ ...u, metadata: { ...u.metadata, namespace: ns } });
   const objects = productionObjectsWith(ns, o.dbs);
   await ensureAvailableVolumes(o.client, 3);
   await o.client.apply(objects, o.fieldManager);
   const pods = await waitForReadyPods(o.client, ns, [0, 1, 2].map((i) => `${REC}-${i}`));
-  const kubeconfig = await serviceAccountKubeconfig(o.client, o.info, ns, o.dir);
-  const nodes = await launchReconcilers({ pods, ns, registry: o.registry, kubeconfig, dir: o.dir, env: o.env });
+  const credentials = await serviceAccountCredentials(o.client, o.info, ns, o.dir);
+  const nodes = await launchReconcilers({ pods, registry: o.registry, credentials, dir: o.dir, env: o.env });
   return { ns, desired: desiredOf(objects), nodes };
 }
 

@@ -25,6 +25,12 @@ export interface RunRecord {
 
 export const WORKDIR_PREFIX = 'cdk8s-re-e2e-';
 
+/**
+ * Records of the planes this process runs (jest may start two): never stale, whatever their pid says.
+ * On globalThis, so that every copy of this module in the process shares it.
+ */
+const ownRecords: Set<string> = ((globalThis as any).__CDK8S_RE_E2E_OWN_RUN_RECORDS__ ??= new Set<string>());
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -55,6 +61,7 @@ export function reapStaleRuns(runsDir: string, log: (msg: string) => void): void
   if (!fs.existsSync(runsDir)) return;
   for (const f of fs.readdirSync(runsDir).filter((n) => n.endsWith('.json'))) {
     const file = path.join(runsDir, f);
+    if (ownRecords.has(file)) continue;
     let rec: RunRecord;
     try {
       rec = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -73,6 +80,7 @@ export function reapStaleRuns(runsDir: string, log: (msg: string) => void): void
 }
 
 export function writeRunRecord(file: string, rec: RunRecord): void {
+  ownRecords.add(file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(rec, null, 2));
   fs.renameSync(`${file}.tmp`, file);

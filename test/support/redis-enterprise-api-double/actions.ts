@@ -129,9 +129,12 @@ function toJson(rec: ActionRecord): Record<string, unknown> {
     object_name: rec.init.objectName,
     node_uid: String(rec.init.nodeUid),
     status: rec.status,
-    progress: rec.progress,
+    // A real answer has progress as a string ("100") and a heartbeat in epoch seconds.
+    progress: String(rec.progress),
+    heartbeat: Math.floor(rec.startedAt / 1000),
     ...(rec.status === 'failed' && rec.failure
-      ? { error_code: rec.failure.errorCode, error_message: rec.failure.message }
+      // `error` is the state machine's documented failure text; error_code/error_message the action's.
+      ? { error: rec.failure.message, error_code: rec.failure.errorCode, error_message: rec.failure.message }
       : {}),
   };
 }

@@ -65,7 +65,7 @@ export function checkBdbSchema(body: Record<string, unknown>): void {
   checkArrayOfObjects(body, 'module_list', { module_name: 'string' });
   checkArrayOfObjects(body, 'roles_permissions', { role_uid: 'number', redis_acl_uid: 'number' });
   checkArrayOfObjects(body, 'tags', { key: 'string', value: 'string' });
-  for (const key of ['alert_settings', 'backup_location']) {
+  for (const key of ['backup_location']) {
     if (key in body && (typeof body[key] !== 'object' || body[key] === null || Array.isArray(body[key]))) {
       throw schemaError(`${key} must be an object`);
     }
@@ -106,8 +106,10 @@ export function withBdbDefaults(body: Record<string, unknown>): Record<string, u
     proxy_policy: sharded || ossCluster ? 'all-master-shards' : 'single',
     oss_cluster: false,
     roles_permissions: [],
-    alert_settings: {},
     backup: false,
+    // Documented default 'enabled': certificates, when given, are required.
+    enforce_client_authentication: 'enabled',
+    authentication_sasl_uname: '',
     tags: [],
     default_user: true,
     rack_aware: false,

@@ -5,6 +5,7 @@
  */
 import { ActionTracker } from './actions';
 import { checkBdbSchema, checkBdbSemantics, withBdbDefaults, withoutReadOnly } from './bdb-validation';
+import { bundledModules, checkTags, systemTags, undocumentedBdbFields, withoutUndocumented } from './bdb-fidelity';
 import { isoTime } from './clock';
 import { ApiError, busy, notAcceptable, notFound, schemaError } from './errors';
 import { endpointNodesFor, failoverFromNode, placeShards, refreshEndpoints } from './placement';
@@ -24,6 +25,10 @@ export interface BdbHost {
   placementNodes(): NodeRecord[];
   /** Cluster policy `data_internode_encryption`: the default of a new database. */
   defaultDataInternodeEncryption(): boolean;
+  /** Cluster policy `shards_overbooking`: memory sizes are ignored in placement. */
+  shardsOverbooking(): boolean;
+  /** The license's `shards_limit`. */
+  shardsLimit(): number;
   node(uid: number): NodeRecord | undefined;
 }
 
@@ -31,7 +36,17 @@ export interface WriteOptions {
   readonly dryRun?: boolean;
 }
 
+/** A write whose body carried fields the bdb object does not document (recorded, not stored). */
+export interface UndocumentedFieldsRecord { readonly method: 'POST' | 'PUT'; readonly uid?: number; readonly fields: string[] }
+
+/** The field names (never values) of one POST/PUT /v1/bdbs body. */
+export interface WrittenFieldsRecord { readonly method: 'POST' | 'PUT'; readonly uid: number; readonly fields: string[] }
+
 export class BdbStore {
+  /** Every write that carried undocumented bdb fields: a real cluster ignores or refuses them, so tests fail on them. */
+  readonly undocumentedFields: UndocumentedFieldsRecord[] = [];
+  /** The fields every accepted POST/PUT body named, e.g. to check that `module_list` is sent at create only. */
+  readonly writtenFields: WrittenFieldsRecord[] = [];
   private readonly records = new Map<number, BdbRecord>();
   private nextUid = 1;
   private nextShardUid = 1;
@@ -55,6 +70,7 @@ export class BdbStore {
     const rec = this.prepareNew(body);
     if (opts.dryRun) return rec;
     this.store(rec);
+    this.writtenFields.push({ method: 'POST', uid: rec.uid, fields: Object.keys(body).sort() });
     rec.actionUid = this.startAction('SMCreateBDB', rec, {
       onComplete: () => { rec.status = 'active'; },
       onFail: () => { rec.status = 'creation-failed'; },
@@ -67,8 +83,10 @@ export class BdbStore {
    * Used directly (without an action) for the local database of an
    * Active-Active CRDB.
    */
-  prepareNew(body: Record<string, unknown>, extra: Record<string, unknown> = {}): BdbRecord {
+  prepareNew(rawBody: Record<string, unknown>, extra: Record<string, unknown> = {}): BdbRecord {
+    const body = this.documentedOnly('POST', rawBody);
     checkBdbSchema(body);
+    checkTags(body.tags, this.host.policy.softwareVersion);
     if (typeof body.name !== 'string') throw notAcceptable('missing_db_name', 'DB name is a required property');
     if (body.memory_size === undefined) throw notAcceptable('missing_memory_size', 'Memory Size is a required property');
     if (body.uid !== undefined) {
@@ -83,14 +101,16 @@ export class BdbStore {
     delete config.uid;
     checkBdbSemantics(config, this.host.now());
     this.checkName(String(config.name));
+    const autoPort = config.port === undefined;
     config.port = this.checkPort(config.port as number | undefined);
+    if (config.type === 'redis') config.module_list = bundledModules(config.module_list as Array<Record<string, unknown>>, config.crdt === true);
     this.checkCluster(config, 'invalid_replication', 'not_rack_aware');
     this.checkMemory(config);
     const uid = (body.uid as number | undefined) ?? this.peekUid();
     const shards = placeShards(this.placementOf(uid, config), this.host.placementNodes(), () => this.nextShardUid++);
     const now = this.host.now();
     return {
-      uid, config, status: 'pending', shards,
+      uid, config, status: 'pending', shards, autoPort, alerts: {},
       endpointNodes: endpointNodesFor(String(config.proxy_policy), shards, this.host.placementNodes()),
       createdTime: now, lastChangedTime: now,
     };
@@ -113,6 +133,7 @@ export class BdbStore {
     const next = this.prepareUpdate(rec, body);
     if (opts.dryRun) return { ...rec, config: next.config };
     const previous = { config: rec.config, shards: rec.shards, endpointNodes: rec.endpointNodes };
+    this.writtenFields.push({ method: 'PUT', uid, fields: Object.keys(body).sort() });
     this.apply(rec, next);
     rec.status = 'active-change-pending';
     rec.actionUid = this.startAction('SMUpdateBDB', rec, {
@@ -124,8 +145,14 @@ export class BdbStore {
   }
 
   /** Validates and computes an update without applying it (also used by CRDB updates). */
-  prepareUpdate(rec: BdbRecord, body: Record<string, unknown>): Pick<BdbRecord, 'config' | 'shards' | 'endpointNodes'> {
+  prepareUpdate(rec: BdbRecord, rawBody: Record<string, unknown>): Pick<BdbRecord, 'config' | 'shards' | 'endpointNodes'> {
+    const body = this.documentedOnly('PUT', rawBody, rec.uid);
     checkBdbSchema(body);
+    checkTags(body.tags, this.host.policy.softwareVersion, rec.config.tags as Array<{ key: string; value: string }>);
+    if (body.module_list !== undefined && !sameModules(body.module_list, rec.config.module_list)) {
+      // "You cannot add modules to an existing database"; the error code is the double's choice.
+      throw notAcceptable('modules_immutable', `the modules of database ${rec.uid} cannot be changed after it was created`);
+    }
     if (body.uid !== undefined && body.uid !== rec.uid) throw schemaError('uid cannot be changed');
     const patch = withoutReadOnly(body);
     delete patch.uid;
@@ -193,9 +220,13 @@ export class BdbStore {
   json(rec: BdbRecord): Record<string, unknown> {
     const port = rec.config.port as number;
     const addrs = rec.endpointNodes.map((uid) => this.host.node(uid)?.addr).filter((a): a is string => !!a);
+    const tags = rec.config.tags as Array<Record<string, unknown>> | undefined;
     return {
       uid: rec.uid,
       ...rec.config,
+      // Documented: an automatically assigned port is "returned as 0"; the real one is in endpoints.
+      port: rec.autoPort ? 0 : port,
+      tags: [...(tags ?? []), ...systemTags(this.host.policy.softwareVersion, rec.uid)],
       status: rec.status,
       // The endpoint entry layout (uid "<bdb>:<n>", dns_name "redis-<port>.<cluster fqdn>",
       // addr_type) follows what real clusters return; the BDB page only says "array".
@@ -214,6 +245,14 @@ export class BdbStore {
       crdt: rec.config.crdt === true,
       ...(rec.actionUid ? { action_uid: rec.actionUid } : {}),
     };
+  }
+
+  /** Drops (and records) fields the bdb object does not document: they are never stored or echoed. */
+  private documentedOnly(method: 'POST' | 'PUT', body: Record<string, unknown>, uid?: number): Record<string, unknown> {
+    const fields = undocumentedBdbFields(body);
+    if (fields.length === 0) return body;
+    this.undocumentedFields.push({ method, ...(uid !== undefined ? { uid } : {}), fields });
+    return withoutUndocumented(body);
   }
 
   private require(uid: number): BdbRecord {
@@ -243,13 +282,14 @@ export class BdbStore {
 
   private checkPort(port: number | undefined): number {
     const [lo, hi] = this.host.policy.portRange;
-    const used = new Set(this.list().map((b) => b.config.port as number));
+    const used = new Set([...this.list().map((b) => b.config.port as number), ...this.host.policy.reservedPorts]);
     if (port === undefined) {
       // Automatic ports: the lowest free port of the range (the product picks one too; which is not documented).
       for (let p = lo; p <= hi; p++) if (!used.has(p)) return p;
       throw notAcceptable('port_unavailable', 'no free database port is left in the port range');
     }
     if (port < lo || port > hi) throw notAcceptable('port_unavailable', `port ${port} is outside the database port range ${lo}-${hi}`);
+    if (this.host.policy.reservedPorts.includes(port)) throw notAcceptable('port_unavailable', `port ${port} is reserved`);
     if (used.has(port)) throw notAcceptable('port_unavailable', `port ${port} is already in use`);
     return port;
   }
@@ -270,12 +310,25 @@ export class BdbStore {
   }
 
   private checkMemory(config: Record<string, unknown>, selfUid?: number): void {
-    if (!this.host.policy.enforceMemory) return;
+    this.checkShardsLimit(config, selfUid);
+    if (this.host.shardsOverbooking()) return;
     const footprint = (c: Record<string, unknown>) => (c.memory_size as number) * (c.replication === true ? 2 : 1);
     const capacity = this.host.placementNodes().reduce((sum, n) => sum + n.totalMemory, 0);
     const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + footprint(b.config), 0);
     if (used + footprint(config) > capacity) {
       throw notAcceptable('insufficient_resources', 'not enough memory in the cluster to host the database');
+    }
+  }
+
+  /** Trial license: "limited to 4 shards, including master and replica shards" (license-keys page). */
+  private checkShardsLimit(config: Record<string, unknown>, selfUid?: number): void {
+    if (!this.host.policy.enforceShardsLimit) return;
+    const shards = (c: Record<string, unknown>) => (c.shards_count as number) * (c.replication === true ? 2 : 1);
+    const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + shards(b.config), 0);
+    const limit = this.host.shardsLimit();
+    if (used + shards(config) > limit) {
+      // The docs name no code for the license limit; insufficient_resources is the documented "not enough resources" one.
+      throw notAcceptable('insufficient_resources', `the license allows ${limit} shards (master and replica); ${used} are in use and the database needs ${shards(config)}`);
     }
   }
 
@@ -298,4 +351,14 @@ export class BdbStore {
       onFail: () => { rec.actionUid = undefined; effects.onFail(); },
     }, this.host.now());
   }
+}
+
+function moduleNames(list: unknown): string[] {
+  return (Array.isArray(list) ? list : []).map((m) => String((m as { module_name?: unknown }).module_name)).sort();
+}
+
+/** A PUT may send the module list back unchanged (bundled ones may be left out), never a different one. */
+function sameModules(sent: unknown, stored: unknown): boolean {
+  const have = new Set(moduleNames(stored));
+  return moduleNames(sent).every((n) => have.has(n));
 }

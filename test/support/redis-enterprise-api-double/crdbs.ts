@@ -4,7 +4,9 @@
  * POST/PATCH/DELETE /v1/crdbs answer with a documented crdb_task object
  * (`id`, `crdb_guid`, `status` queued|started|finished|failed, `errors`
  * [{cluster_name, error_code, description}]); the work happens when the task
- * ends (clock time `crdbTaskMs`).
+ * ends (clock time `crdbTaskMs`). A finished or failed task's status is
+ * kept for `crdbTaskResultTtlMs` (documented: 500 s by default), then the
+ * task is gone (404).
  *
  * Participants are resolved without any network: an instance whose
  * `cluster.name` (or URL host) names a cluster simulated in the same registry
@@ -31,6 +33,7 @@ export interface CrdbHost extends CrdbPeer {
   readonly policy: ApiDoublePolicy;
   now(): number;
   crdbTaskMs(): number;
+  crdbTaskResultTtlMs(): number;
   resolvePeer(ref: { name?: string; url?: string }): CrdbPeer | undefined;
 }
 
@@ -115,6 +118,31 @@ export class CrdbStore {
     return this.startTask(guid, 'update_crdb', () => this.runPatch(guid, body));
   }
 
+  /**
+   * POST /v1/crdbs/{guid}/updates: `add_instances` / `remove_instances`. The
+   * double changes the instance list only (no database appears on an added
+   * cluster): a simplification its README names.
+   */
+  updateInstances(guid: string, body: Record<string, unknown>): Record<string, unknown> {
+    const rec = this.require(guid);
+    const add = body.add_instances ?? [];
+    const remove = body.remove_instances ?? [];
+    if (!Array.isArray(add) || !add.every((i) => isObject(i) && isObject(i.cluster) && typeof i.cluster.name === 'string')) {
+      throw bad('add_instances must be an array of instances with cluster.name');
+    }
+    if (!Array.isArray(remove) || !remove.every((i) => Number.isInteger(i))) throw bad('remove_instances must be an array of instance ids');
+    if (remove.includes(rec.localInstanceId)) throw bad('the local instance cannot be removed from this cluster');
+    return this.startTask(guid, 'update_crdb', () => {
+      let nextId = Math.max(0, ...rec.instances.map((i) => i.id)) + 1;
+      const added = (add as Array<Record<string, unknown>>).map((raw) => {
+        const { credentials: _secret, ...cluster } = raw.cluster as Record<string, unknown>;
+        return { ...(raw as object), cluster, id: nextId++ } as unknown as InstanceRecord;
+      });
+      rec.instances = [...rec.instances.filter((i) => !(remove as number[]).includes(i.id)), ...added];
+      return [];
+    });
+  }
+
   /** DELETE /v1/crdbs/{guid}. */
   delete(guid: string): Record<string, unknown> {
     this.require(guid);
@@ -145,8 +173,11 @@ export class CrdbStore {
   }
 
   tick(now: number): void {
-    for (const t of this.tasks.values()) {
-      if (t.status === 'finished' || t.status === 'failed') continue;
+    for (const [id, t] of this.tasks) {
+      if (t.status === 'finished' || t.status === 'failed') {
+        if (t.endedAt !== undefined && now - t.endedAt >= this.host.crdbTaskResultTtlMs()) this.tasks.delete(id);
+        continue;
+      }
       const elapsed = now - t.startedAt;
       if (elapsed >= t.durationMs) {
         const injected = this.takeFailure();

@@ -23,3 +23,4 @@ export { CERTIFICATE_NAMES } from './certificates';
 export type { NodeActionName } from './node-actions';
 export type { CrdbRecord } from './crdbs';
 export type { BootstrapState } from './bootstrap';
+export type { ApiDoubleSoftwareVersion } from './policy';

@@ -21,6 +21,7 @@ import { FaultDecision, FaultInjector, combineDecisions } from './faults';
 import { MUTATING_METHODS, RequestLog, RequestLogEntry } from './request-log';
 import { Route, RouteResult, findRoute } from './router';
 import { bdbRoutes } from './routes-bdbs';
+import { bdbExtraRoutes } from './routes-bdb-extras';
 import { bootstrapRoutes } from './routes-bootstrap';
 import { clusterRoutes } from './routes-cluster';
 import { clusterSettingsRoutes } from './routes-cluster-settings';
@@ -28,7 +29,7 @@ import { crdbRoutes } from './routes-crdbs';
 import { nodeActionRoutes } from './routes-node-actions';
 import { tlsMaterial } from './tls';
 
-const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbRoutes, ...crdbRoutes];
+const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbExtraRoutes, ...bdbRoutes, ...crdbRoutes];
 const MAX_BODY_BYTES = 1 << 20;
 const GIB = 1024 ** 3;
 
@@ -43,6 +44,8 @@ export interface RedisEnterpriseApiDoubleOptions {
   readonly softwareVersion?: string;
   /** Seed of this instance's rate-based faults. */
   readonly seed?: number;
+  /** Port to listen on (127.0.0.1); default a free one. */
+  readonly port?: number;
 }
 
 export interface StartedApiDouble {
@@ -73,8 +76,10 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
     this.addr = options.addr ?? this.registry.allocateAddr();
     this.totalMemory = options.totalMemoryBytes ?? 4 * GIB;
     this.cores = options.cores ?? 2;
-    this.softwareVersion = options.softwareVersion ?? '8.0.20-44';
+    // Build numbers are the double's; the major.minor follows the policy's version.
+    this.softwareVersion = options.softwareVersion ?? (this.registry.policy.softwareVersion === '8.2' ? '8.2.0-1' : '8.0.20-44');
     this.faults = new FaultInjector(options.seed ?? this.registry.seed + 1);
+    this.port = options.port;
     this.bootstrap = new NodeBootstrap({
       now: () => this.registry.now(),
       bootstrapMs: () => this.registry.timing.bootstrapMs,
@@ -156,13 +161,14 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
 
   private localNodeInfo(): Record<string, unknown> {
     return {
-      ...(this.memberOf ? { uid: this.bootstrap.nodeUid } : {}),
+      // A real answer has the uid as a string ("1") and the addresses as available_addresses.
+      ...(this.memberOf ? { uid: String(this.bootstrap.nodeUid) } : {}),
       software_version: this.softwareVersion,
       cores: this.cores,
       total_memory: this.totalMemory,
       persistent_storage_path: '/var/opt/redislabs/persist',
       ephemeral_storage_path: '/var/opt/redislabs/tmp',
-      available_addrs: [{ address: this.addr, format: 'ipv4', if_name: 'eth0', private: true }],
+      available_addresses: [{ address: this.addr, format: 'ipv4', if_name: 'eth0', private: true }],
     };
   }
 
@@ -226,6 +232,11 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
     if (fault?.afterHandling && fault.kind === 'error') {
       send(res, fault.status, injectedErrorBody(fault.status));
       return log(fault.status, 'error');
+    }
+    if (result.answerAt !== undefined) {
+      // Polls the registry clock, so a ManualClock test releases the answer by advancing it.
+      while (this.registry.now() < result.answerAt && !req.socket.destroyed && this.server) await delay(10);
+      if (req.socket.destroyed || !this.server) return log('aborted', faultKind);
     }
     send(res, result.status, result.body, result.status === 401 ? { 'WWW-Authenticate': 'Basic realm="redis-enterprise-api-double"' } : {});
     log(result.status, faultKind);

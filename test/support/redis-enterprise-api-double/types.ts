@@ -65,6 +65,12 @@ export interface BdbRecord {
   actionUid?: string;
   readonly createdTime: number;
   lastChangedTime: number;
+  /** The port was assigned by the cluster: answers show `port: 0` (documented). */
+  readonly autoPort?: boolean;
+  /** Database alerts (`/v1/bdbs/alerts/{uid}`), by alert name. */
+  alerts?: Record<string, { enabled: boolean; threshold?: string }>;
+  /** How often PUT /v1/bdbs/{uid}/passwords replaced the password (the value is never kept). */
+  passwordChanges?: number;
 }
 
 /** Credentials are compared, never stored in records that are serialized. */

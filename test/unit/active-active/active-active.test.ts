@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { activeActiveApp } from '../../../examples/active-active';
 import {
-  ExternalAccessMethod, RedisEnterpriseActiveActiveDatabase, RedisEnterpriseCluster, RedisEnterpriseDatabase,
+  DatabaseType, ExternalAccessMethod, RedisEnterpriseActiveActiveDatabase, RedisEnterpriseCluster, RedisEnterpriseDatabase,
   RedisEnterpriseRemoteCluster, TlsMode,
 } from '../../../lib';
 import { expectSchemaValid } from '../../support/schema';
@@ -107,6 +107,33 @@ describe('Active-Active validation', () => {
     });
     expect(ruleCodes(errors)).toEqual(['REAADB004']);
     expect(errors).toHaveLength(2);
+  });
+
+  test('a memcached Active-Active database (REAADB007)', () => {
+    const errors = validationErrors((app) => {
+      const { east, pe, pw } = twoClusters(app);
+      new RedisEnterpriseActiveActiveDatabase(east, 'db', { participants: [pe, pw], type: DatabaseType.MEMCACHED });
+    });
+    expect(ruleCodes(errors)).toEqual(['REAADB007']);
+  });
+
+  test('an Active-Active name that is not a DNS label (REAADB008)', () => {
+    const errors = validationErrors((app) => {
+      const { east, pe, pw } = twoClusters(app);
+      new RedisEnterpriseActiveActiveDatabase(east, 'db', { participants: [pe, pw], name: '9carts' });
+    });
+    expect(ruleCodes(errors)).toEqual(['REAADB008']);
+    expect(errors[0]).toContain('(name): database name "9carts" is not a lowercase DNS-1035 label');
+  });
+
+  test('a remote cluster with a bad name, port and Secret name (RERC001)', () => {
+    const errors = validationErrors((app) => {
+      const { east, pw } = twoClusters(app);
+      const bad = new RedisEnterpriseRemoteCluster(east, 'bad', { cluster: east, name: 'US_East', apiPort: 70000, credentialsSecretName: 'Admin Creds' });
+      new RedisEnterpriseActiveActiveDatabase(east, 'db', { participants: [bad, pw] });
+    });
+    expect(ruleCodes(errors)).toEqual(['RERC001']);
+    expect(errors.map((e) => /\((\w+)\)/.exec(e)?.[1])).toEqual(['name', 'apiPort', 'credentialsSecretName']);
   });
 
   test('the same cluster twice (REAADB005)', () => {

@@ -61,7 +61,7 @@ describe('RedisEnterpriseCluster with default props', () => {
     ]);
     expect(node.startupProbe.tcpSocket.port).toBe(9443);
     expect(node.livenessProbe.tcpSocket.port).toBe(9443);
-    expect(node.readinessProbe.httpGet).toMatchObject({ port: 9443, scheme: 'HTTPS' });
+    expect(node.readinessProbe.httpGet).toMatchObject({ path: '/node-ready', port: 8090, scheme: 'HTTP' });
     expect(node.lifecycle.preStop.httpGet).toMatchObject({ path: '/prestop', port: 8090 });
   });
 

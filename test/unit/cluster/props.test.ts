@@ -63,16 +63,6 @@ describe('RedisEnterpriseCluster props', () => {
     expect(sts(objects).spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'local-path', resources: { requests: { storage: '5Gi' } } });
   });
 
-  test('rack awareness on a topology label: anti-affinity per zone, rack id from the pod label, no cluster-scoped RBAC', () => {
-    const objects = synthCluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone' });
-    const terms = pod(objects).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
-    expect(terms.map((t: any) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone']);
-    const env = container(objects, 'reconciler').env;
-    expect(env).toContainEqual({ name: 'RACK_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } } });
-    expect(env.map((e: { name: string }) => e.name)).not.toContain('RACK_AWARENESS_NODE_LABEL');
-    expect(objects.filter((o) => o.kind.startsWith('ClusterRole'))).toEqual([]);
-  });
-
   test('rack awareness on a custom label: a ClusterRole allowing only get on nodes', () => {
     const objects = synthCluster({ rackAwarenessNodeLabel: 'example.com/rack' });
     const role = findObject(objects, 'ClusterRole', 'redis-enterprise-redis-rec-node-reader');
@@ -152,14 +142,6 @@ describe('RedisEnterpriseCluster props', () => {
     const chart = testChart('ns1');
     const rec = new RedisEnterpriseCluster(chart, 'rec', { nodes: 5 });
     expect([rec.name, rec.namespace, rec.nodes, rec.credentialsSecretName, rec.fqdn]).toEqual(['rec', 'ns1', 5, 'rec', 'rec.ns1.svc.cluster.local']);
-  });
-});
-
-describe('rackIdFromNodeApi', () => {
-  test('forces the node reader for a topology label (Kubernetes < 1.35)', () => {
-    const objects = synthCluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: true });
-    expect(findObject(objects, 'ClusterRole', 'redis-enterprise-redis-rec-node-reader').rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }]);
-    expect(container(objects, 'reconciler').env.find((e: any) => e.name === 'RACK_ID')).toBeUndefined();
   });
 });
 

@@ -31,6 +31,13 @@ describe('synthesized cluster objects are valid Kubernetes 1.28 and 1.36 objects
       sideContainers: [{ name: 'shipper', image: 'busybox' }],
       extraEnv: [{ name: 'A', value: 'b' }],
       persistence: { storageClassName: 'gp3', volumeSize: '64Gi' },
+      minimumRacks: 4,
+      kubernetesVersion: '1.33',
     }));
+  });
+
+  // The oldest supported minor (1.30) lies between the two schemas: a field valid in both is in 1.30 too.
+  test.each(['1.30', '1.36'])('zone rack awareness targeting Kubernetes %s (topology spread, node reader or pod label)', (kubernetesVersion) => {
+    expectSchemaValid(synthCluster({ nodes: 5, rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', kubernetesVersion }));
   });
 });

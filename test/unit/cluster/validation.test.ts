@@ -1,6 +1,11 @@
 import { App, Chart } from 'cdk8s';
-import { RedisEnterpriseCluster, RedisEnterpriseClusterProps, setWarningSink } from '../../../lib';
+import { LdapProps, LdapProtocol, RedisEnterpriseCluster, RedisEnterpriseClusterProps, setWarningSink } from '../../../lib';
 import { clusterErrors, ruleCodes, synthCluster, testChart, validationErrors } from '../../support/synth';
+
+const LDAP: LdapProps = {
+  protocol: LdapProtocol.LDAPS, servers: [{ host: 'ldap.example.com' }], bindCredentialsSecretName: 'ldap-bind',
+  authenticationQueryTemplate: 'cn=%u,ou=people,dc=example,dc=com', authorizationAttribute: 'memberOf',
+};
 
 /** Each case: props that break exactly one rule, and that rule's code. */
 const cases: Array<[string, RedisEnterpriseClusterProps, string]> = [
@@ -38,6 +43,12 @@ const cases: Array<[string, RedisEnterpriseClusterProps, string]> = [
   ['nodes given as a string (JavaScript callers)', { nodes: '3' as unknown as number }, 'REC017'],
   ['labels given as a list', { extraLabels: ['a'] as unknown as { [k: string]: string } }, 'REC017'],
   ['mount of an undeclared volume', { extraVolumeMounts: [{ name: 'nope', mountPath: '/x' }] }, 'REC016'],
+  ['invalid certificate Secret name', { certificates: { proxyCertificateSecretName: 'Proxy Cert' } }, 'REC018'],
+  ['plain LDAP', { ldap: { ...LDAP, protocol: LdapProtocol.LDAP } }, 'REC019'],
+  ['LDAP query template without %u', { ldap: { ...LDAP, authenticationQueryTemplate: 'cn=admin,dc=example,dc=com' } }, 'REC019'],
+  ['LDAP without servers', { ldap: { ...LDAP, servers: [] } }, 'REC019'],
+  ['invalid Auto Tiering StorageClass', { autoTiering: { storageClassName: 'Fast NVMe' } }, 'REC020'],
+  ['fractional flash size', { autoTiering: { storageClassName: 'nvme', flashDiskSize: '0.5' } }, 'REC020'],
 ];
 
 describe('RedisEnterpriseCluster validation', () => {
@@ -92,8 +103,9 @@ describe('RedisEnterpriseCluster validation', () => {
     expect(lines[0]).toMatch(/^REC007 warning in .*rec \(nodeResources\.requests\.cpu\): requests \(1\) differ from limits \(2\)/);
   });
 
-  test('a cluster outside a Chart gets a clear error, not a TypeError', () => {
-    expect(() => new RedisEnterpriseCluster(new App(), 'rec', {})).toThrow(/must be created inside a cdk8s Chart/);
+  test('a cluster outside a Chart gets a clear error (REPROP003), with or without a namespace, not a TypeError', () => {
+    expect(ruleCodes(validationErrors((app) => new RedisEnterpriseCluster(app, 'rec', {})))).toEqual(['REPROP003']);
+    expect(ruleCodes(validationErrors((app) => new RedisEnterpriseCluster(app, 'rec', { namespace: 'redis' })))).toEqual(['REPROP003']);
   });
 
   test('an invalid declaration writes no YAML', () => {

@@ -57,6 +57,16 @@ describe('RedisEnterpriseDatabase validation', () => {
     for (const e of errors) expect(e).toMatch(/ RE[A-Z]*\d{3} error in .+ \(.+\): .+\. Fix: .+/);
   });
 
+  test('replication on a one-node cluster is REDB007 beside the cluster\'s REC001', () => {
+    const errors = validationErrors((app) => {
+      const chart = testChart('redis', app);
+      const cluster = new RedisEnterpriseCluster(chart, 'rec', { nodes: 1 });
+      new RedisEnterpriseDatabase(chart, 'db', { cluster, replication: true });
+    });
+    expect(ruleCodes(errors)).toEqual(['REC001', 'REDB007']);
+    expect(errors.find((e) => e.includes('REDB007'))).toContain('(replication): replication places each replica on another node, but the cluster has 1 node(s)');
+  });
+
   test('duplicate names (REDB002) name both databases', () => {
     const errors = dbErrors(['a', { name: 'orders' }], ['b', { name: 'orders', port: 12000 }]);
     expect(ruleCodes(errors)).toContain('REDB002');
@@ -87,12 +97,13 @@ describe('RedisEnterpriseDatabase validation', () => {
     expect(ruleCodes(dbErrors(['db', { name: 'rec-ui' }]))).toEqual(['REDB014']);
   });
 
-  test('a database may live in another chart than its cluster, its Services stay in the cluster namespace', () => {
+  test('a database declared in another Chart than its cluster (REDB020) names both Charts; its other rules still run', () => {
     const errors = validationErrors((app) => {
       const cluster = new RedisEnterpriseCluster(testChart('redis', app), 'rec', {});
       new RedisEnterpriseDatabase(new Chart(app, 'apps'), 'orders', { cluster, memorySize: '20GB' });
     });
-    expect(ruleCodes(errors)).toEqual(['REDB004']);
+    expect(ruleCodes(errors)).toEqual(['REDB004', 'REDB020']);
+    expect(errors.find((e) => e.includes('REDB020'))).toContain('declared in Chart apps but its cluster chart-redis/rec in Chart chart-redis');
   });
 });
 

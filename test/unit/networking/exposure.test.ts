@@ -43,8 +43,8 @@ function only(objects: any[], kind: string, name: string): any {
 }
 
 describe('method INGRESS', () => {
-  test('NGINX by default: class nginx, passthrough and HTTPS backend annotations, one host rule per endpoint', () => {
-    const objects = synth(ctx({ method: ExternalAccessMethod.INGRESS }));
+  test('NGINX: class nginx, passthrough and HTTPS backend annotations, one host rule per endpoint', () => {
+    const objects = synth(ctx({ method: ExternalAccessMethod.INGRESS, ingressController: IngressController.NGINX }));
     expect(objects.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toEqual([
       'networking.k8s.io/v1 Ingress rec1-api',
       'networking.k8s.io/v1 Ingress db1',
@@ -74,8 +74,9 @@ describe('method INGRESS', () => {
     expectSchemaValid(objects);
   });
 
-  test('HAProxy: class haproxy and haproxy.org/ssl-passthrough only', () => {
-    const objects = synth(ctx({ method: ExternalAccessMethod.INGRESS, ingressController: IngressController.HAPROXY }));
+  test.each([['by default', undefined], ['named', IngressController.HAPROXY]])('HAProxy %s: class haproxy and haproxy.org/ssl-passthrough only', (_, ingressController) => {
+    const objects = synth(ctx({ method: ExternalAccessMethod.INGRESS, ingressController }));
+    expect(objects).toHaveLength(2);
     for (const ing of objects) {
       expect(ing.spec.ingressClassName).toBe('haproxy');
       expect(ing.metadata.annotations).toEqual({ 'haproxy.org/ssl-passthrough': 'true' });

@@ -62,7 +62,7 @@ describe('BDB translation and diff', () => {
     expect(persistenceFields('disabled')).toEqual({ data_persistence: 'disabled' });
   });
   it('builds a create body with port, sharding rules, tags and the password', () => {
-    const body = createBdbBody(database('a', 12000, { shardCount: 3, deletionPolicy: 'delete' }), 'ns', NO_REFERENCES, 's3cret', '42');
+    const body = createBdbBody(database('a', 12000, { shardCount: 3, deletionPolicy: 'delete' }), 'ns', NO_REFERENCES, { password: 's3cret' }, '42');
     expect(body).toMatchObject({ name: 'a', port: 12000, sharding: true, shards_count: 3, shard_key_regex: DEFAULT_SHARD_KEY_REGEX, authentication_redis_pass: 's3cret' });
     expect(body.tags).toEqual(expect.arrayContaining([{ key: TAG.deletionPolicy, value: 'delete' }, { key: TAG.passwordVersion, value: '42' }]));
   });
@@ -74,7 +74,7 @@ describe('BDB translation and diff', () => {
       tags: [{ key: 'team', value: 'x' }, ...(desired.tags as Array<{ key: string; value: string }>)],
       name: 'a',
     };
-    expect(diffBdb(desired, live)).toEqual({ changed: [] });
+    expect(diffBdb(desired, live)).toEqual({ changed: [], missingModules: [] });
   });
   it('puts only the differing fields into the update, keeping foreign tags', () => {
     const desired = desiredBdbFields(database('a', 12000, { memorySizeBytes: 200 }), 'ns', NO_REFERENCES);
@@ -202,11 +202,11 @@ describe('secrets', () => {
     expect(randomPassword()).not.toBe(a);
   });
   it('lists the admin Secret and one per plain database, never Active-Active ones', () => {
-    const state = desiredState('rec', 'ns', 3, [database('a', 12000)]);
+    const state = desiredState('rec', 'ns', 3, [{ name: 'a', port: 12000 }]);
     const list = secretsToEnsure(state, 'ns');
     expect(list.map((s) => s.name)).toEqual(['rec', 'redb-a']);
     const admin = list[0].build();
-    expect(admin.stringData).toMatchObject({ username: 'admin@example.com' });
+    expect(admin.stringData).toMatchObject({ username: 'demo@redis.com' });
     expect(secretValue({ metadata: { name: 'x' }, data: { k: Buffer.from('v').toString('base64') } }, 'k')).toBe('v');
   });
 });

@@ -1,0 +1,250 @@
+/**
+ * Reconcilers in-process on the real control plane, the envtest way: a
+ * fresh namespace per fleet holding the synthesized ServiceAccount, Role,
+ * RoleBinding and desired-state ConfigMap, one Pod per node (placed on a kwok
+ * node, so it gets an IP and turns Ready), one REST API double per pod
+ * (HTTPS on 127.0.0.1; its node address is the pod's fake IP), and one
+ * `startReconciler` per pod whose Kubernetes client is the reconciler's own,
+ * authenticated with a token of the `<rec>` ServiceAccount.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import { DesiredState } from '../../../../lib/contract/desired-state';
+import { KubeClient as ReconcilerKubeClient } from '../../../../lib/reconciler/io/kube-client';
+import { kubeconfigConnection } from '../../../../lib/reconciler/io/kube-config';
+import { RunningReconciler, startReconciler } from '../../../../lib/reconciler/runtime/app';
+import { ReconcilerConfig } from '../../../../lib/reconciler/runtime/config';
+import { Logger, createLogger, silentLogger } from '../../../../lib/reconciler/runtime/logger';
+import { M } from '../../../../lib/reconciler/runtime/metrics';
+import { KubeClient, KubeObject, waitFor } from '../../../support/kube-client';
+import {
+  ApiDoubleClusterRegistry, ApiDoubleRegistryOptions, RedisEnterpriseApiDouble, StartedApiDouble,
+} from '../../../support/redis-enterprise-api-double';
+import { Fixture } from '../../../unit/reconciler/support/desired';
+import { PlaneInfo } from '../../harness/connection';
+import { createNamedNamespace, createNamespace, deleteNamespace } from '../../harness/namespaces';
+import { waitForReadyPods } from '../../harness/workloads';
+
+/** What the namespace gets from the synthesized objects: the reconciler's RBAC and its input. */
+const APPLIED_KINDS = new Set(['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap']);
+
+export interface FleetNode {
+  podName: string;
+  podIp: string;
+  nodeName: string;
+  /** The zone of its kwok node: what the downward API passes as RACK_ID. */
+  rackId?: string;
+  double: RedisEnterpriseApiDouble;
+  started: StartedApiDouble;
+  kube: ReconcilerKubeClient;
+  reconciler?: RunningReconciler;
+}
+
+export interface FleetOptions {
+  /** Synthesizes the fixture for the namespace the fleet creates. */
+  fixture: (namespace: string) => Fixture;
+  /** Objects to create before any reconciler starts (e.g. Secrets the user provides). */
+  before?: (namespace: string) => KubeObject[];
+  registry?: ApiDoubleRegistryOptions;
+  /** A registry shared with other fleets (two Redis Enterprise clusters that see each other, e.g. Active-Active); overrides `registry`. */
+  sharedRegistry?: ApiDoubleClusterRegistry;
+  /** The exact namespace name (default `<prefix>-<random>`), for fleets whose synthesized objects name each other's namespaces. */
+  namespace?: string;
+  leaseDurationSeconds?: number;
+  resyncSeconds?: number;
+  /** PRESTOP_TIMEOUT_SECONDS, in ms (default 10 s). */
+  prestopTimeoutMs?: number;
+  /** Receives every log line (debug level and up), e.g. to check that no secret value is logged. */
+  logSink?: (line: string) => void;
+}
+
+/** The Kubernetes writes counted by the reconciler's own client wrapper, Lease renewals excluded. */
+const WRITE_LABELS: Array<[string, string]> = [
+  ['create', 'configmaps'], ['update', 'configmaps'], ['create', 'secrets'], ['patch', 'pods'],
+  ['create', 'endpointslices'], ['update', 'endpointslices'], ['delete', 'endpointslices'], ['create', 'events'],
+];
+
+export function kubeWritesBesidesLeases(r: RunningReconciler): number {
+  return WRITE_LABELS.reduce((n, [verb, resource]) => n + r.metrics.get(M.kubeWrites, { verb, resource }), 0);
+}
+
+/** A kubeconfig authenticating as ServiceAccount `sa` of `ns` (TokenRequest, signed by the plane). */
+export async function serviceAccountKubeconfigFile(client: KubeClient, info: PlaneInfo, ns: string, sa: string, dir: string): Promise<string> {
+  const tr = await client.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, {
+    apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 },
+  });
+  const admin = yaml.load(fs.readFileSync(info.kubeconfig, 'utf8')) as any;
+  const file = path.join(dir, `${sa}.kubeconfig`);
+  fs.writeFileSync(file, yaml.dump({
+    apiVersion: 'v1', kind: 'Config',
+    clusters: [{ name: 'e2e', cluster: admin.clusters[0].cluster }],
+    users: [{ name: sa, user: { token: tr.status.token } }],
+    contexts: [{ name: sa, context: { cluster: 'e2e', user: sa, namespace: ns } }],
+    'current-context': sa,
+  }), { mode: 0o600 });
+  return file;
+}
+
+export class InProcessFleet {
+  readonly nodes: FleetNode[] = [];
+  readonly registry: ApiDoubleClusterRegistry;
+  readonly log: Logger;
+  state!: DesiredState;
+  objects!: KubeObject[];
+  kubeconfig!: string;
+
+  private constructor(readonly client: KubeClient, readonly info: PlaneInfo, readonly ns: string, readonly dir: string, readonly options: FleetOptions) {
+    this.registry = options.sharedRegistry ?? new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 20, actionMs: 20, crdbTaskMs: 20 }, ...options.registry });
+    this.log = options.logSink ? createLogger('debug', {}, options.logSink) : silentLogger;
+  }
+
+  /** Namespace, synthesized objects, pods Ready and a REST API double per pod; no reconciler started yet. */
+  static async create(client: KubeClient, info: PlaneInfo, prefix: string, options: FleetOptions): Promise<InProcessFleet> {
+    const ns = options.namespace ? await createNamedNamespace(client, options.namespace) : await createNamespace(client, prefix);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+    const fleet = new InProcessFleet(client, info, ns, dir, options);
+    const fixture = options.fixture(ns);
+    fleet.state = fixture.state;
+    fleet.objects = fixture.objects.filter((o) => APPLIED_KINDS.has(o.kind) && o.metadata.namespace === ns);
+    await client.apply(fleet.objects, 'in-process-fleet');
+    for (const o of options.before?.(ns) ?? []) await client.create({ ...o, metadata: { ...o.metadata, namespace: ns } });
+    const { name, nodes } = fixture.state.cluster;
+    const sts = fixture.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === name);
+    const podNames = [...Array(nodes).keys()].map((i) => `${name}-${i}`);
+    for (const [i, podName] of podNames.entries()) {
+      await client.create({
+        apiVersion: 'v1', kind: 'Pod',
+        metadata: { name: podName, namespace: ns, labels: sts.spec.template.metadata.labels },
+        spec: {
+          nodeName: info.baseNodes[i % info.baseNodes.length],
+          containers: [{ name: 'redis-enterprise-node', image: 'registry.invalid/redis-enterprise:in-process-test' }],
+        },
+      });
+    }
+    const pods = await waitForReadyPods(client, ns, podNames);
+    fleet.kubeconfig = await serviceAccountKubeconfigFile(client, info, ns, name, dir);
+    for (const p of pods) {
+      const double = new RedisEnterpriseApiDouble({ registry: fleet.registry, addr: p.status.podIP });
+      const started = await double.start();
+      const kube = new ReconcilerKubeClient(kubeconfigConnection(fleet.kubeconfig), ns);
+      const node = await client.get({ apiVersion: 'v1', kind: 'Node', name: p.spec.nodeName });
+      fleet.nodes.push({
+        podName: p.metadata.name, podIp: p.status.podIP, nodeName: p.spec.nodeName, double, started, kube,
+        rackId: node.metadata.labels?.['topology.kubernetes.io/zone'],
+      });
+    }
+    return fleet;
+  }
+
+  config(node: FleetNode): ReconcilerConfig {
+    const { cluster } = this.state;
+    return {
+      podName: node.podName,
+      namespace: this.ns,
+      podIp: node.podIp,
+      nodeName: node.nodeName,
+      rackId: cluster.rackAwarenessNodeLabel ? node.rackId : undefined,
+      clusterName: cluster.name,
+      apiUrl: node.started.url,
+      desiredStateConfigMap: `${cluster.name}-desired-state`,
+      httpPort: 0,
+      httpHost: '127.0.0.1',
+      resyncSeconds: this.options.resyncSeconds ?? 3600,
+      leaseName: `${cluster.name}-leader`,
+      leaseDurationSeconds: this.options.leaseDurationSeconds ?? 3,
+      restTimeoutMs: 2000,
+      logLevel: 'debug',
+      prestopTimeoutMs: this.options.prestopTimeoutMs ?? 10_000,
+      // In-process stops need no grace for a preStop request: tests call /prestop themselves.
+      shutdownPrestopWaitMs: 0,
+    };
+  }
+
+  async startReconciler(node: FleetNode, serveHttp = false): Promise<RunningReconciler> {
+    node.reconciler = await startReconciler({
+      config: this.config(node),
+      kube: node.kube,
+      log: this.log,
+      apiCa: node.started.caCertPem,
+      poll: { timeoutMs: 10_000, intervalMs: 10 },
+      serveHttp,
+    });
+    return node.reconciler;
+  }
+
+  async startAll(serveHttp = false): Promise<void> {
+    for (const n of this.nodes) await this.startReconciler(n, serveHttp);
+  }
+
+  leaderNode(): FleetNode | undefined {
+    return this.nodes.find((n) => n.reconciler?.leader.isLeader);
+  }
+
+  /** Waits (polling) until `check` holds; fails with `what` and the status document last seen. */
+  async until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    let polls = 0;
+    await waitFor(what, async (observe) => {
+      if (await check()) return true;
+      if (polls++ % 20 === 0) {
+        const s = await this.status().catch(() => undefined);
+        observe({ clusterState: s?.clusterState, lastError: s?.lastError, desiredState: s?.desiredState });
+      }
+      return undefined;
+    }, { timeoutMs, intervalMs: 50 });
+  }
+
+  // ---- reading and writing the namespace as a user would (admin client) ------
+
+  ref(apiVersion: string, kind: string, name: string) {
+    return { apiVersion, kind, name, namespace: this.ns };
+  }
+
+  get(kind: 'ConfigMap' | 'Secret' | 'Pod' | 'EndpointSlice' | 'Lease', name: string): Promise<KubeObject | undefined> {
+    const apiVersion = kind === 'EndpointSlice' ? 'discovery.k8s.io/v1' : kind === 'Lease' ? 'coordination.k8s.io/v1' : 'v1';
+    return this.client.tryGet(this.ref(apiVersion, kind, name));
+  }
+
+  slice(name: string): Promise<KubeObject | undefined> {
+    return this.get('EndpointSlice', name);
+  }
+
+  slices(): Promise<KubeObject[]> {
+    return this.client.list('discovery.k8s.io/v1', 'EndpointSlice', this.ns, { labelSelector: 'endpointslice.kubernetes.io/managed-by=redis-enterprise-reconciler' });
+  }
+
+  events(reason?: string): Promise<KubeObject[]> {
+    return this.client.list('v1', 'Event', this.ns).then((all) => all.filter((e) => reason === undefined || e.reason === reason));
+  }
+
+  /** The reconciler's status document, from the status ConfigMap. */
+  async status(): Promise<any> {
+    const cm = await this.get('ConfigMap', this.state.cluster.statusConfigMapName);
+    return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
+  }
+
+  /** Creates or replaces a Secret (as a user or another controller would). */
+  async putSecret(name: string, stringData: Record<string, string>, type = 'Opaque'): Promise<void> {
+    const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: this.ns }, type, stringData };
+    const live = await this.get('Secret', name);
+    if (!live) await this.client.create(body);
+    else await this.client.call('PUT', await this.client.pathFor(this.ref('v1', 'Secret', name)), { ...body, data: undefined });
+  }
+
+  /** Applies a new desired-state ConfigMap (the synthesized one of a changed app). */
+  async applyDesired(fixture: Fixture): Promise<void> {
+    await this.client.apply([fixture.configMap], 'in-process-fleet');
+    this.state = fixture.state;
+  }
+
+  async stop(): Promise<void> {
+    for (const n of this.nodes) await n.reconciler?.stop();
+    for (const n of this.nodes) {
+      await n.double.dispose();
+      n.kube.close();
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+    await deleteNamespace(this.client, this.ns);
+  }
+}
