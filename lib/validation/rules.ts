@@ -16,7 +16,7 @@ const WARNING = FindingSeverity.WARNING;
  * Every rule code the constructs report, the one catalogue: findings take
  * their severity (and, where they give none, their fix) from it, the README
  * table is generated from it (`npm run docs:rules`), and
- * test/unit/rule-coverage.test.ts triggers each code with a declaration.
+ * test/unit/validation/rule-coverage.test.ts triggers each code with a declaration.
  * Codes are stable: a retired code is never reused.
  */
 export const RULES = {
