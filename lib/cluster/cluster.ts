@@ -15,6 +15,7 @@ import { addReconcilerRbac } from './rbac';
 import { addClusterServices } from './services';
 import { addNodeStatefulSet } from './statefulset';
 import { DesiredState } from '../contract/desired-state';
+import { referencedSecretNames } from '../contract/secret-names';
 import { addMonitoring, validateMonitoring } from '../monitoring';
 import {
   addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, istioGatewayName, validateExternalAccess,
@@ -77,7 +78,7 @@ export class RedisEnterpriseCluster extends Construct {
     this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
     if (!checked.chart) return; // REPROP003: no Chart to create the objects in
 
-    addReconcilerRbac(this, this._spec);
+    addReconcilerRbac(this, this._spec, () => referencedSecretNames(buildDesiredState(this._spec, this.databases)));
     addNodeReaderIfNeeded(this, this._spec);
     addNodeStatefulSet(this, this._spec);
     addClusterServices(this, this._spec);

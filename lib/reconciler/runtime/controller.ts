@@ -37,6 +37,8 @@ export interface ReconcilerOptions {
   credentials: { current?: AdminCredentials };
   /** Takes the node out of maintenance mode left from the last stop (once per process). */
   maintenance?: NodeMaintenance;
+  /** Called with every valid desired state read, before anything acts on it. */
+  onDesiredState?: (state: DesiredState) => void;
 }
 
 /** How this pod's node duty ended: fine, waiting for the node to be in the cluster, or failed. */
@@ -68,6 +70,7 @@ export class Reconciler {
     const statusName = state?.cluster.statusConfigMapName ?? clusterObjectNames(ctx.config.clusterName, ctx.config.namespace).statusConfigMap;
     if (!state) return this.reportInvalid(subject, statusName, invalid!);
     this.state.desiredStateLoaded = true;
+    this.options.onDesiredState?.(state);
     // Leadership is read once at the start: a sidecar that becomes leader
     // during the pass runs the leader duties in the pass its election triggers.
     const leader = this.options.isLeader();
