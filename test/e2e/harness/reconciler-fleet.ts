@@ -91,7 +91,7 @@ export async function serviceAccountCredentials(client: KubeClient, info: PlaneI
     contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa', namespace: ns } }],
     'current-context': 'sa',
   }), { mode: 0o600 });
-  return { token: tr.status.token, caPem, kubeconfig, apiserverPort: Number(new URL(info.apiserverUrl).port) };
+  return { issuer: client, token: tr.status.token, caPem, kubeconfig, apiserverPort: Number(new URL(info.apiserverUrl).port) };
 }
 
 /** One simulated pod's reconciler sidecar and its REST API double. */
@@ -125,7 +125,7 @@ export async function launchReconcilers(o: {
     const started = await double.start();
     let sidecar: Sidecar;
     try {
-      sidecar = sidecarFor({
+      sidecar = await sidecarFor({
         pod, credentials: o.credentials, restApi: { url: started.url, caPem: started.caCertPem }, httpPort: ports[i], env: o.env, dir: o.dir,
       });
     } catch (e) {
