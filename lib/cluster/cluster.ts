@@ -16,6 +16,8 @@ import { addClusterServices } from './services';
 import { addNodeStatefulSet } from './statefulset';
 import { DesiredState } from '../contract/desired-state';
 import { referencedSecretNames } from '../contract/secret-names';
+import { nodeSelectorLabels } from '../contract/labels';
+import { addNodeNetworkPolicy } from '../networking/network-policy';
 import { addMonitoring, validateMonitoring } from '../monitoring';
 import {
   addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, istioGatewayName, validateExternalAccess,
@@ -84,6 +86,16 @@ export class RedisEnterpriseCluster extends Construct {
     addClusterServices(this, this._spec);
     addDisruptionBudget(this, this._spec);
     addDesiredStateConfigMap(this, this._spec, this.databases);
+    if (this._spec.networkPolicy) {
+      addNodeNetworkPolicy(this, {
+        name: this._spec.names.nodesService, namespace: this.namespace, labels: clusterObjectLabels(this._spec), podLabels: nodeSelectorLabels(this.name),
+        props: this._spec.networkPolicy,
+        databasePorts: () => {
+          const state = buildDesiredState(this._spec, this.databases);
+          return [...state.databases, ...state.activeActiveDatabases].map((d) => d.port);
+        },
+      });
+    }
     const exposure = this.exposureContext();
     if (exposure) {
       addExternalAccessGateway(this, exposure);

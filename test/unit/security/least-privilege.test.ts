@@ -8,6 +8,8 @@ import {
   BackupStorage, DESIRED_STATE_KEY, LdapProtocol, parseDesiredState, RedisEnterpriseCluster, RedisEnterpriseDatabase, TlsMode,
 } from '../../../lib';
 import { referencedSecretNames } from '../../../lib/contract/secret-names';
+import { NodeNetworkPolicyProps } from '../../../lib/networking';
+import { expectSchemaValid } from '../../support/schema';
 import { findObject, testChart } from '../../support/synth';
 
 function synthFull(extraDatabase = false): any[] {
@@ -31,6 +33,7 @@ function synthFull(extraDatabase = false): any[] {
 
 const secretRules = (objects: any[]) => findObject(objects, 'Role', 'rec').rules.filter((r: any) => r.resources.includes('secrets'));
 const desiredOf = (objects: any[]) => parseDesiredState(findObject(objects, 'ConfigMap', 'rec-desired-state').data[DESIRED_STATE_KEY]);
+const podSpecLabels = (objects: any[]) => findObject(objects, 'StatefulSet', 'rec').spec.template.metadata.labels;
 const podSpec = (objects: any[]) => findObject(objects, 'StatefulSet', 'rec').spec.template.spec;
 
 describe('Secrets by name', () => {
@@ -86,5 +89,69 @@ describe('ServiceAccount token only in the reconciler container', () => {
       ['reconciler', [{ name: volume, mountPath: SA_DIR, readOnly: true }]],
       ['log-shipper', []],
     ]);
+  });
+});
+
+describe('NetworkPolicy of the node pods (opt-in)', () => {
+  const policyObjects = (networkPolicy: NodeNetworkPolicyProps) => {
+    const chart = testChart('redis');
+    const cluster = new RedisEnterpriseCluster(chart, 'rec', { networkPolicy });
+    new RedisEnterpriseDatabase(chart, 'orders', { cluster, memorySize: '100MB', port: 12000 });
+    return Testing.synth(chart);
+  };
+  const full = policyObjects({
+    exposureNamespaceLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' },
+    clientNamespaceLabels: { 'team': 'shop' },
+    prometheusNamespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' },
+    egress: { kubernetesApiCidrs: ['10.0.0.10/32'], allowedCidrs: ['10.20.0.0/16'] },
+  });
+  const policy = findObject(full, 'NetworkPolicy', 'rec-nodes');
+  const portsOf = (rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}${p.endPort ? `-${p.endPort}` : ''}`);
+
+  test('none unless asked for', () => {
+    expect(findObject(synthFull(), 'StatefulSet', 'rec')).toBeDefined();
+    expect(synthFull().filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('selects the node pods; internode: every port from the cluster\'s own pods but 8090', () => {
+    expect(policy.spec.podSelector.matchLabels).toEqual(podSpecLabels(full));
+    const [internode] = policy.spec.ingress;
+    expect(internode.from).toEqual([{ podSelector: { matchLabels: podSpecLabels(full) } }]);
+    expect(portsOf(internode)).toEqual(['TCP/1-8089', 'TCP/8091-65535', 'UDP/1-65535']);
+  });
+
+  test('exposure path: REST API and database ports; clients: discovery and database ports; Prometheus: 8070', () => {
+    const [, exposure, clients, prometheus] = policy.spec.ingress;
+    expect(exposure.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+    expect(portsOf(exposure)).toEqual(['TCP/9443', 'TCP/12000']);
+    expect(clients.from).toEqual([{ namespaceSelector: { matchLabels: { team: 'shop' } } }]);
+    expect(portsOf(clients)).toEqual(['TCP/8001', 'TCP/12000']);
+    expect(portsOf(prometheus)).toEqual(['TCP/8070']);
+    expect(policy.spec.ingress).toHaveLength(4);
+  });
+
+  test('nothing may reach the sidecar port 8090 (the kubelet on the node needs no rule)', () => {
+    const covers = (p: any) => p.protocol === 'TCP' && p.port <= 8090 && (p.endPort ?? p.port) >= 8090;
+    expect(policy.spec.ingress.flatMap((r: any) => r.ports).filter(covers)).toEqual([]);
+  });
+
+  test('egress: own pods, DNS, the Kubernetes API endpoints, listed addresses', () => {
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress).toEqual([
+      { to: [{ podSelector: { matchLabels: podSpecLabels(full) } }] },
+      { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
+      { to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }] },
+    ]);
+  });
+
+  test('defaults: clients from the own namespace, ingress only', () => {
+    const p = findObject(policyObjects({}), 'NetworkPolicy', 'rec-nodes');
+    expect(p.spec.policyTypes).toEqual(['Ingress']);
+    expect(p.spec.ingress.map((r: any) => r.from)).toEqual([[{ podSelector: { matchLabels: podSpecLabels(full) } }], [{ podSelector: {} }]]);
+  });
+
+  test('schema-valid on 1.28 and 1.36 (strict)', () => {
+    expectSchemaValid(full);
   });
 });
