@@ -26,6 +26,8 @@ import { AdminCredentials } from '../duties/secret-duty';
 import { ResourceWatcher } from '../io/watcher';
 import { referencedSecretNames } from '../../contract/secret-names';
 import { SecretWatches } from './secret-watches';
+import { CertificatePins } from '../io/certificate-pins';
+import { followApiCertificate } from '../duties/api-trust';
 import { WorkQueue, WorkQueueState } from './work-queue';
 
 /** A pass running longer than this is considered wedged by /healthz. */
@@ -70,10 +72,18 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
   const kube = countingKube(o.kube, metrics);
   const credentials: { current?: AdminCredentials } = {};
   metrics.declare(M.restRequests, 'counter', 'Redis Enterprise REST API requests, by method, route and status');
+  const apiCa = o.apiCa ?? (config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined);
+  // Without a CA file the node's certificate is pinned (io/certificate-pins.ts).
+  const pins = apiCa === undefined ? new CertificatePins() : undefined;
   const reClient = o.re ? undefined : new ReClient({
     baseUrl: config.apiUrl,
     credentials: () => credentials.current,
-    ca: o.apiCa ?? (config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined),
+    ca: apiCa,
+    pins,
+    onProbe: (fingerprintSha256, outcome) => {
+      if (outcome === 'unknown') log.warn('REST API certificate refused: not pinned', { fingerprintSha256 });
+      else log.info('REST API certificate pinned', { fingerprintSha256, how: outcome });
+    },
     timeoutMs: config.restTimeoutMs,
     onRequest: (method, route, status) => metrics.inc(M.restRequests, { method, route, status: String(status) }),
   });
@@ -96,6 +106,7 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     isLeader: () => leader.isLeader, credentials, maintenance,
     // The Secrets to follow are known once the desired state is read, and change with it.
     onDesiredState: (state) => secretWatches.follow(referencedSecretNames(state)),
+    ...(pins && reClient ? { followApiCertificate: (state, previous) => followApiCertificate(ctx, pins, state, previous) } : {}),
   });
   const queue = new WorkQueue(() => reconciler.reconcile(), { log, metrics, resyncMs: config.resyncSeconds * 1000 });
   const trigger = (reason: string) => queue.trigger(reason);
