@@ -148,15 +148,20 @@ export async function launchReconcilers(o: {
 export async function deployWithReconcilers(o: {
   client: KubeClient; info: PlaneInfo; namespacePrefix: string; dbs: FleetDatabase[];
   registry: ApiDoubleClusterRegistry; dir: string; env: Record<string, string>; fieldManager: string;
-}): Promise<{ ns: string; desired: DesiredState; nodes: ReconcilerNode[] }> {
+  /** Instead of the production example: the objects to apply in `ns` (a cluster `rec` of 3 nodes). */
+  objects?: (ns: string) => KubeObject[];
+  /** Runs after the namespace exists and before the objects are applied (e.g. to create the Secrets they name). */
+  prepare?: (ns: string) => Promise<void>;
+}): Promise<{ ns: string; desired: DesiredState; nodes: ReconcilerNode[]; objects: KubeObject[] }> {
   const ns = await createNamespace(o.client, o.namespacePrefix);
-  const objects = productionObjectsWith(ns, o.dbs);
+  const objects = o.objects ? o.objects(ns) : productionObjectsWith(ns, o.dbs);
+  await o.prepare?.(ns);
   await ensureAvailableVolumes(o.client, 3);
   await o.client.apply(objects, o.fieldManager);
   const pods = await waitForReadyPods(o.client, ns, [0, 1, 2].map((i) => `${REC}-${i}`));
   const credentials = await serviceAccountCredentials(o.client, o.info, ns, o.dir);
   const nodes = await launchReconcilers({ pods, registry: o.registry, credentials, dir: o.dir, env: o.env });
-  return { ns, desired: desiredOf(objects), nodes };
+  return { ns, desired: desiredOf(objects), nodes, objects };
 }
 
 /** What the reconciler tests read back: its status document, slices, Lease and the double's view. */
