@@ -9,3 +9,4 @@ export * from './ports';
 export * from './sidecar';
 export * from './redis-software';
 export * from './secret-names';
+export * from './status-health';

@@ -3,8 +3,9 @@
  * into the real API server, then the single-cluster YAML (databases, external
  * access through OpenShift Routes, monitoring) and both Active-Active
  * clusters' YAML (HAProxy Ingress and Istio) are server-side applied, each
- * "Kubernetes cluster" standing in as its own namespace. Everything must be
- * accepted by the API server's validation, CRD schemas included.
+ * "Kubernetes cluster" standing in as its own namespace (and its cluster-scoped
+ * node reader named for it). Everything must be accepted by the API server's
+ * validation, CRD schemas included.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,6 +15,7 @@ import { activeActiveApp } from '../../examples/active-active';
 import {
   ExternalAccessMethod, RedisEnterpriseCluster, RedisEnterpriseDatabase, TlsMode,
 } from '../../lib';
+import { clusterObjectNames } from '../../lib/contract/names';
 import { KubeObject, waitFor } from '../support/kube-client';
 import { describeE2E } from './harness/describe-e2e';
 import { createNamespace, deleteNamespace } from './harness/namespaces';
@@ -26,6 +28,8 @@ const kinds = (objects: KubeObject[]) => [...new Set(objects.map((o) => o.kind))
 
 describeE2E('databases, external access, monitoring and Active-Active applied to a real API server', ({ client }) => {
   const namespaces: string[] = [];
+  /** Cluster-scoped objects applied: deleting a namespace leaves them. */
+  const clusterWide: KubeObject[] = [];
 
   beforeAll(async () => {
     const crds = fs.readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml'))
@@ -40,6 +44,7 @@ describeE2E('databases, external access, monitoring and Active-Active applied to
   });
 
   afterAll(async () => {
+    for (const o of clusterWide) await client.delete({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name });
     for (const ns of namespaces) await deleteNamespace(client, ns);
   });
 
@@ -73,11 +78,27 @@ describeE2E('databases, external access, monitoring and Active-Active applied to
     const objects = synthObjects((app) => activeActiveApp(app, { eastNamespace: east, westNamespace: west }));
     const inEast = objects.filter((o) => o.metadata.namespace === east);
     const inWest = objects.filter((o) => o.metadata.namespace === west);
-    expect(inEast.length + inWest.length).toBe(objects.length);
+    // The rack id is read from the Node API (default target Kubernetes older than 1.35): each cluster's node reader.
+    const clusterScoped = objects.filter((o) => o.metadata.namespace === undefined);
+    expect(inEast.length + inWest.length + clusterScoped.length).toBe(objects.length);
+    const readerOf = (rec: string, ns: string) => clusterObjectNames(rec, ns).nodeReaderClusterRole;
+    const eastReader = readerOf('rec-east', east);
+    const westReader = readerOf('rec-west', west);
+    expect(clusterScoped.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      `ClusterRole/${eastReader}`, `ClusterRole/${westReader}`, `ClusterRoleBinding/${eastReader}`, `ClusterRoleBinding/${westReader}`,
+    ].sort());
+    for (const [reader, rec, ns] of [[eastReader, 'rec-east', east], [westReader, 'rec-west', west]]) {
+      const binding = clusterScoped.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === reader)!;
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: rec, namespace: ns }]);
+    }
     expect(kinds(inEast)).toContain('Ingress');
     expect(kinds(inWest)).toEqual(expect.arrayContaining(['Gateway', 'VirtualService']));
+    clusterWide.push(...clusterScoped);
+    await client.apply(clusterScoped, FIELD_MANAGER);
     await client.apply(inEast, FIELD_MANAGER);
     await client.apply(inWest, FIELD_MANAGER);
+    const eastBinding: any = await client.get({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: eastReader });
+    expect(eastBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: eastReader });
     const vs: any = await client.get({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', namespace: west, name: 'carts' });
     expect(vs.spec.tls[0].match[0].sniHosts).toEqual(['carts.db.rec-west.example.com']);
     const cm: any = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: east, name: 'rec-east-desired-state' });

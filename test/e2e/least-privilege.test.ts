@@ -107,13 +107,11 @@ describeE2E('least privilege at run time', ({ client, info }) => {
       client, info, namespacePrefix: 'rec-least-privilege', dbs: [], registry, dir: tmp, fieldManager: FIELD_MANAGER,
       env: { LEASE_DURATION_SECONDS: '6', RESYNC_SECONDS: '5', LOG_LEVEL: 'debug' },
       objects: (n) => clusterObjects(n, kubernetesVersion, ['orders', 'sessions']),
-      prepare: async (n) => {
-        await client.apply([
-          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ldap-bind', namespace: n }, stringData: { dn: 'cn=rec,dc=example,dc=com', password: 'ldap-bind-pw-7f3a9c1e' } },
-          { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's3-creds', namespace: n }, stringData: { AWS_ACCESS_KEY_ID: 'AKIAE2ELEASTPRIV01', AWS_SECRET_ACCESS_KEY: 's3-secret-key-5d2b8e4f' } },
-          { apiVersion: 'v1', kind: 'Secret', metadata: { name: UNNAMED, namespace: n }, stringData: { password: 'someone-elses-secret-9a8b' } },
-        ] as KubeObject[], FIELD_MANAGER);
-      },
+      userObjects: () => [
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ldap-bind' }, stringData: { dn: 'cn=rec,dc=example,dc=com', password: 'ldap-bind-pw-7f3a9c1e' } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's3-creds' }, stringData: { AWS_ACCESS_KEY_ID: 'AKIAE2ELEASTPRIV01', AWS_SECRET_ACCESS_KEY: 's3-secret-key-5d2b8e4f' } },
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: UNNAMED }, stringData: { password: 'someone-elses-secret-9a8b' } },
+      ] as KubeObject[],
     });
     ({ ns, objects } = deployed);
     nodes.push(...deployed.nodes);

@@ -1,7 +1,7 @@
 /**
  * The node pod's probes, run as the kubelet would run them (harness/prober.ts)
  * against each pod's stand-ins on 127.0.0.1: the REST API double for
- * `redis-enterprise-node` (9443) and the reconciler process for `reconciler`
+ * `redis-enterprise-node` (9443) and the reconciler sidecar for `reconciler`
  * (8090). kwok leaves these pods' readiness to the prober, so the
  * StatefulSet's OrderedReady rollout, the Service's EndpointSlice and the
  * PodDisruptionBudget follow real probe outcomes.
@@ -19,7 +19,7 @@ import { createNamespace, deleteNamespace } from './harness/namespaces';
 import { PodEvent, PodHistory } from './harness/pod-history';
 import { probedByHarness, Prober } from './harness/prober';
 import {
-  ensureReconcilerBuilt, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountKubeconfig, stopReconcilerProcess,
+  ensureReconcilerBuilt, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountCredentials, stopReconciler,
 } from './harness/reconciler-fleet';
 import { ensureAvailableVolumes } from './harness/storage';
 import { isPodReady, waitForReadyPods } from './harness/workloads';
@@ -55,14 +55,14 @@ describeE2E('node pod probes, run by the harness prober', ({ client, info }) => 
     afterAll(async () => {
       await prober.stop();
       await history?.stop();
-      for (const n of nodes) await stopReconcilerProcess(n);
+      for (const n of nodes) await stopReconciler(n);
       for (const n of nodes) await n.double.dispose();
       if (dir) fs.writeFileSync(path.join(info.workDir, 'logs', 'probes-e2e.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
       if (ns) await deleteNamespace(client, ns);
     });
 
     it('rolls out pod by pod, each Ready only once its probes pass, and pod 0 stays Ready after creating the cluster', async () => {
-      const kubeconfig = await serviceAccountKubeconfig(client, info, ns, dir);
+      const credentials = await serviceAccountCredentials(client, info, ns, dir);
       for (const [i, name] of PODS.entries()) {
         const pod = await waitFor(`${name} Running with an IP`, async (observe) => {
           const p = await client.tryGet<KubeObject>(podRef(name));
@@ -79,7 +79,7 @@ describeE2E('node pod probes, run by the harness prober', ({ client, info }) => 
         if (i + 1 < PODS.length) expect(await client.tryGet(podRef(PODS[i + 1]))).toBeUndefined();
 
         const [n] = await launchReconcilers({
-          pods: [pod], ns, registry, kubeconfig, dir,
+          pods: [pod], registry, credentials, dir,
           env: { LEASE_DURATION_SECONDS: '6', RESYNC_SECONDS: '5', LOG_LEVEL: 'info' },
         });
         nodes.push(n);

@@ -19,6 +19,7 @@ import { runNodeDuty } from '../duties/node-duty';
 import { NodeMaintenance } from '../duties/node-maintenance';
 import { ensureSecrets, readAdminCredentials, AdminCredentials } from '../duties/secret-duty';
 import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statusConfigMapUpdate } from '../plan/status';
+import { statusHealth } from '../plan/status-health';
 import { ReconcileResult } from './work-queue';
 
 /** While waiting (not failing), look again at least this often. */
@@ -138,7 +139,7 @@ export class Reconciler {
   /** Returns false when someone else wrote the status meanwhile (a conflict). */
   private async writeStatus(name: string, live: ConfigMap | undefined, doc: StatusDocument, owner?: ConfigMap): Promise<boolean> {
     const { ctx } = this;
-    const cm = statusConfigMapUpdate(live, name, ctx.config.namespace, ctx.config.clusterName, renderStatus(doc));
+    const cm = statusConfigMapUpdate(live, name, ctx.config.namespace, ctx.config.clusterName, renderStatus(doc), statusHealth(doc));
     if (!cm) return true;
     if (!live && owner?.metadata.uid) {
       // Owned by the desired-state ConfigMap: removing the cluster removes its status too.

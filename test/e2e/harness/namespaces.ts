@@ -15,7 +15,11 @@ export async function createNamespace(
   prefix: string,
   labels: Record<string, string> = {},
 ): Promise<string> {
-  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  return createNamedNamespace(client, `${prefix}-${randomBytes(3).toString('hex')}`, labels);
+}
+
+/** Creates namespace `name` (when a test must know several names before it creates any) and waits as above. */
+export async function createNamedNamespace(client: KubeClient, name: string, labels: Record<string, string> = {}): Promise<string> {
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
   await waitFor(`ServiceAccount default in ${name}`, async () =>
     (await client.tryGet({ apiVersion: 'v1', kind: 'ServiceAccount', name: 'default', namespace: name })) !== undefined);

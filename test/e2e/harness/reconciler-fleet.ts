@@ -13,7 +13,9 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { productionClusterChart } from '../../../examples/production-cluster';
-import { DESIRED_STATE_KEY, DeletionPolicy, DesiredState, parseDesiredState, RedisEnterpriseCluster, RedisEnterpriseDatabase } from '../../../lib';
+import {
+  DESIRED_STATE_KEY, DeletionPolicy, DesiredState, parseDesiredState, RedisEnterpriseCluster, RedisEnterpriseDatabase, RedisEnterpriseDatabaseProps,
+} from '../../../lib';
 import { KubeClient, KubeObject } from '../../support/kube-client';
 import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } from '../../support/redis-enterprise-api-double';
 import { PlaneInfo } from './connection';
@@ -28,7 +30,11 @@ import { waitForReadyPods } from './workloads';
 export const REC = 'rec';
 const ROOT = path.resolve(__dirname, '../../..');
 
-export interface FleetDatabase { name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string }
+export interface FleetDatabase {
+  name: string; deletionPolicy?: DeletionPolicy; replication?: boolean; memorySize?: string;
+  /** Any other database props (type, modules, TLS, client certificates, password Secret, ...). */
+  props?: Omit<RedisEnterpriseDatabaseProps, 'cluster'>;
+}
 
 /** The production example (databases `orders` and `session-cache`) plus `dbs`, synthesized like `cdk8s synth`. */
 export function productionObjectsWith(namespace: string, dbs: FleetDatabase[]): KubeObject[] {
@@ -37,7 +43,7 @@ export function productionObjectsWith(namespace: string, dbs: FleetDatabase[]): 
     const cluster = chart.node.findChild('rec') as RedisEnterpriseCluster;
     for (const d of dbs) {
       new RedisEnterpriseDatabase(chart, d.name, {
-        cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
+        ...d.props, cluster, memorySize: d.memorySize ?? '100MB', replication: d.replication, deletionPolicy: d.deletionPolicy,
       });
     }
   });
@@ -148,14 +154,14 @@ export async function launchReconcilers(o: {
 export async function deployWithReconcilers(o: {
   client: KubeClient; info: PlaneInfo; namespacePrefix: string; dbs: FleetDatabase[];
   registry: ApiDoubleClusterRegistry; dir: string; env: Record<string, string>; fieldManager: string;
+  /** Objects the user provides before the first apply (e.g. Secrets the databases name). */
+  userObjects?: (namespace: string) => KubeObject[];
   /** Instead of the production example: the objects to apply in `ns` (a cluster `rec` of 3 nodes). */
-  objects?: (ns: string) => KubeObject[];
-  /** Runs after the namespace exists and before the objects are applied (e.g. to create the Secrets they name). */
-  prepare?: (ns: string) => Promise<void>;
+  objects?: (namespace: string) => KubeObject[];
 }): Promise<{ ns: string; desired: DesiredState; nodes: ReconcilerNode[]; objects: KubeObject[] }> {
   const ns = await createNamespace(o.client, o.namespacePrefix);
+  for (const u of o.userObjects?.(ns) ?? []) await o.client.create({ ...u, metadata: { ...u.metadata, namespace: ns } });
   const objects = o.objects ? o.objects(ns) : productionObjectsWith(ns, o.dbs);
-  await o.prepare?.(ns);
   await ensureAvailableVolumes(o.client, 3);
   await o.client.apply(objects, o.fieldManager);
   const pods = await waitForReadyPods(o.client, ns, [0, 1, 2].map((i) => `${REC}-${i}`));

@@ -25,6 +25,10 @@ export interface BdbHost {
   placementNodes(): NodeRecord[];
   /** Cluster policy `data_internode_encryption`: the default of a new database. */
   defaultDataInternodeEncryption(): boolean;
+  /** Cluster policy `shards_overbooking`: memory sizes are ignored in placement. */
+  shardsOverbooking(): boolean;
+  /** The license's `shards_limit`. */
+  shardsLimit(): number;
   node(uid: number): NodeRecord | undefined;
 }
 
@@ -35,9 +39,14 @@ export interface WriteOptions {
 /** A write whose body carried fields the bdb object does not document (recorded, not stored). */
 export interface UndocumentedFieldsRecord { readonly method: 'POST' | 'PUT'; readonly uid?: number; readonly fields: string[] }
 
+/** The field names (never values) of one POST/PUT /v1/bdbs body. */
+export interface WrittenFieldsRecord { readonly method: 'POST' | 'PUT'; readonly uid: number; readonly fields: string[] }
+
 export class BdbStore {
   /** Every write that carried undocumented bdb fields: a real cluster ignores or refuses them, so tests fail on them. */
   readonly undocumentedFields: UndocumentedFieldsRecord[] = [];
+  /** The fields every accepted POST/PUT body named, e.g. to check that `module_list` is sent at create only. */
+  readonly writtenFields: WrittenFieldsRecord[] = [];
   private readonly records = new Map<number, BdbRecord>();
   private nextUid = 1;
   private nextShardUid = 1;
@@ -61,6 +70,7 @@ export class BdbStore {
     const rec = this.prepareNew(body);
     if (opts.dryRun) return rec;
     this.store(rec);
+    this.writtenFields.push({ method: 'POST', uid: rec.uid, fields: Object.keys(body).sort() });
     rec.actionUid = this.startAction('SMCreateBDB', rec, {
       onComplete: () => { rec.status = 'active'; },
       onFail: () => { rec.status = 'creation-failed'; },
@@ -123,6 +133,7 @@ export class BdbStore {
     const next = this.prepareUpdate(rec, body);
     if (opts.dryRun) return { ...rec, config: next.config };
     const previous = { config: rec.config, shards: rec.shards, endpointNodes: rec.endpointNodes };
+    this.writtenFields.push({ method: 'PUT', uid, fields: Object.keys(body).sort() });
     this.apply(rec, next);
     rec.status = 'active-change-pending';
     rec.actionUid = this.startAction('SMUpdateBDB', rec, {
@@ -299,12 +310,25 @@ export class BdbStore {
   }
 
   private checkMemory(config: Record<string, unknown>, selfUid?: number): void {
-    if (!this.host.policy.enforceMemory) return;
+    this.checkShardsLimit(config, selfUid);
+    if (this.host.shardsOverbooking()) return;
     const footprint = (c: Record<string, unknown>) => (c.memory_size as number) * (c.replication === true ? 2 : 1);
     const capacity = this.host.placementNodes().reduce((sum, n) => sum + n.totalMemory, 0);
     const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + footprint(b.config), 0);
     if (used + footprint(config) > capacity) {
       throw notAcceptable('insufficient_resources', 'not enough memory in the cluster to host the database');
+    }
+  }
+
+  /** Trial license: "limited to 4 shards, including master and replica shards" (license-keys page). */
+  private checkShardsLimit(config: Record<string, unknown>, selfUid?: number): void {
+    if (!this.host.policy.enforceShardsLimit) return;
+    const shards = (c: Record<string, unknown>) => (c.shards_count as number) * (c.replication === true ? 2 : 1);
+    const used = this.list().filter((b) => b.uid !== selfUid).reduce((sum, b) => sum + shards(b.config), 0);
+    const limit = this.host.shardsLimit();
+    if (used + shards(config) > limit) {
+      // The docs name no code for the license limit; insufficient_resources is the documented "not enough resources" one.
+      throw notAcceptable('insufficient_resources', `the license allows ${limit} shards (master and replica); ${used} are in use and the database needs ${shards(config)}`);
     }
   }
 

@@ -102,12 +102,15 @@ export class NodeBootstrap {
     // Documented: rack awareness is the bootstrap `policy.rack_aware`. `cluster.rack_aware`
     // is accepted too because some clients send it there (undocumented).
     const rackAware = obj(body.policy).rack_aware === true || cluster.rack_aware === true;
+    // Documented bootstrap policy: shards_overbooking, default true.
+    const overbooking = obj(body.policy).shards_overbooking ?? true;
+    if (typeof overbooking !== 'boolean') throw new BootstrapFailure('config_error', 'policy.shards_overbooking must be a boolean');
     const node = this.nodeInit(body);
     if (rackAware && !node.rackId) {
       throw new BootstrapFailure('rack_id_required', 'a rack-aware cluster needs node.identity.rack_id', { current_rack_ids: [] });
     }
     const created = this.env.createCluster({
-      name, credentials, rackAware, license: typeof body.license === 'string' ? body.license : undefined,
+      name, credentials, rackAware, shardsOverbooking: overbooking, license: typeof body.license === 'string' ? body.license : undefined,
     });
     return { cluster: created, nodeUid: created.addNode(node).uid };
   }

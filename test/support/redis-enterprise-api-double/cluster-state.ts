@@ -46,6 +46,8 @@ export interface ClusterInit {
   readonly name: string;
   readonly credentials: Credentials;
   readonly rackAware: boolean;
+  /** Bootstrap `policy.shards_overbooking` (documented default true). */
+  readonly shardsOverbooking?: boolean;
   readonly license?: string;
 }
 
@@ -67,7 +69,7 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   readonly certificates: CertificateStore;
   readonly ldap = new LdapStore();
   /** GET/PUT /v1/cluster/policy (not to be confused with the double's own `policy` knobs). */
-  readonly clusterPolicy = new ClusterPolicyStore();
+  readonly clusterPolicy: ClusterPolicyStore;
   readonly bdbs: BdbStore;
   readonly crdbs: CrdbStore;
   /** Faults for every node of this cluster (after the node joined). */
@@ -78,10 +80,13 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   private license: string;
   private licenseInstalledAt: number;
   private readonly nodeList: NodeRecord[] = [];
-  private nextNodeUid = 1;
+  /** Only ever counts up: a removed node's uid is never given to another. */
+  private nextNodeUid: number;
 
   constructor(private readonly env: ClusterEnvironment, init: ClusterInit, faultSeed: number) {
     this.name = init.name;
+    this.nextNodeUid = env.policy.firstNodeUid;
+    this.clusterPolicy = new ClusterPolicyStore({ shardsOverbooking: init.shardsOverbooking ?? true });
     this.rackAware = init.rackAware;
     this.createdTime = env.now();
     this.license = init.license ?? '';
@@ -110,8 +115,24 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     return this.env.timing.crdbTaskMs;
   }
 
+  certificateReplacementMs(): number {
+    return this.env.timing.certificateMs;
+  }
+
+  crdbTaskResultTtlMs(): number {
+    return this.env.timing.crdbTaskResultTtlMs;
+  }
+
   defaultDataInternodeEncryption(): boolean {
     return this.clusterPolicy.dataInternodeEncryption;
+  }
+
+  shardsOverbooking(): boolean {
+    return this.clusterPolicy.shardsOverbooking;
+  }
+
+  shardsLimit(): number {
+    return this.env.policy.licenseShardsLimit;
   }
 
   resolvePeer(ref: { name?: string; url?: string }): CrdbPeer | undefined {
@@ -210,6 +231,19 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     node.status = 'active';
     if (this.masterUid === 0) this.masterUid = uid;
     this.bdbs.onNodeUp();
+  }
+
+  /**
+   * Test hook: a dead node leaves the cluster (what the documented `remove`
+   * action, not served here, ends in). Its double must be stopped and is not
+   * to be started again; the node must hold no shard. Its uid is never given
+   * to a node that joins later.
+   */
+  removeNode(uid: number): void {
+    const node = this.requireNode(uid);
+    if (node.status !== 'down') throw new Error(`node ${uid} is active: stop its double before removing it`);
+    if (this.bdbs.list().some((b) => b.shards.some((sh) => sh.nodeUid === uid))) throw new Error(`node ${uid} still holds shards`);
+    this.nodeList.splice(this.nodeList.indexOf(node), 1);
   }
 
   /** Test hook: move the cluster master role to another live node. */

@@ -4,7 +4,9 @@
  * POST/PATCH/DELETE /v1/crdbs answer with a documented crdb_task object
  * (`id`, `crdb_guid`, `status` queued|started|finished|failed, `errors`
  * [{cluster_name, error_code, description}]); the work happens when the task
- * ends (clock time `crdbTaskMs`).
+ * ends (clock time `crdbTaskMs`). A finished or failed task's status is
+ * kept for `crdbTaskResultTtlMs` (documented: 500 s by default), then the
+ * task is gone (404).
  *
  * Participants are resolved without any network: an instance whose
  * `cluster.name` (or URL host) names a cluster simulated in the same registry
@@ -31,6 +33,7 @@ export interface CrdbHost extends CrdbPeer {
   readonly policy: ApiDoublePolicy;
   now(): number;
   crdbTaskMs(): number;
+  crdbTaskResultTtlMs(): number;
   resolvePeer(ref: { name?: string; url?: string }): CrdbPeer | undefined;
 }
 
@@ -170,8 +173,11 @@ export class CrdbStore {
   }
 
   tick(now: number): void {
-    for (const t of this.tasks.values()) {
-      if (t.status === 'finished' || t.status === 'failed') continue;
+    for (const [id, t] of this.tasks) {
+      if (t.status === 'finished' || t.status === 'failed') {
+        if (t.endedAt !== undefined && now - t.endedAt >= this.host.crdbTaskResultTtlMs()) this.tasks.delete(id);
+        continue;
+      }
       const elapsed = now - t.startedAt;
       if (elapsed >= t.durationMs) {
         const injected = this.takeFailure();

@@ -17,12 +17,11 @@ export interface ApiDoublePolicy {
   /** Ports a database may use (inclusive). Redis Enterprise's default database port range is 10000-19999. */
   readonly portRange: readonly [number, number];
   /**
-   * Reject a database whose memory (times two with replication) does not fit
-   * the free memory of the active nodes (`insufficient_resources`). The real
-   * cluster's `shards_overbooking` policy (default true) would accept it;
-   * the check is on by default because the reconciler must cope with it.
+   * Uid of a cluster's first node; later nodes count up from it and a uid is
+   * never reused. Real uids need not start at 1 (a cluster that lost and
+   * replaced nodes has gaps), so tests can start elsewhere.
    */
-  readonly enforceMemory: boolean;
+  readonly firstNodeUid: number;
   /** Module names the cluster has; `undefined` accepts any name (no `missing_module`). */
   readonly availableModules?: readonly string[];
   /**
@@ -31,8 +30,15 @@ export interface ApiDoublePolicy {
    * `connect_error` (true).
    */
   readonly strictRemoteClusters: boolean;
-  /** `shards_limit` reported by GET /v1/license (not enforced). */
+  /** `shards_limit` of the license, reported by GET /v1/license: 4 is the documented trial limit (master and replica shards). */
   readonly licenseShardsLimit: number;
+  /**
+   * Refuse (406 `insufficient_resources`) a database write that would take the
+   * cluster's shards (masters and replicas) over `licenseShardsLimit`, as a
+   * real cluster does. Off by default: the project's e2e clusters run
+   * unlicensed (trial) with more than 4 shards.
+   */
+  readonly enforceShardsLimit: boolean;
 }
 
 /** How long asynchronous work takes, in clock milliseconds. */
@@ -45,15 +51,20 @@ export interface ApiDoubleTiming {
   readonly crdbTaskMs: number;
   /** Node actions (maintenance_on / maintenance_off) queued → running → completed. */
   readonly nodeActionMs: number;
+  /** PUT /v1/cluster/certificates: how long the replacement on every node takes before the 200 answer. */
+  readonly certificateMs: number;
+  /** How long a finished CRDB task's status is kept (documented: 500 s), then 404. */
+  readonly crdbTaskResultTtlMs: number;
 }
 
 export const DEFAULT_POLICY: ApiDoublePolicy = {
   softwareVersion: '8.0',
   reservedPorts: [10050],
   portRange: [10000, 19999],
-  enforceMemory: true,
+  firstNodeUid: 1,
   strictRemoteClusters: false,
   licenseShardsLimit: 4,
+  enforceShardsLimit: false,
 };
 
-export const DEFAULT_TIMING: ApiDoubleTiming = { bootstrapMs: 100, actionMs: 60, crdbTaskMs: 120, nodeActionMs: 150 };
+export const DEFAULT_TIMING: ApiDoubleTiming = { bootstrapMs: 100, actionMs: 60, crdbTaskMs: 120, nodeActionMs: 150, certificateMs: 150, crdbTaskResultTtlMs: 500_000 };

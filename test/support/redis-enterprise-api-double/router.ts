@@ -25,6 +25,8 @@ export interface RouteContext {
 export interface RouteResult {
   readonly status: number;
   readonly body?: unknown;
+  /** A long-running request: answered when the registry's clock reaches this time (ms). */
+  readonly answerAt?: number;
 }
 
 export type Route =

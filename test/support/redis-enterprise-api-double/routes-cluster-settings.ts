@@ -6,9 +6,9 @@ export const clusterSettingsRoutes: Route[] = [
   {
     method: 'PUT', pattern: /^\/v1\/cluster\/certificates$/, access: 'cluster',
     handle: (ctx, c) => {
-      c.certificates.replace(objectBody(ctx));
-      // Documented: "Returns a 200 OK status code if all certificates are successfully replaced".
-      return ok();
+      const { doneAt } = c.certificates.replace(objectBody(ctx), c.certificateReplacementMs());
+      // Documented: "Returns a 200 OK status code if all certificates are successfully replaced across the entire cluster".
+      return { ...ok(), answerAt: doneAt };
     },
   },
   { method: 'GET', pattern: /^\/v1\/cluster\/ldap$/, access: 'cluster', handle: (_ctx, c) => ok(c.ldap.json()) },

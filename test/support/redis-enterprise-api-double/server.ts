@@ -234,6 +234,11 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
       send(res, fault.status, injectedErrorBody(fault.status));
       return log(fault.status, 'error');
     }
+    if (result.answerAt !== undefined) {
+      // Polls the registry clock, so a ManualClock test releases the answer by advancing it.
+      while (this.registry.now() < result.answerAt && !req.socket.destroyed && this.server) await delay(10);
+      if (req.socket.destroyed || !this.server) return log('aborted', faultKind);
+    }
     send(res, result.status, result.body, result.status === 401 ? { 'WWW-Authenticate': 'Basic realm="redis-enterprise-api-double"' } : {});
     log(result.status, faultKind);
   }

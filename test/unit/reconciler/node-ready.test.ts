@@ -1,73 +1,101 @@
 /**
- * `/node-ready`, the readiness of the `redis-enterprise-node` container:
- * reconcilers in-process against the REST API double, probed over HTTP on
- * 127.0.0.1 as the kubelet would.
+ * The check behind `/node-ready` (the readiness of the `redis-enterprise-node`
+ * container), against REST API doubles only: the reconciler's own REST client
+ * with the admin credentials, nodes bootstrapped through the REST API as the
+ * reconciler would. Nothing of Kubernetes is involved; the endpoint served by
+ * running reconcilers is covered by test/e2e/reconciler-in-process/node-ready.test.ts.
  */
 import * as https from 'node:https';
-import { ReApi } from '../../../lib/reconciler/io/re-api';
-import { boundPort } from '../../../lib/reconciler/runtime/http-server';
+import { ReClient } from '../../../lib/reconciler/io/re-client';
 import { NodeReadiness } from '../../../lib/reconciler/runtime/node-readiness';
-import { database, desiredState } from './support/desired';
-import { Sim, SimNode } from './support/sim';
+import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } from '../../support/redis-enterprise-api-double';
 
-jest.setTimeout(60_000);
+const ADMIN = { username: 'admin@example.com', password: 'node-ready-pass' };
+const CLUSTER = 'rec.redis.svc.cluster.local';
 
-async function nodeReady(node: SimNode): Promise<{ status: number; text: string }> {
-  const res = await fetch(`http://127.0.0.1:${boundPort(node.reconciler!.server!)}/node-ready`);
-  return { status: res.status, text: (await res.text()).trim() };
+async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** What the kubelet's former probe did: an unauthenticated GET /v1/bootstrap on 9443. */
-function unauthenticatedBootstrap(node: SimNode): Promise<number> {
+function unauthenticatedBootstrap(started: StartedApiDouble): Promise<number> {
   return new Promise((resolve, reject) => {
-    https.get(`${node.started.url}/v1/bootstrap`, { ca: node.started.caCertPem }, (res) => {
+    https.get(`${started.url}/v1/bootstrap`, { ca: started.caCertPem }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     }).on('error', reject);
   });
 }
 
-describe('/node-ready', () => {
-  let sim: Sim;
-  afterEach(async () => { await sim?.stop(); });
+describe('the /node-ready check against REST API doubles', () => {
+  const registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 10, actionMs: 10 } });
+  const doubles: RedisEnterpriseApiDouble[] = [];
+  const clients: ReClient[] = [];
 
-  it('is 503 until the node is in the cluster, 200 for a joined active node, 503 while its REST API does not serve', async () => {
-    sim = await Sim.create({ state: desiredState('rec', 'redis', 2, [database('cache', 12000)]) });
-    const [first, second] = sim.nodes;
-    // Pod 1 alone has no cluster to join: its node is not ready.
-    await sim.startReconciler(second, true);
-    const alone = await nodeReady(second);
-    expect(alone.status).toBe(503);
+  /** A started double (its node address `addr`) and the reconciler's REST client for it. */
+  async function node(addr: string): Promise<{ double: RedisEnterpriseApiDouble; started: StartedApiDouble; re: ReClient }> {
+    const double = new RedisEnterpriseApiDouble({ registry, addr });
+    doubles.push(double);
+    const started = await double.start();
+    const re = new ReClient({ baseUrl: started.url, credentials: () => ADMIN, ca: started.caCertPem, timeoutMs: 5000 });
+    clients.push(re);
+    return { double, started, re };
+  }
 
-    await sim.startReconciler(first, true);
-    await sim.until('both nodes in the cluster', () => first.double.cluster?.nodes().length === 2);
-    await sim.until('node-ready 200 on both', async () => (await nodeReady(first)).status === 200 && (await nodeReady(second)).status === 200);
-    expect((await nodeReady(first)).text).toMatch(/^node \d+ is active$/);
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const d of doubles.splice(0)) await d.dispose();
+  });
+
+  it('is not ready until the node is in the cluster, ready for a joined active node, not ready while its REST API fails or is down', async () => {
+    const first = await node('10.0.0.1');
+    const second = await node('10.0.0.2');
+    const readinessOf = (n: { re: ReClient; double: RedisEnterpriseApiDouble }) => new NodeReadiness({ re: n.re, podIp: n.double.addr, hasCredentials: () => true });
+    const [one, two] = [readinessOf(first), readinessOf(second)];
+    expect(await two.check()).toEqual({ ok: false, detail: 'this node is not in a cluster' });
+
+    await first.re.bootstrap({ action: 'create_cluster', cluster: { name: CLUSTER }, node: { identity: { addr: first.double.addr } }, credentials: ADMIN });
+    await until('the cluster created', () => first.double.bootstrapState === 'completed');
+    expect(await one.check()).toEqual({ ok: true, detail: `node ${first.double.nodeUid} is active` });
+    expect(await two.check()).toEqual({ ok: false, detail: 'this node is not in a cluster' });
+
+    await second.re.bootstrap({ action: 'join_cluster', cluster: { name: CLUSTER, nodes: [first.double.addr] }, node: { identity: { addr: second.double.addr } }, credentials: ADMIN });
+    await until('the second node joined', () => second.double.bootstrapState === 'completed');
+    expect(await two.check()).toEqual({ ok: true, detail: `node ${second.double.nodeUid} is active` });
+    expect(second.double.nodeUid).not.toBe(first.double.nodeUid);
     // The old probe fails on the same healthy node: the documented auth requirement after joining.
-    expect(await unauthenticatedBootstrap(first)).toBe(401);
+    expect(await unauthenticatedBootstrap(first.started)).toBe(401);
 
     const fault = second.double.faults.add({ kind: 'error', status: 503 });
-    const failing = await nodeReady(second);
-    expect(failing).toEqual({ status: 503, text: expect.stringContaining('HTTP 503') });
-    expect((await nodeReady(first)).status).toBe(200);
+    expect(await two.check()).toEqual({ ok: false, detail: expect.stringContaining('HTTP 503') });
+    expect((await one.check()).ok).toBe(true);
     fault.remove();
-    expect((await nodeReady(second)).status).toBe(200);
+    expect((await two.check()).ok).toBe(true);
+
+    await second.double.stop();
+    expect(await two.check()).toMatchObject({ ok: false });
+    expect((await one.check()).ok).toBe(true);
+    await second.double.start();
+    expect((await two.check()).ok).toBe(true);
   });
 
   it('answers within its deadline when the REST API hangs, and does not stack a second check on a hung one', async () => {
-    let calls = 0;
-    const hanging = { getBootstrap: () => { calls++; return new Promise<never>(() => undefined); } } as unknown as ReApi;
-    const readiness = new NodeReadiness({ re: hanging, podIp: '10.0.0.1', hasCredentials: () => true, deadlineMs: 50 });
+    const n = await node('10.0.0.1');
+    const hang = n.double.faults.add({ kind: 'timeout' });
+    const readiness = new NodeReadiness({ re: n.re, podIp: n.double.addr, hasCredentials: () => true, deadlineMs: 50 });
     expect(await readiness.check()).toEqual({ ok: false, detail: 'the REST API did not answer within 50 ms' });
     expect(await readiness.check()).toEqual({ ok: false, detail: 'the previous check of the REST API has not answered yet' });
-    expect(calls).toBe(1);
+    expect(hang.fired).toBe(1);
   });
 
   it('is not ready without the admin credentials, without asking the REST API', async () => {
-    let calls = 0;
-    const re = { getBootstrap: () => { calls++; return Promise.resolve({}); } } as unknown as ReApi;
-    const readiness = new NodeReadiness({ re, podIp: '10.0.0.1', hasCredentials: () => false });
+    const n = await node('10.0.0.1');
+    const readiness = new NodeReadiness({ re: n.re, podIp: n.double.addr, hasCredentials: () => false });
     expect(await readiness.check()).toEqual({ ok: false, detail: 'admin credentials not read yet' });
-    expect(calls).toBe(0);
+    expect(n.double.requestLog.entries()).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ import {
 } from '../../../support/redis-enterprise-api-double';
 import { Fixture } from '../../../unit/reconciler/support/desired';
 import { PlaneInfo } from '../../harness/connection';
-import { createNamespace, deleteNamespace } from '../../harness/namespaces';
+import { createNamedNamespace, createNamespace, deleteNamespace } from '../../harness/namespaces';
 import { waitForReadyPods } from '../../harness/workloads';
 
 /** What the namespace gets from the synthesized objects: the reconciler's RBAC and its input. */
@@ -48,6 +48,10 @@ export interface FleetOptions {
   /** Objects to create before any reconciler starts (e.g. Secrets the user provides). */
   before?: (namespace: string) => KubeObject[];
   registry?: ApiDoubleRegistryOptions;
+  /** A registry shared with other fleets (two Redis Enterprise clusters that see each other, e.g. Active-Active); overrides `registry`. */
+  sharedRegistry?: ApiDoubleClusterRegistry;
+  /** The exact namespace name (default `<prefix>-<random>`), for fleets whose synthesized objects name each other's namespaces. */
+  namespace?: string;
   leaseDurationSeconds?: number;
   resyncSeconds?: number;
   /** PRESTOP_TIMEOUT_SECONDS, in ms (default 10 s). */
@@ -92,13 +96,13 @@ export class InProcessFleet {
   kubeconfig!: string;
 
   private constructor(readonly client: KubeClient, readonly info: PlaneInfo, readonly ns: string, readonly dir: string, readonly options: FleetOptions) {
-    this.registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 20, actionMs: 20, crdbTaskMs: 20 }, ...options.registry });
+    this.registry = options.sharedRegistry ?? new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 20, actionMs: 20, crdbTaskMs: 20 }, ...options.registry });
     this.log = options.logSink ? createLogger('debug', {}, options.logSink) : silentLogger;
   }
 
   /** Namespace, synthesized objects, pods Ready and a REST API double per pod; no reconciler started yet. */
   static async create(client: KubeClient, info: PlaneInfo, prefix: string, options: FleetOptions): Promise<InProcessFleet> {
-    const ns = await createNamespace(client, prefix);
+    const ns = options.namespace ? await createNamedNamespace(client, options.namespace) : await createNamespace(client, prefix);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     const fleet = new InProcessFleet(client, info, ns, dir, options);
     const fixture = options.fixture(ns);
