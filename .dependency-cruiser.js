@@ -2,8 +2,12 @@
  * The layering of lib/, enforced by test/unit/architecture.test.ts.
  *
  * Construct side, top to bottom (a layer may import only layers below it):
- *   lib/index.ts → active-active → database → cluster → {networking, monitoring} → {validation, contract}
- * Layers on one line are siblings and do not import each other. lib/contract
+ *   lib/index.ts → {active-active, gitops} → database → cluster → {networking, monitoring} → {validation, contract}
+ * Layers on one line are siblings and do not import each other. lib/gitops
+ * reads synthesized objects (sync waves, unsafe-change detection, the Argo CD
+ * Application): it may use every layer below it, and no construct layer
+ * imports it, so a chart without Argo CD carries none of it. It sits beside
+ * active-active, not above it, because neither needs the other. lib/contract
  * (the desired-state document and the names both halves share) imports
  * nothing from lib/. The reconciler (lib/reconciler, its own package) imports
  * only lib/contract from the construct side, and the construct side never
@@ -11,7 +15,7 @@
  */
 const LAYERS = [
   ['index'],
-  ['active-active'],
+  ['active-active', 'gitops'],
   ['database'],
   ['cluster'],
   ['networking', 'monitoring'],

@@ -8,9 +8,11 @@
  * credentials as Secret `redis-enterprise-<participant>` (keys username and
  * password), e.g. from an ExternalSecret on a shared vault path.
  */
+import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
+import { acknowledgedUnsafeChanges } from './production-cluster';
 import {
-  ExternalAccessMethod, IngressController, RedisEnterpriseActiveActiveDatabase, RedisEnterpriseCluster,
+  ArgoCdClusterHealth, ArgoCdSyncWaves, UnsafeChangeGuard, ExternalAccessMethod, IngressController, RedisEnterpriseActiveActiveDatabase, RedisEnterpriseCluster,
   RedisEnterpriseRemoteCluster, TlsMode,
 } from '../lib';
 
@@ -61,11 +63,20 @@ export function activeActiveApp(app: App, options: ActiveActiveOptions = {}): { 
     tlsMode: TlsMode.ENABLED,
     passwordSecretName: 'carts-password',
   });
+  for (const [chart, cluster] of [[east, eastCluster], [west, westCluster]] as const) {
+    new ArgoCdSyncWaves(chart, 'sync-waves');
+    new ArgoCdClusterHealth(chart, 'health', { clusterName: cluster.name, namespace: cluster.namespace });
+  }
   return { east, west };
 }
 
+/** The committed rendered folder of each Kubernetes cluster (one Argo CD Application each). */
+export const ACTIVE_ACTIVE_MANIFESTS_DIR = path.join(__dirname, 'manifests', 'active-active');
+
 export function synth(outdir: string): void {
   const app = new App({ outdir, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
-  activeActiveApp(app);
+  for (const chart of Object.values(activeActiveApp(app))) {
+    new UnsafeChangeGuard(chart, 'unsafe-changes', { previousManifestsDir: path.join(ACTIVE_ACTIVE_MANIFESTS_DIR, chart.node.id), acknowledge: acknowledgedUnsafeChanges() });
+  }
   app.synth();
 }

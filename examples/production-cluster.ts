@@ -7,9 +7,14 @@
  */
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import * as path from 'path';
 import {
-  DatabasePersistence, EvictionPolicy, RedisEnterpriseCluster, RedisEnterpriseDatabase, TlsMode,
+  ArgoCdClusterHealth, ArgoCdSyncWaves, DatabasePersistence, EvictionPolicy, RedisEnterpriseCluster, RedisEnterpriseDatabase,
+  TlsMode, UnsafeChangeGuard,
 } from '../lib';
+
+/** The committed rendered folder Argo CD syncs; synth compares against it. */
+export const PRODUCTION_MANIFESTS_DIR = path.join(__dirname, 'manifests', 'production-cluster');
 
 export interface ProductionClusterOptions {
   readonly namespace: string;
@@ -63,12 +68,25 @@ export function productionClusterChart(app: App, options: ProductionClusterOptio
       port: 12000,
     });
   }
+  // GitOps: sync waves on every object, and the status ConfigMap whose health Argo CD reads.
+  new ArgoCdSyncWaves(chart, 'sync-waves');
+  new ArgoCdClusterHealth(chart, 'health', { clusterName: cluster.name, namespace: cluster.namespace });
   return chart;
+}
+
+/**
+ * Unsafe changes let through for one synth, e.g.
+ * `ACKNOWLEDGE_UNSAFE_CHANGES=REGIT001:StatefulSet/rec npm run synth`.
+ */
+export function acknowledgedUnsafeChanges(): string[] {
+  return (process.env.ACKNOWLEDGE_UNSAFE_CHANGES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** `npm run synth` calls this with the output directory. */
 export function synth(outdir: string): void {
   const app = new App({ outdir });
-  productionClusterChart(app, { namespace: 'redis' });
+  const chart = productionClusterChart(app, { namespace: 'redis' });
+  // Stops the synth before anything is written when a change would wedge Argo CD's sync or lose data.
+  new UnsafeChangeGuard(chart, 'unsafe-changes', { previousManifestsDir: PRODUCTION_MANIFESTS_DIR, acknowledge: acknowledgedUnsafeChanges() });
   app.synth();
 }

@@ -6,3 +6,4 @@ export * from './monitoring';
 export * from './contract/desired-state';
 export { Finding, FindingSeverity } from './validation/finding';
 export { setWarningSink, WarningSink } from './validation/register';
+export * from './gitops';

@@ -31,8 +31,9 @@ const RULE_REASONS = [
   'read and watch the desired-state ConfigMap (list+watch with a name field selector); read the status ConfigMap',
   'create the status ConfigMap on first start',
   'rewrite only the status ConfigMap afterwards',
-  'read admin, license, database, certificate, backup and remote-cluster credentials; react to created or rotated Secrets',
-  'create missing admin and database password Secrets; no update/patch/delete, so an existing Secret is never overwritten',
+  'read only the Secrets the desired state names (admin, license, database, certificate, LDAP, backup and remote-cluster credentials); ' +
+    'follow each with its own list+watch and a metadata.name field selector',
+  'create missing admin and database password Secrets (create cannot be limited by name); no update/patch/delete, so an existing Secret is never overwritten',
   'find the node pods (IPs, readiness, labels) and follow their changes',
   'set or remove redis.io/role-master on this cluster\'s pods only',
   'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
@@ -51,17 +52,34 @@ function port(name: string, p: number): k8s.ServicePort {
 
 const DROP_ALL = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, runAsNonRoot: true };
 
-export function addPlainCluster(chart: Chart, namespace: string): void {
+/** The projected token volume of the reconciler container (the pod itself mounts no token). */
+const KUBE_API_ACCESS: k8s.Volume = {
+  name: 'reconciler-kube-api-access',
+  projected: {
+    defaultMode: 0o444,
+    sources: [
+      { serviceAccountToken: { expirationSeconds: 3600, path: 'token' } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    ],
+  },
+};
+
+/**
+ * One cluster `rec` in `namespace`. `secretNames`: the Secrets its desired
+ * state names (the Role may read only those), in name order.
+ */
+export function addPlainCluster(chart: Chart, namespace: string, secretNames: readonly string[] = ['rec']): void {
   const metadata = (name: string, extra: Record<string, string> = {}) => ({ name, namespace, labels: { ...LABELS, ...extra } });
 
-  new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: metadata('rec') });
+  new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: metadata('rec'), automountServiceAccountToken: false });
   new k8s.KubeRole(chart, 'Role', {
     metadata: { ...metadata('rec'), annotations: { 'cdk8s-redis-enterprise.io/rule-reasons': RULE_REASONS.map((r, i) => `${i}: ${r}`).join('\n') } },
     rules: [
       { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['configmaps'], verbs: ['create'] },
       { apiGroups: [''], resources: ['configmaps'], resourceNames: ['rec-status'], verbs: ['update'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: [...secretNames], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
       { apiGroups: [''], resources: ['pods'], resourceNames: ['rec-0', 'rec-1', 'rec-2'], verbs: ['patch'] },
@@ -107,7 +125,7 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
               ],
             },
           },
-          automountServiceAccountToken: true,
+          automountServiceAccountToken: false,
           containers: [
             {
               name: 'redis-enterprise-node',
@@ -150,7 +168,10 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
               readinessProbe: { failureThreshold: 3, httpGet: { path: '/readyz', port: n(8090) }, periodSeconds: 5 },
               resources: { limits: { cpu: q('250m'), memory: q('256Mi') }, requests: { cpu: q('250m'), memory: q('256Mi') } },
               securityContext: { ...DROP_ALL, readOnlyRootFilesystem: true },
-              volumeMounts: [{ mountPath: '/tmp', name: 'reconciler-tmp' }],
+              volumeMounts: [
+                { mountPath: '/tmp', name: 'reconciler-tmp' },
+                { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: 'reconciler-kube-api-access', readOnly: true },
+              ],
             },
           ],
           securityContext: {
@@ -163,7 +184,7 @@ export function addPlainCluster(chart: Chart, namespace: string): void {
             labelSelector: { matchLabels: POD_LABELS }, maxSkew: 1, minDomains: 3, nodeAffinityPolicy: 'Honor', nodeTaintsPolicy: 'Honor',
             topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
           }],
-          volumes: [{ name: 'reconciler-tmp', emptyDir: { sizeLimit: q('64Mi') } }],
+          volumes: [{ name: 'reconciler-tmp', emptyDir: { sizeLimit: q('64Mi') } }, KUBE_API_ACCESS],
         },
       },
       updateStrategy: { rollingUpdate: { partition: 0 }, type: 'RollingUpdate' },

@@ -95,7 +95,7 @@ function addPassthroughIngress(chart: Chart, id: string, namespace: string, name
  * per database.
  */
 export function addPlainClusterWithDatabases(chart: Chart, namespace: string, nodes: number, names: readonly string[], ports: readonly number[]): void {
-  addPlainCluster(chart, namespace);
+  addPlainCluster(chart, namespace, ['rec', ...names.map((n) => `redb-${n}`)]);
   resizePlainCluster(chart, nodes);
   const databases: object[] = [];
   for (let i = 0; i < names.length; i++) {
@@ -135,7 +135,7 @@ export function addPlainActiveActive(participants: readonly PlainParticipant[], 
   const participantNames = participants.map((p) => p.name);
   for (const self of participants) {
     const { chart, namespace, apiFqdn, dbFqdnSuffix } = self;
-    addPlainCluster(chart, namespace);
+    addPlainCluster(chart, namespace, ['rec', ...names.map((n) => `redb-${n}`), ...participants.map((p) => `redis-enterprise-${p.name}`)]);
     resizePlainCluster(chart, nodes);
     const remoteClusters: object[] = [];
     for (const p of participants) {

@@ -1,5 +1,5 @@
 import { MonitoringProps } from '../monitoring';
-import { ExternalAccessProps } from '../networking';
+import { ExternalAccessProps, NodeEgressProps, NodeNetworkPolicyProps } from '../networking';
 import { keysOf, PropsShape } from '../validation/unknown-props';
 import { ContainerResources, PersistenceProps, RedisEnterpriseClusterProps, ResourceQuantities } from './cluster-props';
 import { AutoTieringProps, ClusterCertificatesProps, LdapProps } from './security-props';
@@ -17,7 +17,7 @@ export const CLUSTER_PROPS_SHAPE: PropsShape = {
     antiAffinityAdditionalTopologyKeys: true, nodeSelector: true, tolerations: true, priorityClassName: true, extraLabels: true,
     extraAnnotations: true, podAnnotations: true, uiServiceType: true, apiServiceType: true, adminUsername: true,
     credentialsSecretName: true, licenseSecretName: true, imagePullSecrets: true, terminationGracePeriodSeconds: true,
-    extraVolumes: true, extraVolumeMounts: true, sideContainers: true, extraEnv: true, externalAccess: true, monitoring: true,
+    extraVolumes: true, extraVolumeMounts: true, sideContainers: true, extraEnv: true, externalAccess: true, monitoring: true, networkPolicy: true,
     certificates: true, ldap: true, internodeEncryption: true, autoTiering: true, minimumRacks: true, kubernetesVersion: true,
   }),
   nested: {
@@ -36,6 +36,10 @@ export const CLUSTER_PROPS_SHAPE: PropsShape = {
         serviceMonitor: true, scrapeInterval: true, scrapeTimeout: true, tlsCaSecretName: true, tlsCaSecretKey: true, tlsServerName: true,
         prometheusRules: true, labels: true,
       }),
+    },
+    networkPolicy: {
+      keys: keysOf<NodeNetworkPolicyProps>({ exposureNamespaceLabels: true, clientNamespaceLabels: true, prometheusNamespaceLabels: true, egress: true }),
+      nested: { egress: { keys: keysOf<NodeEgressProps>({ kubernetesApiCidrs: true, kubernetesApiPorts: true, allowedCidrs: true }) } },
     },
     certificates: {
       keys: keysOf<ClusterCertificatesProps>({

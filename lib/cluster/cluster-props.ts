@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { MonitoringProps } from '../monitoring';
+import { NodeNetworkPolicyProps } from '../networking/network-policy-props';
 import { ExternalAccessProps } from '../networking';
 import { AutoTieringProps, ClusterCertificatesProps, LdapProps } from './security-props';
 
@@ -262,6 +263,15 @@ export interface RedisEnterpriseClusterProps {
    * @default - no external access
    */
   readonly externalAccess?: ExternalAccessProps;
+  /**
+   * A NetworkPolicy `<rec>-nodes` fencing the node pods: ingress only from
+   * the cluster's own pods (internode), the database clients, the exposure
+   * path and Prometheus; nothing to the sidecar's 8090; optionally egress only
+   * to the Kubernetes API, DNS and listed addresses. Opt-in: a default-deny on
+   * the database ports would cut off every client not named here.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: NodeNetworkPolicyProps;
   /**
    * Prometheus Operator objects for the `<rec>-prom` metrics Service.
    * @default - none

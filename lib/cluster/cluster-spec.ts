@@ -3,6 +3,7 @@ import { Finding } from '../validation/finding';
 import { PropTypeChecker } from '../validation/prop-types';
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { MonitoringProps } from '../monitoring';
+import { NodeNetworkPolicyProps } from '../networking/network-policy-props';
 import { ExternalAccessProps } from '../networking';
 import { ContainerResources, RedisEnterpriseClusterProps, ServiceType } from './cluster-props';
 import { AutoTieringProps, ClusterCertificatesProps, LdapProps } from './security-props';
@@ -75,6 +76,7 @@ export interface ClusterSpec {
   readonly nodeMemoryBytes?: number;
   readonly externalAccess?: ExternalAccessProps;
   readonly monitoring?: MonitoringProps;
+  readonly networkPolicy?: NodeNetworkPolicyProps;
   readonly certificates?: ClusterCertificatesProps;
   readonly ldap?: LdapProps;
   readonly internodeEncryption?: boolean;
@@ -139,6 +141,7 @@ export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: strin
     nodeMemoryBytes,
     externalAccess: props.externalAccess,
     monitoring: props.monitoring,
+    networkPolicy: props.networkPolicy,
     certificates: props.certificates,
     ldap: props.ldap,
     internodeEncryption: props.internodeEncryption,
@@ -197,6 +200,7 @@ function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEn
     extraEnv: t.array('extraEnv', p.extraEnv, 'object'),
     externalAccess: t.object('externalAccess', p.externalAccess),
     monitoring: t.object('monitoring', p.monitoring),
+    networkPolicy: t.object('networkPolicy', p.networkPolicy),
     certificates: t.object('certificates', p.certificates),
     ldap: t.object('ldap', p.ldap),
     internodeEncryption: t.boolean('internodeEncryption', p.internodeEncryption),

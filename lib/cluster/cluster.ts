@@ -15,6 +15,9 @@ import { addReconcilerRbac } from './rbac';
 import { addClusterServices } from './services';
 import { addNodeStatefulSet } from './statefulset';
 import { DesiredState } from '../contract/desired-state';
+import { referencedSecretNames } from '../contract/secret-names';
+import { nodeSelectorLabels } from '../contract/labels';
+import { addNodeNetworkPolicy } from '../networking/network-policy';
 import { addMonitoring, validateMonitoring } from '../monitoring';
 import {
   addEndpointExposure, addExternalAccessGateway, databaseHost, ExposureContext, istioGatewayName, validateExternalAccess,
@@ -77,12 +80,22 @@ export class RedisEnterpriseCluster extends Construct {
     this.fqdn = `${this.name}.${this.namespace}.svc.cluster.local`;
     if (!checked.chart) return; // REPROP003: no Chart to create the objects in
 
-    addReconcilerRbac(this, this._spec);
+    addReconcilerRbac(this, this._spec, () => referencedSecretNames(buildDesiredState(this._spec, this.databases)));
     addNodeReaderIfNeeded(this, this._spec);
     addNodeStatefulSet(this, this._spec);
     addClusterServices(this, this._spec);
     addDisruptionBudget(this, this._spec);
     addDesiredStateConfigMap(this, this._spec, this.databases);
+    if (this._spec.networkPolicy) {
+      addNodeNetworkPolicy(this, {
+        name: this._spec.names.nodesService, namespace: this.namespace, labels: clusterObjectLabels(this._spec), podLabels: nodeSelectorLabels(this.name),
+        props: this._spec.networkPolicy,
+        databasePorts: () => {
+          const state = buildDesiredState(this._spec, this.databases);
+          return [...state.databases, ...state.activeActiveDatabases].map((d) => d.port);
+        },
+      });
+    }
     const exposure = this.exposureContext();
     if (exposure) {
       addExternalAccessGateway(this, exposure);

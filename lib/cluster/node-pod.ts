@@ -3,7 +3,7 @@ import { ClusterSpec, ResolvedResources } from './cluster-spec';
 import { nodeSelectorLabels } from '../contract/labels';
 import { FLASH_VOLUME_NAME, NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
 import { DISCOVERY_PORT, METRICS_PORT, RECONCILER_PORT, REST_API_PORT, UI_PORT } from '../contract/ports';
-import { SIDECAR_ENV, SIDECAR_PATHS } from '../contract/sidecar';
+import { SERVICE_ACCOUNT_DIR, SIDECAR_ENV, SIDECAR_PATHS } from '../contract/sidecar';
 import { nodePodAntiAffinity, nodePodTopologySpread } from './placement';
 
 
@@ -14,6 +14,34 @@ export const LOG_PATH = '/var/opt/redislabs/log';
 /** Auto Tiering flash storage (the bootstrap `bigstore_path`). */
 export const FLASH_PATH = '/var/opt/redislabs/flash';
 const TMP_VOLUME = 'reconciler-tmp';
+const KUBE_API_ACCESS_VOLUME = 'reconciler-kube-api-access';
+/**
+ * Lifetime of the reconciler's ServiceAccount token; the kubelet replaces it
+ * at 80% of that. Not 3607, the ServiceAccount admission's default: the API
+ * server extends a token requested for exactly 3607 s to a year
+ * (--service-account-extend-token-expiration), which is not expiring.
+ */
+export const SERVICE_ACCOUNT_TOKEN_SECONDS = 3600;
+
+/**
+ * What the ServiceAccount admission would mount into every container, built
+ * here for the `reconciler` container alone: a projected, expiring token for
+ * the API server's own audience, the cluster CA from the `kube-root-ca.crt`
+ * ConfigMap every namespace has, and the namespace (downward API).
+ */
+function kubeApiAccessVolume(): k8s.Volume {
+  return {
+    name: KUBE_API_ACCESS_VOLUME,
+    projected: {
+      defaultMode: 0o444,
+      sources: [
+        { serviceAccountToken: { path: 'token', expirationSeconds: SERVICE_ACCOUNT_TOKEN_SECONDS } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+      ],
+    },
+  };
+}
 
 /**
  * Every container runs as the image's unprivileged `redislabs` user (uid
@@ -135,7 +163,7 @@ function reconcilerContainer(spec: ClusterSpec): k8s.Container {
     livenessProbe: { httpGet: { path: SIDECAR_PATHS.healthz, port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 10, failureThreshold: 6 },
     // Ready once this node has joined the Redis Enterprise cluster.
     readinessProbe: { httpGet: { path: SIDECAR_PATHS.readyz, port: k8s.IntOrString.fromNumber(RECONCILER_PORT) }, periodSeconds: 5, failureThreshold: 3 },
-    volumeMounts: [{ name: TMP_VOLUME, mountPath: '/tmp' }],
+    volumeMounts: [{ name: TMP_VOLUME, mountPath: '/tmp' }, { name: KUBE_API_ACCESS_VOLUME, mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }],
     securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
   };
 }
@@ -151,8 +179,9 @@ export function nodePodTemplate(spec: ClusterSpec): k8s.PodTemplateSpec {
     },
     spec: {
       serviceAccountName: spec.names.cluster,
-      // The reconciler talks to the Kubernetes API with this token.
-      automountServiceAccountToken: true,
+      // No token for the Redis Enterprise node or any side container: only the
+      // reconciler talks to the Kubernetes API, with the volume it mounts itself.
+      automountServiceAccountToken: false,
       terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
       securityContext: {
         runAsNonRoot: true,
@@ -170,7 +199,7 @@ export function nodePodTemplate(spec: ClusterSpec): k8s.PodTemplateSpec {
       ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
       ...(spec.imagePullSecrets.length > 0 ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
       containers: [nodeContainer(spec), reconcilerContainer(spec), ...spec.sideContainers],
-      volumes: [{ name: TMP_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, ...spec.extraVolumes],
+      volumes: [{ name: TMP_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, kubeApiAccessVolume(), ...spec.extraVolumes],
     },
   };
 }

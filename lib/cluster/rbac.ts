@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
 import { isValidNodeCount } from './cluster-validation';
@@ -23,7 +24,9 @@ export interface ReasonedRule {
  * into the Role's annotation so that a reviewer of the YAML sees them. The
  * e2e suite checks with SubjectAccessReviews that nothing beyond is allowed.
  */
-export function reconcilerRules(spec: ClusterSpec): ReasonedRule[] {
+export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[]): ReasonedRule[] {
+  // An empty resourceNames would grant every Secret: the admin credentials Secret is always named.
+  if (secretNames.length === 0) throw new Error('reconcilerRules: the desired state names no Secret (it always names the admin credentials)');
   // An invalid node count is reported by REC001; don't build a list from it.
   const pods = isValidNodeCount(spec.nodes) ? Array.from({ length: spec.nodes }, (_, i) => `${spec.name}-${i}`) : [];
   const core = (resources: string[], verbs: string[], resourceNames?: string[]): k8s.PolicyRule =>
@@ -32,9 +35,14 @@ export function reconcilerRules(spec: ClusterSpec): ReasonedRule[] {
     { reason: 'read and watch the desired-state ConfigMap (list+watch with a name field selector); read the status ConfigMap', rule: core(['configmaps'], ['get', 'list', 'watch']) },
     { reason: 'create the status ConfigMap on first start', rule: core(['configmaps'], ['create']) },
     { reason: 'rewrite only the status ConfigMap afterwards', rule: core(['configmaps'], ['update'], [spec.names.statusConfigMap]) },
-    { reason: 'read admin, license, database, certificate, backup and remote-cluster credentials; react to created or rotated Secrets', rule: core(['secrets'], ['get', 'list', 'watch']) },
     {
-      reason: 'create missing admin and database password Secrets; no update/patch/delete, so an existing Secret is never overwritten',
+      reason: 'read only the Secrets the desired state names (admin, license, database, certificate, LDAP, backup and remote-cluster credentials); '
+        + 'follow each with its own list+watch and a metadata.name field selector',
+      rule: core(['secrets'], ['get', 'list', 'watch'], [...secretNames]),
+    },
+    {
+      // Kubernetes cannot restrict create by name (the name is not known when the request is authorized).
+      reason: 'create missing admin and database password Secrets (create cannot be limited by name); no update/patch/delete, so an existing Secret is never overwritten',
       rule: core(['secrets'], ['create']),
     },
     { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
@@ -55,16 +63,23 @@ export function reconcilerRules(spec: ClusterSpec): ReasonedRule[] {
 /** Annotation on the Role listing why each rule exists, in rule order. */
 export const RULE_REASONS_ANNOTATION = 'cdk8s-redis-enterprise.io/rule-reasons';
 
-/** ServiceAccount, Role and RoleBinding `<rec>` for the node pods' reconciler sidecar. */
-export function addReconcilerRbac(scope: Construct, spec: ClusterSpec): void {
+/**
+ * ServiceAccount, Role and RoleBinding `<rec>` for the node pods' reconciler
+ * sidecar. The Secret names come from the desired state, which is complete
+ * only at synth time (databases attach later): the rules are computed then.
+ */
+export function addReconcilerRbac(scope: Construct, spec: ClusterSpec, secretNames: () => string[]): void {
   const name = spec.names.cluster;
-  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: clusterObjectMeta(spec, name) });
-  const rules = reconcilerRules(spec);
+  // The automatic token stays off; the reconciler container mounts its own (node-pod.ts).
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: clusterObjectMeta(spec, name), automountServiceAccountToken: false });
   const metadata = clusterObjectMeta(spec, name);
-  const reasons = rules.map((r, i) => `${i}: ${r.reason}`).join('\n');
-  new k8s.KubeRole(scope, 'Role', {
+  // The reasons do not depend on the names.
+  const reasons = reconcilerRules(spec, [spec.credentialsSecretName]).map((r, i) => `${i}: ${r.reason}`).join('\n');
+  // An ApiObject rather than KubeRole: its props may hold a Lazy, resolved at synth.
+  new ApiObject(scope, 'Role', {
+    ...k8s.KubeRole.GVK,
     metadata: { ...metadata, annotations: { ...metadata.annotations, [RULE_REASONS_ANNOTATION]: reasons } },
-    rules: rules.map((r) => r.rule),
+    rules: Lazy.any({ produce: () => reconcilerRules(spec, secretNames()).map((r) => r.rule) }),
   });
   new k8s.KubeRoleBinding(scope, 'RoleBinding', {
     metadata: clusterObjectMeta(spec, name),

@@ -41,7 +41,8 @@ export function addNodeStatefulSet(scope: Construct, spec: ClusterSpec): ApiObje
 function claimTemplates(spec: ClusterSpec): Array<{ template: k8s.KubePersistentVolumeClaimProps }> {
   const claim = (name: string, storageClassName: string | undefined, size: string) => ({
     template: {
-      metadata: { name, labels: { ...spec.extraLabels, ...nodeSelectorLabels(spec.name) } },
+      // Immutable once created: extraLabels stay off, so a label change never wedges the StatefulSet.
+      metadata: { name, labels: nodeSelectorLabels(spec.name) },
       spec: {
         accessModes: ['ReadWriteOnce'],
         ...(storageClassName ? { storageClassName } : {}),

@@ -48,11 +48,13 @@ function validateRackIdSource(spec: ClusterSpec): Finding[] {
  */
 function validateRackSpread(spec: ClusterSpec): Finding[] {
   const racks = spec.minimumRacks;
-  if (!spec.rackAwarenessNodeLabel) {
+  if (spec.rackAwarenessNodeLabel === undefined) {
     return spec.minimumRacksProp !== undefined
       ? [finding('REC023', 'minimumRacks', 'minimumRacks spreads nodes over racks, but rack awareness is off', 'set rackAwarenessNodeLabel, or remove minimumRacks')]
       : [];
   }
+  // An empty label is REC009's finding; a minimumRacks beside it is not reported again (no follow-on noise).
+  if (!spec.rackAwarenessNodeLabel) return [];
   if (!Number.isInteger(racks) || racks < 1) {
     return [finding('REC023', 'minimumRacks', `${racks} is not a whole number of racks of at least 1`, 'leave it out for the default of 3')];
   }

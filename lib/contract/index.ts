@@ -8,3 +8,5 @@ export * from './names';
 export * from './ports';
 export * from './sidecar';
 export * from './redis-software';
+export * from './secret-names';
+export * from './status-health';

@@ -50,5 +50,11 @@ export const SIDECAR_PATHS = {
 
 export { RECONCILER_PORT };
 
+/**
+ * Where the `reconciler` container (alone) finds its ServiceAccount token, the
+ * cluster CA (`ca.crt`) and its namespace: the standard in-cluster path.
+ */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
 /** The REST API of the pod's own Redis Enterprise node. */
 export const LOCAL_REST_API_URL = `https://localhost:${REST_API_PORT}`;

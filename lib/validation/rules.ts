@@ -16,7 +16,7 @@ const WARNING = FindingSeverity.WARNING;
  * Every rule code the constructs report, the one catalogue: findings take
  * their severity (and, where they give none, their fix) from it, the README
  * table is generated from it (`npm run docs:rules`), and
- * test/unit/rule-coverage.test.ts triggers each code with a declaration.
+ * test/unit/validation/rule-coverage.test.ts triggers each code with a declaration.
  * Codes are stable: a retired code is never reused.
  */
 export const RULES = {
@@ -145,6 +145,30 @@ export const RULES = {
   REMON004: { severity: ERROR, summary: 'monitoring: TLS verification settings are valid and complete', fix: 'set tlsCaSecretName together with tlsServerName' },
   REMON005: { severity: WARNING, summary: 'monitoring: settings that have no effect', fix: 'enable what the setting belongs to, or remove it' },
   REMON006: { severity: ERROR, summary: 'monitoring: props have the right types', fix: 'use an object of the documented types' },
+
+  // GitOps: unsafe changes since the last rendered manifests (UnsafeChangeGuard; acknowledge `<code>` or `<code>:<Kind>/<name>`)
+  REGIT001: {
+    severity: ERROR,
+    summary: 'GitOps: no immutable StatefulSet field changes (volumeClaimTemplates, selector, serviceName, podManagementPolicy); Kubernetes refuses it',
+    fix: 'revert the change, or delete the StatefulSet with --cascade=orphan before the sync and acknowledge the finding',
+  },
+  REGIT002: { severity: ERROR, summary: 'GitOps: a claim template\'s storage request never shrinks', fix: 'keep persistence.volumeSize at its current value (set it explicitly when it was derived from the node memory)' },
+  REGIT003: { severity: ERROR, summary: 'GitOps: the node count goes down by at most one per change', fix: 'go down by one node per change and sync each step' },
+  REGIT004: { severity: ERROR, summary: 'GitOps: a changed node count stays odd (an even count loses quorum with half the nodes)', fix: 'use an odd number of nodes' },
+  REGIT005: { severity: ERROR, summary: 'GitOps: a database keeps its port', fix: 'keep the port, or create a new database on the new port and move clients' },
+  REGIT006: { severity: ERROR, summary: 'GitOps: a database with deletion policy retain is not removed (it would stay in the cluster, unmanaged)', fix: 'keep the database, or set deletionPolicy: DeletionPolicy.DELETE and sync before removing it' },
+  REGIT007: { severity: ERROR, summary: 'GitOps: a LoadBalancer Service keeps its type (its external address would be released)', fix: 'keep the LoadBalancer type' },
+  REGIT008: { severity: ERROR, summary: 'GitOps: a cluster\'s StatefulSet is not removed', fix: 'keep the cluster, or acknowledge REGIT008 to remove it deliberately' },
+
+  // RedisEnterpriseArgoCdApplication
+  REGIT101: { severity: ERROR, summary: 'Argo CD Application: the name is a DNS label', fix: 'use lower-case letters, digits and hyphens, at most 63 characters' },
+  REGIT102: { severity: ERROR, summary: 'Argo CD Application: exactly one of `server` and `destinationName`', fix: 'give the destination cluster\'s API URL (server) or its Argo CD name (destinationName)' },
+  REGIT103: { severity: ERROR, summary: 'Argo CD Application: `repoUrl` is a git repository URL', fix: 'use an https://, ssh://, git@ or file:// URL' },
+  REGIT104: {
+    severity: ERROR,
+    summary: 'Argo CD Application: `path` is a folder inside the repository (relative, no `..`)',
+    fix: 'give the rendered folder relative to the repository root, e.g. examples/manifests/production-cluster',
+  },
 
   // Every construct, for JavaScript callers TypeScript does not stop
   REPROP001: {

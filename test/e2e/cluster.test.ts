@@ -79,22 +79,23 @@ async function runAccessChecks(client: KubeClient, namespace: string, checks: Ac
   return wrong;
 }
 
+/** The PriorityClass examples/production-cluster emits and its pods name. */
+const PRIORITY_CLASS = 'redis-enterprise';
+
 describeE2E('Redis Enterprise cluster on a real control plane', ({ client, info }) => {
   const kubernetesVersion = kubernetesMinorVersion(info);
   // From 1.35 the API server copies the node's zone label onto the pod (PodTopologyLabelsAdmission).
   const podsCarryZone = Number(kubernetesVersion.split('.')[1]) >= 35;
   const production = (namespace: string, nodes = 3): KubeObject[] => productionObjects(kubernetesVersion, namespace, nodes);
   beforeAll(async () => {
-    // A prerequisite of the example (priorityClassName: redis-enterprise), which it does not emit:
-    // without it, Priority admission rejects every pod.
-    await client.apply([{
-      apiVersion: 'scheduling.k8s.io/v1',
-      kind: 'PriorityClass',
-      metadata: { name: 'redis-enterprise' },
-      value: 1000000,
-      globalDefault: false,
-      description: 'Redis Enterprise nodes (e2e prerequisite of examples/production-cluster)',
-    } as KubeObject], FIELD_MANAGER);
+    // The example emits its PriorityClass (pods name it: without it Priority admission rejects them). It is
+    // cluster-scoped, so an earlier file's apply may have left it: removed here, so that what exists below is
+    // what this file's apply of the example created, and the example's ceasing to emit it would fail the tests.
+    const ref = { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', name: PRIORITY_CLASS };
+    if (await client.tryGet(ref)) {
+      await client.delete(ref);
+      await waitFor(`PriorityClass ${PRIORITY_CLASS} gone`, async () => (await client.tryGet(ref)) === undefined, { timeoutMs: 60_000 });
+    }
   });
 
   describe('production example (rack awareness) in a PodSecurity baseline namespace', () => {
@@ -126,10 +127,11 @@ describeE2E('Redis Enterprise cluster on a real control plane', ({ client, info 
         'ConfigMap/rec-desired-state', 'PodDisruptionBudget/rec', 'Role/rec', 'RoleBinding/rec',
         'Service/rec', 'Service/rec-nodes', 'Service/rec-prom', 'Service/rec-ui', 'ServiceAccount/rec', 'StatefulSet/rec',
       ]));
+      expect(kinds).toContain(`PriorityClass/${PRIORITY_CLASS}`);
       expect(applied.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(kinds);
       for (const obj of objects) {
         const live = await client.get({ ...obj, namespace: ns, name: obj.metadata.name });
-        expect(live.metadata.uid).toBeDefined();
+        expect(live.metadata.uid).toBe(applied.find((a) => a.kind === obj.kind && a.metadata.name === obj.metadata.name)!.metadata.uid);
         expect(live.metadata.managedFields.some((f: any) => f.manager === FIELD_MANAGER && f.operation === 'Apply')).toBe(true);
       }
       // warn=restricted on this namespace: the StatefulSet's pod template would draw a warning if `restricted` refused it.

@@ -22,6 +22,10 @@ function synthExample(example: { module: { synth(outdir: string): void } }): Map
   }
 }
 
+test('examples/manifests holds one directory per example with a synth(), and nothing else', () => {
+  expect(fs.readdirSync(path.join(examplesDir, 'manifests')).sort()).toEqual(examples.map((e) => e.name).sort());
+});
+
 describe.each(examples)('example $name', (example) => {
   const first = synthExample(example);
 
@@ -33,10 +37,15 @@ describe.each(examples)('example $name', (example) => {
 
   test('matches the committed manifests in examples/manifests (run `npm run synth` after a change)', () => {
     const committed = path.join(examplesDir, 'manifests', example.name);
+    // The same set of files: a committed manifest synthesis no longer produces is stale, not kept.
+    const committedFiles = (fs.readdirSync(committed, { recursive: true }) as string[])
+      .filter((f) => fs.statSync(path.join(committed, f)).isFile()).sort();
+    expect(committedFiles).toEqual([...first.keys()]);
     for (const [file, content] of first) {
       expect(fs.readFileSync(path.join(committed, file), 'utf8')).toBe(content);
     }
   });
+
 
   test('every object is schema-valid', () => {
     expectSchemaValid([...first.values()].flatMap((c) => yaml.loadAll(c)));

@@ -11,9 +11,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import { SERVICE_ACCOUNT_DIR } from '../../contract/sidecar';
 
-/** The standard mount of the pod's service account token, CA and namespace. */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** The standard mount of the pod's service account token, CA and namespace (the construct mounts it there). */
+export { SERVICE_ACCOUNT_DIR };
 export const TOKEN_REREAD_MS = 60_000;
 
 export class KubeConfigError extends Error {

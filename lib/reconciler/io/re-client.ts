@@ -4,9 +4,16 @@
  * caller's decision (see `retry.ts`), because only the caller knows whether a
  * request is safe to repeat. Error messages carry method, path, status and
  * the documented `error_code`, never request bodies (they may hold passwords).
+ *
+ * TLS is always verified: against REDIS_ENTERPRISE_API_CA_FILE when set
+ * (chain and hostname), against the pinned certificates of
+ * `certificate-pins.ts` for the pod's own loopback REST API otherwise, and
+ * against the system CAs for any other URL.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
+import { CertificatePins, pemOf, ProbeOutcome } from './certificate-pins';
 import { ReApi, ReApiError } from './re-api';
 import {
   Bdb, BdbAlertSetting, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
@@ -22,8 +29,13 @@ export interface ReClientOptions {
   baseUrl: string;
   /** Current admin credentials (they may appear after start-up, when the Secret is created). */
   credentials: () => Credentials | undefined;
+  /** A CA bundle: standard verification (chain and hostname). */
   ca?: string | Buffer;
+  /** Without a CA, a loopback URL is verified against these pinned certificates (certificate-pins.ts). */
+  pins?: CertificatePins;
   timeoutMs: number;
+  /** Told what a handshake-only probe found (fingerprint only). */
+  onProbe?: (fingerprint: string, outcome: ProbeOutcome) => void;
   /** Called after every request with the path pattern (no ids) and the status (0 for no answer). */
   onRequest?: (method: string, route: string, status: number) => void;
 }
@@ -39,27 +51,79 @@ export function routeOf(path: string): string {
 
 export class ReClient implements ReApi {
   private readonly url: URL;
-  private readonly agent: http.Agent;
+  private agent: http.Agent;
+  private agentPins = -1;
 
   constructor(private readonly options: ReClientOptions) {
     this.url = new URL(options.baseUrl);
-    this.agent = this.url.protocol === 'https:'
-      ? new https.Agent({
-        keepAlive: true,
-        maxSockets: 8,
-        ca: options.ca,
-        // Redis Enterprise serves a self-signed certificate on its own pod's
-        // loopback. Without a CA file, verification is skipped for loopback
-        // only: traffic that never leaves the pod; anything else must verify.
-        rejectUnauthorized: options.ca !== undefined || !isLoopback(this.url.hostname),
-      })
-      : new http.Agent({ keepAlive: true, maxSockets: 8 });
+    this.agent = this.makeAgent();
+  }
+
+  private get pinned(): CertificatePins | undefined {
+    return this.url.protocol === 'https:' && this.options.ca === undefined && isLoopback(this.url.hostname) ? this.options.pins : undefined;
+  }
+
+  private makeAgent(): http.Agent {
+    if (this.url.protocol !== 'https:') return new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const pins = this.pinned;
+    if (!pins) {
+      // A CA file: chain and hostname verified. Off the pod without one: the system CAs. Never off.
+      return new https.Agent({ keepAlive: true, maxSockets: 8, ca: this.options.ca });
+    }
+    this.agentPins = pins.version;
+    return new https.Agent({
+      keepAlive: true,
+      maxSockets: 8,
+      // The pinned certificates are the only trust anchors; a pinned leaf is an anchor of its own.
+      ca: pins.anchors.length > 0 ? pins.anchors : undefined,
+      allowPartialTrustChain: true,
+      rejectUnauthorized: true,
+      // Pinning the exact certificate replaces the hostname check (the node's certificate names the cluster, not localhost).
+      checkServerIdentity: (_host, cert) => pins.check(cert.fingerprint256),
+    } as https.AgentOptions);
+  }
+
+  /** A pin set that changed since the agent was made gets a new agent (and open connections go). */
+  private async ensureTrust(): Promise<void> {
+    const pins = this.pinned;
+    if (!pins) return;
+    if (!pins.ready) throw new Error('REST API certificate trust is not established yet (the desired state has not been read)');
+    if (pins.needsProbe) {
+      const { fingerprint, outcome } = pins.probed(await this.probeCertificate());
+      this.options.onProbe?.(fingerprint, outcome);
+    }
+    if (this.agentPins !== pins.version) {
+      this.agent.destroy();
+      this.agent = this.makeAgent();
+    }
+  }
+
+  /** A TLS handshake only (nothing is sent over it): the certificate the node presents. */
+  private probeCertificate(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({
+        host: this.url.hostname.replace(/^\[|\]$/g, ''), port: Number(this.url.port || 443), rejectUnauthorized: false, timeout: this.options.timeoutMs,
+      }, () => {
+        const cert = socket.getPeerCertificate();
+        socket.destroy();
+        if (!cert?.raw) reject(new Error('the REST API presented no certificate'));
+        else resolve(pemOf(cert.raw));
+      });
+      socket.on('timeout', () => socket.destroy(new Error(`no TLS handshake within ${this.options.timeoutMs} ms`)));
+      socket.on('error', reject);
+    });
   }
 
   close(): void { this.agent.destroy(); }
 
   async request<T>(method: string, path: string, body?: unknown, auth = true, timeoutMs = this.options.timeoutMs): Promise<T> {
     const route = routeOf(path);
+    try {
+      await this.ensureTrust();
+    } catch (e) {
+      this.options.onRequest?.(method, route, 0);
+      throw new ReApiError(0, `${method} ${route}: ${(e as Error).message}`);
+    }
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (payload) {

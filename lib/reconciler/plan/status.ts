@@ -6,6 +6,7 @@
  */
 import { ConfigMap } from '../io/kube-types';
 import { clusterLabels } from '../../contract/labels';
+import { STATUS_HEALTH_KEY, STATUS_HEALTH_MESSAGE_KEY, StatusHealth } from '../../contract/status-health';
 
 export const STATUS_KEY = 'status.json';
 export const STATUS_SCHEMA_VERSION = 1;
@@ -108,8 +109,10 @@ export function parseStatus(cm: ConfigMap | undefined): StatusDocument | undefin
 /** The ConfigMap to write, or undefined when the live one already says the same. */
 export function statusConfigMapUpdate(
   live: ConfigMap | undefined, name: string, namespace: string, cluster: string, rendered: string,
+  health?: { status: StatusHealth; message: string },
 ): ConfigMap | undefined {
-  if (live?.data?.[STATUS_KEY] === rendered) return undefined;
+  const healthData: Record<string, string> = health ? { [STATUS_HEALTH_KEY]: health.status, [STATUS_HEALTH_MESSAGE_KEY]: health.message } : {};
+  if (live?.data?.[STATUS_KEY] === rendered && Object.entries(healthData).every(([k, v]) => live.data?.[k] === v)) return undefined;
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -117,8 +120,11 @@ export function statusConfigMapUpdate(
       name,
       namespace,
       labels: { ...live?.metadata.labels, ...clusterLabels(cluster) },
+      // A PUT drops what it does not carry: keep what others set (Argo CD's tracking annotation, the owner).
+      ...(live?.metadata.annotations ? { annotations: live.metadata.annotations } : {}),
+      ...(live?.metadata.ownerReferences ? { ownerReferences: live.metadata.ownerReferences } : {}),
       resourceVersion: live?.metadata.resourceVersion,
     },
-    data: { ...live?.data, [STATUS_KEY]: rendered },
+    data: { ...live?.data, [STATUS_KEY]: rendered, ...healthData },
   };
 }

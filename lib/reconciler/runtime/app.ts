@@ -24,6 +24,10 @@ import { ReApi } from '../io/re-api';
 import { ReClient } from '../io/re-client';
 import { AdminCredentials } from '../duties/secret-duty';
 import { ResourceWatcher } from '../io/watcher';
+import { referencedSecretNames } from '../../contract/secret-names';
+import { SecretWatches } from './secret-watches';
+import { CertificatePins } from '../io/certificate-pins';
+import { followApiCertificate } from '../duties/api-trust';
 import { WorkQueue, WorkQueueState } from './work-queue';
 
 /** A pass running longer than this is considered wedged by /healthz. */
@@ -39,6 +43,8 @@ export interface ReconcileLoop {
 
 export interface RunningReconciler {
   controller: ReconcileLoop;
+  /** The Secrets watched (by name), following the desired state. */
+  secretWatches: SecretWatches;
   leader: LeaderElector;
   metrics: Metrics;
   maintenance: NodeMaintenance;
@@ -66,10 +72,18 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
   const kube = countingKube(o.kube, metrics);
   const credentials: { current?: AdminCredentials } = {};
   metrics.declare(M.restRequests, 'counter', 'Redis Enterprise REST API requests, by method, route and status');
+  const apiCa = o.apiCa ?? (config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined);
+  // Without a CA file the node's certificate is pinned (io/certificate-pins.ts).
+  const pins = apiCa === undefined ? new CertificatePins() : undefined;
   const reClient = o.re ? undefined : new ReClient({
     baseUrl: config.apiUrl,
     credentials: () => credentials.current,
-    ca: o.apiCa ?? (config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined),
+    ca: apiCa,
+    pins,
+    onProbe: (fingerprintSha256, outcome) => {
+      if (outcome === 'unknown') log.warn('REST API certificate refused: not pinned', { fingerprintSha256 });
+      else log.info('REST API certificate pinned', { fingerprintSha256, how: outcome });
+    },
     timeoutMs: config.restTimeoutMs,
     onRequest: (method, route, status) => metrics.inc(M.restRequests, { method, route, status: String(status) }),
   });
@@ -88,7 +102,12 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     hasCredentials: () => credentials.current !== undefined,
     intervalMs: Math.max(ctx.poll.intervalMs, 10),
   });
-  const reconciler = new Reconciler(ctx, { isLeader: () => leader.isLeader, credentials, maintenance });
+  const reconciler = new Reconciler(ctx, {
+    isLeader: () => leader.isLeader, credentials, maintenance,
+    // The Secrets to follow are known once the desired state is read, and change with it.
+    onDesiredState: (state) => secretWatches.follow(referencedSecretNames(state)),
+    ...(pins && reClient ? { followApiCertificate: (state, previous) => followApiCertificate(ctx, pins, state, previous) } : {}),
+  });
   const queue = new WorkQueue(() => reconciler.reconcile(), { log, metrics, resyncMs: config.resyncSeconds * 1000 });
   const trigger = (reason: string) => queue.trigger(reason);
   const leader = new LeaderElector(kube, {
@@ -106,9 +125,9 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
   const watchers = [
     new ResourceWatcher(kube, { kind: 'configmaps', fieldSelector: `metadata.name=${config.desiredStateConfigMap}`, onChange: trigger }, log, metrics),
     new ResourceWatcher(kube, { kind: 'pods', labelSelector: nodePodSelector(config.clusterName), onChange: trigger }, log, metrics),
-    new ResourceWatcher(kube, { kind: 'secrets', onChange: trigger }, log, metrics),
     new ResourceWatcher(kube, { kind: 'endpointslices', labelSelector: ownedSliceSelector(config.clusterName), onChange: trigger }, log, metrics),
   ];
+  const secretWatches = new SecretWatches(kube, trigger, log, metrics);
   let server: http.Server | undefined;
   if (o.serveHttp !== false) {
     const nodeReadiness = new NodeReadiness({ re, podIp: config.podIp, hasCredentials: () => credentials.current !== undefined });
@@ -137,11 +156,11 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
 
   let stopping: Promise<void> | undefined;
   return {
-    controller, leader, metrics, server, maintenance,
+    controller, leader, metrics, server, maintenance, secretWatches,
     stop: () => {
       stopping ??= (async () => {
         shutdown.abort();
-        await Promise.all(watchers.map((w) => w.stop()));
+        await Promise.all([...watchers.map((w) => w.stop()), secretWatches.stop()]);
         await queue.stop();
         await leader.stop();
         // The kubelet signals this container while it calls the node container's

@@ -49,7 +49,7 @@ export const ENVIRONMENT_HELP: ReadonlyArray<[string, string]> = [
   [E.nodeName, 'the Kubernetes node (downward API spec.nodeName); read for the rack id when rack awareness is on and RACK_ID is unset'],
   [E.clusterName, 'required; the RedisEnterpriseCluster name <rec>'],
   [E.apiUrl, `REST API of this pod's node (default ${DEFAULT_API_URL})`],
-  [E.apiCaFile, 'PEM CA bundle that signs the REST API certificate; unset: verification is skipped for loopback URLs only'],
+  [E.apiCaFile, 'PEM CA bundle that signs the REST API certificate (chain and hostname verified); unset: the loopback REST API\'s certificate is pinned (the api certificate Secret, the one the status records installed, or the first one seen by this process)'],
   [E.desiredStateConfigMap, 'ConfigMap with the desired-state document (default <CLUSTER_NAME>-desired-state)'],
   [E.httpPort, `port of /metrics, /healthz, /readyz (default ${DEFAULT_HTTP_PORT})`],
   [E.httpHost, 'listen address of that server (default 0.0.0.0)'],

@@ -19,6 +19,7 @@ import { runNodeDuty } from '../duties/node-duty';
 import { NodeMaintenance } from '../duties/node-maintenance';
 import { ensureSecrets, readAdminCredentials, AdminCredentials } from '../duties/secret-duty';
 import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statusConfigMapUpdate } from '../plan/status';
+import { statusHealth } from '../plan/status-health';
 import { ReconcileResult } from './work-queue';
 
 /** While waiting (not failing), look again at least this often. */
@@ -37,6 +38,10 @@ export interface ReconcilerOptions {
   credentials: { current?: AdminCredentials };
   /** Takes the node out of maintenance mode left from the last stop (once per process). */
   maintenance?: NodeMaintenance;
+  /** Told, before this pass's first REST request, what the desired state and the status say of the API certificate. */
+  followApiCertificate?: (state: DesiredState, previous: StatusDocument | undefined) => Promise<void>;
+  /** Called with every valid desired state read, before anything acts on it. */
+  onDesiredState?: (state: DesiredState) => void;
 }
 
 /** How this pod's node duty ended: fine, waiting for the node to be in the cluster, or failed. */
@@ -68,17 +73,20 @@ export class Reconciler {
     const statusName = state?.cluster.statusConfigMapName ?? clusterObjectNames(ctx.config.clusterName, ctx.config.namespace).statusConfigMap;
     if (!state) return this.reportInvalid(subject, statusName, invalid!);
     this.state.desiredStateLoaded = true;
+    this.options.onDesiredState?.(state);
     // Leadership is read once at the start: a sidecar that becomes leader
     // during the pass runs the leader duties in the pass its election triggers.
     const leader = this.options.isLeader();
     // The leader creates the admin Secret first: every node needs it to bootstrap.
     if (leader) await ensureSecrets(ctx, state, subject);
+    const statusCm = await ctx.kube.getConfigMap(statusName);
+    const previous = parseStatus(statusCm);
+    // Before credentials are handed to the REST client: it must know which certificate to trust.
+    await this.options.followApiCertificate?.(state, previous);
     const admin = await readAdminCredentials(ctx, state);
     this.options.credentials.current = admin;
 
     const pods = (await ctx.kube.listPods(nodePodSelector(ctx.config.clusterName))).items;
-    const statusCm = await ctx.kube.getConfigMap(statusName);
-    const previous = parseStatus(statusCm);
     const node = await this.runNode(state, pods, previous);
     // A bootstrap can take long: a leader that lost the Lease meanwhile leaves the cluster duties to the new one.
     if (!leader || !this.options.isLeader()) return nodeResult(node);
@@ -131,7 +139,7 @@ export class Reconciler {
   /** Returns false when someone else wrote the status meanwhile (a conflict). */
   private async writeStatus(name: string, live: ConfigMap | undefined, doc: StatusDocument, owner?: ConfigMap): Promise<boolean> {
     const { ctx } = this;
-    const cm = statusConfigMapUpdate(live, name, ctx.config.namespace, ctx.config.clusterName, renderStatus(doc));
+    const cm = statusConfigMapUpdate(live, name, ctx.config.namespace, ctx.config.clusterName, renderStatus(doc), statusHealth(doc));
     if (!cm) return true;
     if (!live && owner?.metadata.uid) {
       // Owned by the desired-state ConfigMap: removing the cluster removes its status too.

@@ -8,8 +8,19 @@ import * as path from 'path';
 
 /** Env var holding the path of the {@link PlaneInfo} JSON file. */
 export const PLANE_INFO_ENV = 'E2E_CONTROL_PLANE_INFO';
-/** Env var holding the reason why e2e tests are skipped (Go or the build unavailable, outside CI). */
+/** Env var holding the reason why e2e tests are skipped: only ever because E2E_SKIP=1 asked for it. */
 export const SKIP_REASON_ENV = 'E2E_SKIP_REASON';
+
+/**
+ * The one way to skip the e2e tests: `E2E_SKIP=1`, an explicit opt-out. A
+ * missing tool (Go, openssl, a failed build) never skips them, on CI or not:
+ * a run that cannot start the control plane fails.
+ */
+export const E2E_SKIP_ENV = 'E2E_SKIP';
+
+export function e2eSkipRequested(): boolean {
+  return process.env[E2E_SKIP_ENV] === '1';
+}
 
 /**
  * Which control plane a jest project runs on: the wrapper module in tools/

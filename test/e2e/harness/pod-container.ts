@@ -2,7 +2,8 @@
  * What the kubelet would give one container of a (simulated) Pod, as
  * `podman run` flags: the user and groups of the pod's and the container's
  * securityContext, a read-only root filesystem, dropped capabilities, emptyDir
- * mounts as tmpfs, and the env with the downward-API values resolved from the
+ * mounts as tmpfs, the projected ServiceAccount token volume where the
+ * container mounts it (and only there), and the env with the downward-API values resolved from the
  * Pod object. kwok runs no containers; the harness runs this one itself.
  */
 import { KubeObject } from '../../support/kube-client';
@@ -55,10 +56,10 @@ export function runAsOf(pod: KubeObject, container: any): { uid: number; gid: nu
 
 /**
  * Security and volume flags of `podman run` for the container (not its env,
- * image or name). emptyDirs become tmpfs mounts; the ServiceAccount token's
- * projected volume (added by the API server's ServiceAccount admission) is
- * bound read-only from `serviceAccountDir` (token, ca.crt, namespace) at the
- * pod's mount path.
+ * image or name). emptyDirs become tmpfs mounts; a projected ServiceAccount
+ * token volume (the pod's own, or one the ServiceAccount admission added) is
+ * bound read-only from `serviceAccountDir` (token, ca.crt, namespace, kept
+ * fresh by projected-token.ts) at the container's mount path.
  */
 export function securityAndVolumeFlags(pod: KubeObject, container: any, serviceAccountDir: string): string[] {
   const sc = container.securityContext ?? {};

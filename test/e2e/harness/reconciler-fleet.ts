@@ -97,7 +97,7 @@ export async function serviceAccountCredentials(client: KubeClient, info: PlaneI
     contexts: [{ name: 'sa', context: { cluster: 'e2e', user: 'sa', namespace: ns } }],
     'current-context': 'sa',
   }), { mode: 0o600 });
-  return { token: tr.status.token, caPem, kubeconfig, apiserverPort: Number(new URL(info.apiserverUrl).port) };
+  return { issuer: client, token: tr.status.token, caPem, kubeconfig, apiserverPort: Number(new URL(info.apiserverUrl).port) };
 }
 
 /** One simulated pod's reconciler sidecar and its REST API double. */
@@ -131,7 +131,7 @@ export async function launchReconcilers(o: {
     const started = await double.start();
     let sidecar: Sidecar;
     try {
-      sidecar = sidecarFor({
+      sidecar = await sidecarFor({
         pod, credentials: o.credentials, restApi: { url: started.url, caPem: started.caCertPem }, httpPort: ports[i], env: o.env, dir: o.dir,
       });
     } catch (e) {
@@ -156,16 +156,18 @@ export async function deployWithReconcilers(o: {
   registry: ApiDoubleClusterRegistry; dir: string; env: Record<string, string>; fieldManager: string;
   /** Objects the user provides before the first apply (e.g. Secrets the databases name). */
   userObjects?: (namespace: string) => KubeObject[];
-}): Promise<{ ns: string; desired: DesiredState; nodes: ReconcilerNode[] }> {
+  /** Instead of the production example: the objects to apply in `ns` (a cluster `rec` of 3 nodes). */
+  objects?: (namespace: string) => KubeObject[];
+}): Promise<{ ns: string; desired: DesiredState; nodes: ReconcilerNode[]; objects: KubeObject[] }> {
   const ns = await createNamespace(o.client, o.namespacePrefix);
   for (const u of o.userObjects?.(ns) ?? []) await o.client.create({ ...u, metadata: { ...u.metadata, namespace: ns } });
-  const objects = productionObjectsWith(ns, o.dbs);
+  const objects = o.objects ? o.objects(ns) : productionObjectsWith(ns, o.dbs);
   await ensureAvailableVolumes(o.client, 3);
   await o.client.apply(objects, o.fieldManager);
   const pods = await waitForReadyPods(o.client, ns, [0, 1, 2].map((i) => `${REC}-${i}`));
   const credentials = await serviceAccountCredentials(o.client, o.info, ns, o.dir);
   const nodes = await launchReconcilers({ pods, registry: o.registry, credentials, dir: o.dir, env: o.env });
-  return { ns, desired: desiredOf(objects), nodes };
+  return { ns, desired: desiredOf(objects), nodes, objects };
 }
 
 /** What the reconciler tests read back: its status document, slices, Lease and the double's view. */

@@ -4,9 +4,11 @@
  * (`podman run`, attached, so its stderr is the log and its exit is the
  * process's), host network (everything it talks to is on 127.0.0.1), the pod's
  * uid/gid, read-only root filesystem and tmpfs emptyDirs, the pod template's
- * env with the downward-API values resolved, and the ServiceAccount token, CA
- * and namespace mounted where the pod's token volume is (the standard
- * in-cluster path /var/run/secrets/kubernetes.io/serviceaccount). What the harness adds
+ * env with the downward-API values resolved, and the pod's projected token
+ * volume (token, CA, namespace) where the container mounts it (the standard
+ * in-cluster path /var/run/secrets/kubernetes.io/serviceaccount), its token
+ * requested with the volume's expirationSeconds and replaced at 80% of its
+ * lifetime as the kubelet does (projected-token.ts). What the harness adds
  * to that env is listed in {@link harnessEnv}.
  *
  * E2E_RECONCILER_RUNTIME=process (chosen explicitly, never under CI) runs
@@ -16,8 +18,9 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RECONCILER_CONTAINER_NAME } from '../../../lib/contract/names';
-import { KubeObject } from '../../support/kube-client';
+import { KubeClient, KubeObject } from '../../support/kube-client';
 import { killWhenOwnerDies } from './owned-processes';
+import { ProjectedTokenMount } from './projected-token';
 import { podContainer, resolvedEnv, securityAndVolumeFlags } from './pod-container';
 import { podman, removeWhenOwnerDies, spawnPodman } from './podman';
 import { OWNER_LABEL, reconcilerImage, reconcilerRuntime, RUN_ENV, RUN_LABEL } from './reconciler-image';
@@ -30,6 +33,9 @@ const POD_LABEL = 'io.cdk8s-redis-enterprise.e2e.pod';
 
 /** What the reconciler of one pod authenticates with: a token of the cluster's ServiceAccount. */
 export interface ServiceAccountCredentials {
+  /** Issues the pods' projected tokens (TokenRequest), as the kubelet does. */
+  issuer: KubeClient;
+  /** For the process runtime: a token of the ServiceAccount (containers get their own, per pod). */
   token: string;
   /** PEM of the cluster CA (ca.crt). */
   caPem: string;
@@ -63,6 +69,8 @@ export interface Sidecar {
   container?: string;
   /** Everything it wrote to stderr (JSON log lines). */
   log: string;
+  /** The pod's projected token volume, refreshed like the kubelet does (container runtime only). */
+  token?: ProjectedTokenMount;
   /** How to start it again: argv of `podman run` or of node. */
   readonly command: { file: 'podman' | 'node'; args: string[]; env: NodeJS.ProcessEnv };
 }
@@ -85,12 +93,20 @@ function writeMountDir(dir: string, files: Record<string, string>): string {
   return dir;
 }
 
-function containerCommand(s: SidecarSpec): Sidecar['command'] & { container: string } {
+/** The pod's projected volume holding a ServiceAccount token, if the container mounts one. */
+function tokenVolumeOf(pod: KubeObject, container: any): any {
+  const volumes = new Map<string, any>((pod.spec.volumes ?? []).map((v: any) => [v.name, v]));
+  return (container.volumeMounts ?? []).map((m: any) => volumes.get(m.name)).find((v: any) => v?.projected?.sources?.some((src: any) => src.serviceAccountToken));
+}
+
+async function containerCommand(s: SidecarSpec): Promise<Sidecar['command'] & { container: string; token?: ProjectedTokenMount }> {
   const { pod } = s;
   const ns = pod.metadata.namespace!; // a Pod read from the API server always has one
   const c = podContainer(pod, RECONCILER_CONTAINER_NAME);
   const base = path.join(s.dir, pod.metadata.name);
-  const saDir = writeMountDir(path.join(base, 'serviceaccount'), { token: s.credentials.token, 'ca.crt': s.credentials.caPem, namespace: ns });
+  const saDir = path.join(base, 'serviceaccount');
+  const volume = tokenVolumeOf(pod, c);
+  const token = volume ? await ProjectedTokenMount.start(s.credentials.issuer, pod, volume, saDir) : undefined;
   const restDir = writeMountDir(path.join(base, 'rest-api'), { 'ca.pem': s.restApi.caPem });
   const run = process.env[RUN_ENV] ?? String(process.pid);
   const container = `e2e-reconciler-${run}-${ns}-${pod.metadata.name}`;
@@ -112,7 +128,7 @@ function containerCommand(s: SidecarSpec): Sidecar['command'] & { container: str
     // By id: another worktree may tag a newer build with the same reference meanwhile.
     reconcilerImage().id,
   ];
-  return { file: 'podman', args, env: {}, container };
+  return { file: 'podman', args, env: {}, container, token };
 }
 
 function processCommand(s: SidecarSpec): Sidecar['command'] {
@@ -123,10 +139,10 @@ function processCommand(s: SidecarSpec): Sidecar['command'] {
   return { file: 'node', args: [RECONCILER_MAIN], env };
 }
 
-export function sidecarFor(s: SidecarSpec): Sidecar {
+export async function sidecarFor(s: SidecarSpec): Promise<Sidecar> {
   if (reconcilerRuntime() === 'process') return { log: '', command: processCommand(s) };
-  const { container, ...command } = containerCommand(s);
-  return { log: '', container, command };
+  const { container, token, ...command } = await containerCommand(s);
+  return { log: '', container, command, token };
 }
 
 let ownerWatchdog = false;

@@ -89,8 +89,12 @@ describeE2E('the reconciler\'s Kubernetes client', ({ client, info }) => {
   });
 
   it('creates Secrets from stringData (stored as base64 data) and patches pod labels with a JSON merge patch', async () => {
+    // The Role reads only the Secrets the desired state names: the admin credentials `rec` is one.
+    await kube.createSecret({ metadata: { name: 'rec' }, stringData: { password: 'p' } });
+    expect((await kube.getSecret('rec'))!.data).toEqual({ password: Buffer.from('p').toString('base64') });
+    // create is unnamed (Kubernetes cannot limit it by name); reading back a Secret it does not name is refused.
     await kube.createSecret({ metadata: { name: 'probe-secret' }, stringData: { password: 'p' } });
-    expect((await kube.getSecret('probe-secret'))!.data).toEqual({ password: Buffer.from('p').toString('base64') });
+    await expect(kube.getSecret('probe-secret')).rejects.toMatchObject({ status: 403 });
     await client.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'rec-0', namespace: ns, labels: { keep: 'yes', drop: 'me' } },
       spec: { containers: [{ name: 'c', image: 'registry.invalid/none' }] } });
     await kube.patchPodLabels('rec-0', { drop: null, added: 'x' });

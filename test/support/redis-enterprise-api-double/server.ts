@@ -27,7 +27,7 @@ import { clusterRoutes } from './routes-cluster';
 import { clusterSettingsRoutes } from './routes-cluster-settings';
 import { crdbRoutes } from './routes-crdbs';
 import { nodeActionRoutes } from './routes-node-actions';
-import { tlsMaterial } from './tls';
+import { tlsMaterial, TlsMaterial } from './tls';
 
 const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbExtraRoutes, ...bdbRoutes, ...crdbRoutes];
 const MAX_BODY_BYTES = 1 << 20;
@@ -118,9 +118,10 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
     this.bootstrap.tick(now);
   }
 
-  async start(): Promise<StartedApiDouble> {
+  /** `serve`: another certificate than the shared one (tests of the client's certificate verification). */
+  async start(serve?: TlsMaterial): Promise<StartedApiDouble> {
     if (this.server) throw new Error(`test double ${this.addr} is already running`);
-    const tls = await tlsMaterial();
+    const tls = serve ?? await tlsMaterial();
     const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
       void this.handle(req, res);
     });

@@ -16,6 +16,7 @@ export const VENDORED_CRD_FILES: readonly string[] = [
   'openshift-route.yaml',
   'servicemonitor.yaml',
   'prometheusrule.yaml',
+  'argocd-application.yaml',
 ];
 
 /** Kubernetes versions whose `_definitions.json` is vendored. */

@@ -41,7 +41,7 @@ describe('RedisEnterpriseCluster with default props', () => {
       { labelSelector: { matchLabels: nodeLabels }, topologyKey: 'kubernetes.io/hostname' },
     ]);
     expect(pod.serviceAccountName).toBe('rec');
-    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.terminationGracePeriodSeconds).toBe(31536000);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers.map((c: any) => c.name)).toEqual(['redis-enterprise-node', 'reconciler']);

@@ -86,7 +86,7 @@ describe('kubernetesVersion and where the rack id comes from', () => {
     // 1.34 with the PodTopologyLabelsAdmission feature gate turned on.
     const fromPod = synthCluster({ rackAwarenessNodeLabel: ZONE, kubernetesVersion: '1.34', rackIdFromNodeApi: false });
     expect(clusterRoles(fromPod)).toEqual([]);
-    expect(rackIdEnv(fromPod)).toBeDefined();
+    expect(rackIdEnv(fromPod)).toEqual({ name: 'RACK_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } } });
   });
 
   test('a custom label is read from the Node on every version', () => {

@@ -13,9 +13,17 @@ import { DESIRED_STATE_KEY, DesiredState, parseDesiredState } from '../../../lib
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 
-/** Examples with a `synth(outdir)` export (main.ts is the CLI entry point that calls one). */
+/**
+ * Examples with a `synth(outdir)` export that declare a cluster (main.ts is
+ * the CLI entry point that calls one; argocd.ts renders only the Argo CD
+ * Applications that sync the others' folders).
+ */
 const examples = fs.readdirSync(EXAMPLES)
-  .filter((f) => f.endsWith('.ts') && /export function synth\(/.test(fs.readFileSync(path.join(EXAMPLES, f), 'utf8')))
+  .filter((f) => f.endsWith('.ts'))
+  .filter((f) => {
+    const source = fs.readFileSync(path.join(EXAMPLES, f), 'utf8');
+    return /export function synth\(/.test(source) && /new RedisEnterpriseCluster\(/.test(source);
+  })
   .sort();
 
 function yamlFiles(dir: string): string[] {

@@ -100,3 +100,12 @@ export async function formCluster(n: number, opts: { rackIds?: string[]; name?: 
   for (const node of nodes) expect(node.double.bootstrapState).toBe('completed');
   return { clock, registry, nodes, cluster: nodes[0].double.cluster! };
 }
+
+/** Polls `probe` until it gives a value: waits for an event, with a ceiling that only catches a hang. */
+export async function eventually<T>(probe: () => T | undefined, ceilingMs = 30_000): Promise<T> {
+  for (const deadline = Date.now() + ceilingMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 5))) {
+    const value = probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`nothing observed within the ${ceilingMs} ms ceiling`);
+}

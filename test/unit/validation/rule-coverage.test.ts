@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
   BackupStorage, DatabaseType, ExternalAccessMethod, ExternalAccessProps, LdapProtocol, ProxyPolicy, RedisEnterpriseActiveActiveDatabase,
-  RedisEnterpriseActiveActiveDatabaseProps, RedisEnterpriseCluster, RedisEnterpriseClusterProps, RedisEnterpriseDatabase,
-  RedisEnterpriseDatabaseProps, RedisEnterpriseRemoteCluster, RedisEnterpriseRemoteClusterProps, TlsMode,
+  RedisEnterpriseActiveActiveDatabaseProps, RedisEnterpriseArgoCdApplication, RedisEnterpriseArgoCdApplicationProps, RedisEnterpriseCluster,
+  RedisEnterpriseClusterProps, RedisEnterpriseDatabase, RedisEnterpriseDatabaseProps, RedisEnterpriseRemoteCluster,
+  RedisEnterpriseRemoteClusterProps, ServiceType, TlsMode, UnsafeChangeGuard,
 } from '../../../lib';
 import { setWarningSink } from '../../../lib/validation/register';
 import { RuleCode, RULES } from '../../../lib/validation/rules';
@@ -13,7 +17,9 @@ import { testChart } from '../../support/synth';
  * by RuleCode, so a rule added to lib/validation/rules.ts without a
  * triggering declaration here does not compile (and the first test names it).
  * Each declaration is synthesized as a whole app and must report its code
- * with the catalogue's severity.
+ * with the catalogue's severity. The GitOps rules (REGIT001-008) compare two
+ * declarations: the first is rendered to a folder, as the committed manifests
+ * would be, and the second is synthesized with an UnsafeChangeGuard reading it.
  */
 type Build = (app: App) => void;
 
@@ -63,6 +69,29 @@ const activeActive = (remotes: RemoteProps[], ...aas: AaProps[]): Build => (app)
   aas.forEach((props, i) => new RedisEnterpriseActiveActiveDatabase(app, `aa${i}`, { participants, ...props }));
 };
 const twoParticipants: RemoteProps[] = [{}, {}];
+
+/** Folders of the first renders of `change` triggers; each guard reads its folder while the app synthesizes. */
+let renderedRoot: string;
+beforeAll(() => { renderedRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'rule-coverage-')); });
+afterAll(() => fs.rmSync(renderedRoot, { recursive: true, force: true }));
+
+/** `previous` rendered to a folder, then `next` declared with an UnsafeChangeGuard on each of its Charts reading that folder. */
+const change = (previous: Build, next: Build): Build => (app) => {
+  const dir = fs.mkdtempSync(path.join(renderedRoot, 'previous-'));
+  const first = new App({ outdir: dir });
+  previous(first);
+  first.synth();
+  next(app);
+  for (const chart of app.node.children.filter(Chart.isChart)) new UnsafeChangeGuard(chart, 'unsafe-changes', { previousManifestsDir: dir });
+};
+const emptyChart: Build = (app) => { testChart('redis', app); };
+
+const APPLICATION: RedisEnterpriseArgoCdApplicationProps = {
+  name: 'redis', repoUrl: 'https://git.example.com/redis.git', path: 'manifests/redis', clusterName: 'rec', namespace: 'redis', server: 'https://kubernetes.example.com',
+};
+const application = (more: Partial<RedisEnterpriseArgoCdApplicationProps>): Build => (app) => {
+  new RedisEnterpriseArgoCdApplication(new Chart(app, 'argocd'), 'app', { ...APPLICATION, ...more });
+};
 
 const LDAP = {
   protocol: LdapProtocol.LDAP, servers: [{ host: 'ldap.example.com' }], bindCredentialsSecretName: 'ldap-bind',
@@ -151,6 +180,19 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REMON004: cluster({ monitoring: { serviceMonitor: true, tlsCaSecretName: 'Bad Name', tlsServerName: 'rec-prom.redis.svc' } }),
   REMON005: cluster({ monitoring: {} }),
   REMON006: cluster({ monitoring: { serviceMonitor: 'yes' as never } }),
+
+  REGIT001: change(cluster({ persistence: { volumeSize: '20Gi' } }), cluster({ persistence: { volumeSize: '40Gi' } })),
+  REGIT002: change(cluster({ persistence: { volumeSize: '40Gi' } }), cluster({ persistence: { volumeSize: '20Gi' } })),
+  REGIT003: change(cluster({ nodes: 5 }), cluster({ nodes: 3 })),
+  REGIT004: change(cluster({ nodes: 3 }), cluster({ nodes: 4 })), // REC001 refuses 4 as well; the guard still sees the render
+  REGIT005: change(database({ name: 'orders', port: 12000 }), database({ name: 'orders', port: 12001 })),
+  REGIT006: change(database({ name: 'orders' }), cluster({})), // deletionPolicy defaults to retain
+  REGIT007: change(cluster({ uiServiceType: ServiceType.LOAD_BALANCER }), cluster({})),
+  REGIT008: change(cluster({}), emptyChart),
+  REGIT101: application({ name: 'Redis_Prod' }),
+  REGIT102: application({ destinationName: 'in-cluster' }),
+  REGIT103: application({ repoUrl: 'git.example.com/redis' }),
+  REGIT104: application({ path: '../manifests' }),
 
   REPROP001: cluster('rec' as never),
   REPROP002: cluster({ replicas: 3 } as never),

@@ -20,7 +20,7 @@ describe('rule catalogue and README', () => {
 
   test('every code is of a known family with three digits, and every rule says what to fix', () => {
     for (const [code, rule] of Object.entries(RULES)) {
-      expect(code).toMatch(/^(REC|REDB|REAADB|RERC|RENET|REMON|REPROP)\d{3}$/);
+      expect(code).toMatch(/^(REC|REDB|REAADB|RERC|RENET|REMON|REGIT|REPROP)\d{3}$/);
       expect(rule.summary.trim()).not.toBe('');
       expect(rule.fix.trim()).not.toBe('');
     }

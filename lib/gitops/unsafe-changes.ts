@@ -1,0 +1,191 @@
+/**
+ * Unsafe-change detection: compares the objects a chart is about to write
+ * with the ones rendered last time (the committed folder Argo CD syncs from)
+ * and reports every change Kubernetes will refuse, or that loses data or
+ * availability, before any YAML is written. Each finding names the object and
+ * a rule code; acknowledging `<code>` or `<code>:<Kind>/<name>` lets a
+ * deliberate change through.
+ *
+ *   REGIT001 an immutable StatefulSet field changed (volumeClaimTemplates,
+ *            selector, serviceName, podManagementPolicy)
+ *   REGIT002 a claim template's storage request shrinks
+ *   REGIT003 the node count goes down by more than one at a time
+ *   REGIT004 the node count becomes even (no majority after one loss)
+ *   REGIT005 a database's port changes
+ *   REGIT006 a database is removed while its deletion policy is retain
+ *            (its Services disappear; the database stays, unmanaged)
+ *   REGIT007 a LoadBalancer Service changes type (its address is released)
+ *   REGIT008 a cluster's StatefulSet is removed
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Chart, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DESIRED_STATE_KEY, DesiredState } from '../contract/desired-state';
+import { Finding } from '../validation/finding';
+import { finding } from '../validation/rules';
+import { addFindingsValidation } from '../validation/register';
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
+
+const IMMUTABLE_STATEFULSET_FIELDS = ['volumeClaimTemplates', 'selector', 'serviceName', 'podManagementPolicy'];
+
+const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+const label = (o: Obj) => `${o.kind}/${o.metadata.name}`;
+
+/** Deterministic JSON (sorted keys), so key order never counts as a change. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+function bytes(q: string | undefined): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([KMGTP]i|[kMGTP])?$/.exec(q ?? '');
+  if (!m) return undefined;
+  return Number(m[1]) * (m[2] ? BINARY[m[2]] ?? DECIMAL[m[2]] : 1);
+}
+
+function desiredStateOf(o: Obj): DesiredState | undefined {
+  const raw = o.kind === 'ConfigMap' ? o.data?.[DESIRED_STATE_KEY] : undefined;
+  try {
+    return raw ? JSON.parse(raw) as DesiredState : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function statefulSetFindings(before: Obj, after: Obj): Finding[] {
+  const findings: Finding[] = [];
+  const templates = (o: Obj): Obj[] => o.spec?.volumeClaimTemplates ?? [];
+  for (const t of templates(before)) {
+    const next = templates(after).find((n) => n.metadata?.name === t.metadata?.name);
+    const was = bytes(t.spec?.resources?.requests?.storage);
+    const now = bytes(next?.spec?.resources?.requests?.storage);
+    if (was !== undefined && now !== undefined && now < was) {
+      findings.push(finding('REGIT002', `${label(after)}.spec.volumeClaimTemplates[${t.metadata.name}]`,
+        `the claim size shrinks from ${t.spec.resources.requests.storage} to ${next!.spec.resources.requests.storage}; volumes never shrink`));
+    }
+  }
+  for (const field of IMMUTABLE_STATEFULSET_FIELDS) {
+    if (canonical(before.spec?.[field]) === canonical(after.spec?.[field])) continue;
+    if (field === 'volumeClaimTemplates' && findings.length > 0) continue;
+    findings.push(finding('REGIT001', `${label(after)}.spec.${field}`,
+      `spec.${field} changes (${describeChange(before.spec?.[field], after.spec?.[field])}); Kubernetes refuses updates to it and the sync stays failed`,
+      field === 'volumeClaimTemplates'
+        ? 'keep the claim template as it is: set persistence.volumeSize explicitly to the current size, and change labels with extraLabels (they stay off the claim template); a resize needs the explicit resize path'
+        : 'revert the change, or delete the StatefulSet with --cascade=orphan before the sync (acknowledge the finding)'));
+  }
+  return findings;
+}
+
+/** The first differing leaf, e.g. `[0].spec.resources.requests.storage: 20Gi -> 25Gi`. */
+function describeChange(a: unknown, b: unknown, at = ''): string {
+  if (canonical(a) === canonical(b)) return '';
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
+    for (const k of keys) {
+      const sub = describeChange((a as any)[k], (b as any)[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`);
+      if (sub) return sub;
+    }
+  }
+  return `${at || 'value'}: ${JSON.stringify(a) ?? 'absent'} -> ${JSON.stringify(b) ?? 'absent'}`;
+}
+
+function desiredStateFindings(where: string, before: DesiredState, after: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  const was = before.cluster.nodes;
+  const now = after.cluster.nodes;
+  if (now < was - 1) {
+    findings.push(finding('REGIT003', `${where}.nodes`, `the node count goes from ${was} to ${now}; nodes must leave one at a time`,
+      `go down by one node per change (${was} -> ${was - 1}) and sync each step`));
+  }
+  if (now !== was && now % 2 === 0) {
+    findings.push(finding('REGIT004', `${where}.nodes`, `the node count goes from ${was} to ${now}, an even number: losing half the nodes loses quorum`));
+  }
+  for (const db of before.databases) {
+    const next = after.databases.find((d) => d.name === db.name);
+    if (next && next.port !== db.port) {
+      findings.push(finding('REGIT005', `${where}.databases[${db.name}].port`, `the port of database ${db.name} changes from ${db.port} to ${next.port}; clients lose it, and a database cannot move port`,
+        `keep port ${db.port}, or create a new database on the new port and move clients`));
+    }
+    if (!next && db.deletionPolicy !== 'delete') {
+      findings.push(finding('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`));
+    }
+  }
+  return findings;
+}
+
+/** Every unsafe change from `previous` to `next`; acknowledged ones are left out. */
+export function findUnsafeChanges(previous: Obj[], next: Obj[], acknowledged: readonly string[] = []): Finding[] {
+  const findings: Array<{ obj: Obj; finding: Finding }> = [];
+  const nextByKey = new Map(next.map((o) => [key(o), o]));
+  for (const before of previous) {
+    const after = nextByKey.get(key(before));
+    if (before.kind === 'StatefulSet') {
+      if (!after) {
+        findings.push({ obj: before, finding: finding('REGIT008', label(before), `StatefulSet ${before.metadata.name} is removed; its cluster goes away with it (its claims stay)`) });
+      } else {
+        findings.push(...statefulSetFindings(before, after).map((f) => ({ obj: after, finding: f })));
+      }
+    }
+    if (before.kind === 'Service' && before.spec?.type === 'LoadBalancer' && after && (after.spec?.type ?? 'ClusterIP') !== 'LoadBalancer') {
+      findings.push({ obj: after, finding: finding('REGIT007', `${label(after)}.spec.type`, `Service ${before.metadata.name} changes from LoadBalancer to ${after.spec?.type ?? 'ClusterIP'}: its external address is released`) });
+    }
+    const desiredBefore = desiredStateOf(before);
+    const desiredAfter = after && desiredStateOf(after);
+    if (desiredBefore && desiredAfter) {
+      findings.push(...desiredStateFindings(label(after!), desiredBefore, desiredAfter).map((f) => ({ obj: after!, finding: f })));
+    }
+  }
+  const ack = new Set(acknowledged);
+  return findings.filter(({ obj, finding: f }) => !ack.has(f.code) && !ack.has(`${f.code}:${label(obj)}`)).map((f) => f.finding);
+}
+
+/** The objects of every `*.yaml` under `dir` (none when it does not exist yet: a first synth). */
+export function readRenderedManifests(dir: string): Obj[] {
+  if (!fs.existsSync(dir)) return [];
+  const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml')).sort();
+  if (files.length === 0) return [];
+  // cdk8s's Yaml.load starts a process per call: read the folder as one multi-document stream.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
+  try {
+    const all = path.join(tmp, 'all.yaml');
+    fs.writeFileSync(all, files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n---\n'));
+    return Yaml.load(all).filter((o: unknown) => o && typeof o === 'object');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export interface UnsafeChangeGuardProps {
+  /** The folder holding the chart's previous rendered manifests (the committed folder Argo CD syncs). */
+  readonly previousManifestsDir: string;
+  /** Findings let through on purpose: `<code>` or `<code>:<Kind>/<name>`, e.g. `REGIT001:StatefulSet/rec`. */
+  readonly acknowledge?: string[];
+}
+
+/**
+ * Stops the synth of its chart (nothing is written) when the chart's objects
+ * changed unsafely since `previousManifestsDir` was rendered.
+ */
+export class UnsafeChangeGuard extends Construct {
+  constructor(scope: Construct, id: string, props: UnsafeChangeGuardProps) {
+    super(scope, id);
+    addFindingsValidation(this, 'the changes since the last rendered manifests', () => {
+      const chart = Chart.of(this);
+      // Not chart.toJson(): it validates the whole app, and this runs inside that validation.
+      const next: Obj[] = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+      const mine = new Set(next.map(key));
+      // A folder may hold several charts' objects: compare only this chart's (and objects it no longer emits).
+      const previous = readRenderedManifests(props.previousManifestsDir)
+        .filter((o) => mine.has(key(o)) || (o.metadata?.namespace ?? chart.namespace) === chart.namespace);
+      return findUnsafeChanges(previous, next, props.acknowledge);
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { productionClusterChart } from '../../../examples/production-cluster';
+import { findUnsafeChanges, UnsafeChangeGuard } from '../../../lib';
+
+const render = (o: { nodes?: number; volumeSize?: string } = {}, dbs = true): any[] => {
+  const app = Testing.app();
+  const chart = productionClusterChart(app, { namespace: 'redis', nodes: o.nodes, databases: dbs });
+  const objs = chart.toJson();
+  if (o.volumeSize) objs.find((x: any) => x.kind === 'StatefulSet').spec.volumeClaimTemplates[0].spec.resources.requests.storage = o.volumeSize;
+  return objs;
+};
+const codes = (f: { code: string }[]) => f.map((x) => x.code).sort();
+/** Edits the desired-state document of a render (for changes the construct's own rules refuse). */
+const withDesired = (objs: any[], edit: (doc: any) => void): any[] => {
+  const copy = JSON.parse(JSON.stringify(objs));
+  const cm = copy.find((x: any) => x.metadata.name === 'rec-desired-state');
+  const doc = JSON.parse(cm.data['desired-state.json']);
+  edit(doc);
+  cm.data['desired-state.json'] = JSON.stringify(doc);
+  return copy;
+};
+
+describe('unsafe-change detection', () => {
+  const base = render();
+
+  test('an unchanged render has no finding', () => {
+    expect(findUnsafeChanges(base, render())).toEqual([]);
+  });
+
+  test('a claim template that grows is refused by Kubernetes (REGIT001), one that shrinks loses data (REGIT002)', () => {
+    expect(codes(findUnsafeChanges(base, render({ volumeSize: '30Gi' })))).toEqual(['REGIT001']);
+    const shrink = findUnsafeChanges(base, render({ volumeSize: '10Gi' }));
+    expect(codes(shrink)).toEqual(['REGIT002']);
+    expect(shrink[0].message).toMatch(/20Gi to 10Gi/);
+  });
+
+  test('nodes leave one at a time and never to an even count (REGIT003, REGIT004)', () => {
+    const five = render({ nodes: 5 });
+    expect(codes(findUnsafeChanges(five, render({ nodes: 3 })))).toEqual(['REGIT003']);
+    // REC001 refuses an even count in code; a hand-edited render still meets REGIT004.
+    expect(codes(findUnsafeChanges(five, withDesired(five, (d) => { d.cluster.nodes = 4; })))).toEqual(['REGIT004']);
+  });
+
+  test('a database removed under retain loses its Services (REGIT006), and an acknowledgement lets it through', () => {
+    const without = render({}, false);
+    const findings = findUnsafeChanges(base, without);
+    expect(codes(findings)).toEqual(['REGIT006', 'REGIT006']);
+    expect(findUnsafeChanges(base, without, ['REGIT006:ConfigMap/rec-desired-state'])).toEqual([]);
+  });
+
+  test('a database port change is reported (REGIT005)', () => {
+    const moved = withDesired(base, (d) => { d.databases[0].port += 1; });
+    expect(codes(findUnsafeChanges(base, moved))).toEqual(['REGIT005']);
+  });
+
+  test('the guard stops the synth and writes nothing', () => {
+    const prev = fs.mkdtempSync(path.join(os.tmpdir(), 'prev-'));
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'out-'));
+    try {
+      const first = new App({ outdir: prev });
+      productionClusterChart(first, { namespace: 'redis', nodes: 5 });
+      first.synth();
+      const app = new App({ outdir: out });
+      const chart: Chart = productionClusterChart(app, { namespace: 'redis', nodes: 3 });
+      new UnsafeChangeGuard(chart, 'guard', { previousManifestsDir: prev });
+      expect(() => app.synth()).toThrow(/REGIT003 error .*the node count goes from 5 to 3/);
+      expect(fs.readdirSync(out)).toEqual([]);
+    } finally {
+      fs.rmSync(prev, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
