@@ -18,9 +18,8 @@
  *   REGIT008 a cluster's StatefulSet is removed
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, Yaml } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DESIRED_STATE_KEY, DesiredState } from '../contract/desired-state';
 import { Finding } from '../validation/finding';
@@ -147,20 +146,26 @@ export function findUnsafeChanges(previous: Obj[], next: Obj[], acknowledged: re
   return findings.filter(({ obj, finding: f }) => !ack.has(f.code) && !ack.has(`${f.code}:${label(obj)}`)).map((f) => f.finding);
 }
 
+/**
+ * The YAML parser cdk8s itself uses (its `yaml` dependency), resolved from
+ * cdk8s's own location so that the library adds no dependency. Not
+ * `Yaml.load`: it starts a node process per call (to fetch URLs
+ * synchronously), a quarter of a second of every synth.
+ */
+interface YamlParser { parseAllDocuments(text: string, options: { version: '1.1' }): Array<{ toJSON(): unknown }> }
+let parser: YamlParser | undefined;
+function yamlParser(): YamlParser {
+  return (parser ??= require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] })) as YamlParser);
+}
+
 /** The objects of every `*.yaml` under `dir` (none when it does not exist yet: a first synth). */
 export function readRenderedManifests(dir: string): Obj[] {
   if (!fs.existsSync(dir)) return [];
   const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml')).sort();
-  if (files.length === 0) return [];
-  // cdk8s's Yaml.load starts a process per call: read the folder as one multi-document stream.
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
-  try {
-    const all = path.join(tmp, 'all.yaml');
-    fs.writeFileSync(all, files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n---\n'));
-    return Yaml.load(all).filter((o: unknown) => o && typeof o === 'object');
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  const text = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n---\n');
+  // YAML 1.1, as cdk8s's Yaml.load reads it; empty documents dropped.
+  return yamlParser().parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJSON())
+    .filter((o): o is Obj => !!o && typeof o === 'object' && Object.keys(o).length > 0);
 }
 
 export interface UnsafeChangeGuardProps {
