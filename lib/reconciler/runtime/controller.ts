@@ -20,6 +20,7 @@ import { NodeMaintenance } from '../duties/node-maintenance';
 import { ensureSecrets, readAdminCredentials, AdminCredentials } from '../duties/secret-duty';
 import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statusConfigMapUpdate } from '../plan/status';
 import { statusHealth } from '../plan/status-health';
+import { QUORUM_LOST } from '../plan/quorum';
 import { ReconcileResult } from './work-queue';
 
 /** While waiting (not failing), look again at least this often. */
@@ -168,9 +169,11 @@ function clusterStatus(obs: ClusterObservation, previous: StatusDocument | undef
     ...(obs.clusterSettings ? { clusterSettings: obs.clusterSettings } : {}),
     lastError,
   };
-  // An unreachable REST API must not erase what the last good pass learned.
-  if (obs.clusterState === 'Unreachable' && previous) {
-    doc.nodes = previous.nodes;
+  // An unreachable REST API must not erase what the last good pass learned;
+  // nor must a cluster without quorum, whose nodes (now partly down) are all it answered.
+  const unobserved = obs.clusterState === 'Unreachable' || obs.clusterState === QUORUM_LOST;
+  if (unobserved && previous) {
+    if (obs.clusterState === 'Unreachable') doc.nodes = previous.nodes;
     doc.databases = previous.databases;
     doc.activeActiveDatabases = previous.activeActiveDatabases;
     doc.masterPod = previous.masterPod;
