@@ -209,7 +209,8 @@ describe('databases and actions', () => {
   });
 
   test('replication needs two nodes and places the replica on another node; failover moves the endpoint', async () => {
-    const { nodes, clock, cluster } = await formCluster(2);
+    // Three nodes: a two-node cluster loses its quorum when one node stops.
+    const { nodes, clock, cluster } = await formCluster(3);
     const api = nodes[1].api;
     const r = await call(api, 'POST', '/v1/bdbs', { body: { name: 'ha', memory_size: MIB, replication: true } });
     expect(r.status).toBe(200);
@@ -224,12 +225,41 @@ describe('databases and actions', () => {
     await nodes[0].double.start();
     cluster.moveEndpoint(1, 1);
     expect((await call(api, 'GET', '/v1/bdbs/1')).body.endpoints[0].addr).toEqual([nodes[0].double.addr]);
-    // Dropping replication on a single live node is fine; adding it back needs two active nodes.
     await nodes[0].double.stop();
     expect((await call(api, 'PUT', '/v1/bdbs/1', { body: { replication: false } })).status).toBe(200);
     clock.advance(60);
+  });
+
+  test('adding replication on a single active node is refused', async () => {
+    const { nodes, clock } = await formCluster(1);
+    const api = nodes[0].api;
+    expect((await call(api, 'POST', '/v1/bdbs', { body: { name: 'solo', memory_size: MIB } })).status).toBe(200);
+    clock.advance(60);
     const again = await call(api, 'PUT', '/v1/bdbs/1', { body: { replication: true } });
     expect([again.status, again.body.error_code]).toEqual([406, 'replication_node_violation']);
+  });
+
+  test('a cluster with a majority of its nodes down answers only node reads, the stopped nodes down, until they return', async () => {
+    const { nodes } = await formCluster(3);
+    const api = nodes[0].api;
+    // One of three down: the quorum holds.
+    await nodes[1].double.stop();
+    expect((await call(api, 'GET', '/v1/bdbs')).status).toBe(200);
+    await nodes[2].double.stop();
+    const refused = await call(api, 'GET', '/v1/bdbs');
+    expect([refused.status, refused.body.error_code]).toEqual([503, 'quorum_lost']);
+    expect(refused.body.description).toBe('the cluster lost its quorum (2 of 3 nodes down)');
+    expect((await call(api, 'POST', '/v1/bdbs', { body: { name: 'x', memory_size: MIB } })).status).toBe(503);
+    expect((await call(api, 'GET', '/v1/cluster')).status).toBe(503);
+    const list = await call(api, 'GET', '/v1/nodes');
+    expect(list.body.map((n: any) => n.status)).toEqual(['active', 'down', 'down']);
+    expect(Object.values((await call(api, 'GET', '/v1/nodes/status')).body).map((n: any) => n.node_status)).toEqual(['active', 'down', 'down']);
+    // Credentials are still checked first.
+    expect((await call(api, 'GET', '/v1/bdbs', { auth: null })).status).toBe(401);
+
+    await nodes[1].double.start();
+    expect((await call(api, 'GET', '/v1/bdbs')).status).toBe(200);
+    expect((await call(nodes[1].api, 'GET', '/v1/cluster')).status).toBe(200);
   });
 
   test('an injected action failure leaves the database creation-failed', async () => {

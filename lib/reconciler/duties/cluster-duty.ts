@@ -18,6 +18,7 @@ import { errorMessage } from '../runtime/logger';
 import { M } from '../runtime/metrics';
 import { Bdb, ReNode } from '../io/re-types';
 import { AdminCredentials } from './secret-duty';
+import { QUORUM_LOST, quorumLoss, quorumLossMessage } from '../plan/quorum';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
 
 export interface ClusterObservation {
@@ -71,6 +72,13 @@ export async function runClusterDuty(
     return obs;
   }
   ctx.log.debug('cluster observed', { nodes: nodes.length, master: obs.masterPod });
+  // Without its quorum the cluster refuses administrative requests: nothing to do but report it and retry.
+  const loss = quorumLoss(obs.nodes);
+  if (loss) {
+    obs.clusterState = QUORUM_LOST;
+    obs.errors.push(quorumLossMessage(loss));
+    return obs;
+  }
   await reconcileMasterLabel(ctx, pods, masterAddr);
 
   // Before the databases: a new database takes the cluster's internode encryption default.

@@ -70,7 +70,10 @@ export interface ClusterSettingsStatus {
 
 export interface StatusDocument {
   schemaVersion: number;
-  /** `Running` once every declared node is in the cluster, else `Forming`, or `Error`. */
+  /**
+   * `Running` once every declared node is in the cluster, else `Forming`;
+   * `QuorumLost` while a majority of its nodes is down (plan/quorum.ts), or `Error`.
+   */
   clusterState: string;
   desiredState: { valid: boolean; message?: string };
   nodes: NodeStatus[];

@@ -20,6 +20,7 @@ import { NodeMaintenance } from '../duties/node-maintenance';
 import { ensureSecrets, readAdminCredentials, AdminCredentials } from '../duties/secret-duty';
 import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statusConfigMapUpdate } from '../plan/status';
 import { statusHealth } from '../plan/status-health';
+import { QUORUM_LOST } from '../plan/quorum';
 import { ReconcileResult } from './work-queue';
 
 /** While waiting (not failing), look again at least this often. */
@@ -98,7 +99,9 @@ export class Reconciler {
     // A leader whose own node is still joining cannot reach the cluster API yet: that is waiting too.
     const onlyWaiting = node.waitingFor !== undefined && obs.clusterState === 'Unreachable';
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
-    const result = nodeResult(node);
+    // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node.
+    const nodeOutcome = nodeResult(node);
+    const result = obs.clusterState === 'Forming' && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
     // Written by someone else meanwhile (e.g. a former leader): the next pass rewrites it.
     return written || result.requeueAfterMs !== undefined ? result : { ...result, requeue: true };
   }
@@ -168,9 +171,11 @@ function clusterStatus(obs: ClusterObservation, previous: StatusDocument | undef
     ...(obs.clusterSettings ? { clusterSettings: obs.clusterSettings } : {}),
     lastError,
   };
-  // An unreachable REST API must not erase what the last good pass learned.
-  if (obs.clusterState === 'Unreachable' && previous) {
-    doc.nodes = previous.nodes;
+  // An unreachable REST API must not erase what the last good pass learned;
+  // nor must a cluster without quorum, whose nodes (now partly down) are all it answered.
+  const unobserved = obs.clusterState === 'Unreachable' || obs.clusterState === QUORUM_LOST;
+  if (unobserved && previous) {
+    if (obs.clusterState === 'Unreachable') doc.nodes = previous.nodes;
     doc.databases = previous.databases;
     doc.activeActiveDatabases = previous.activeActiveDatabases;
     doc.masterPod = previous.masterPod;

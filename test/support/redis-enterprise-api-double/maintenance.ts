@@ -27,6 +27,7 @@
 import { schemaError } from './errors';
 import { NodeActionFailure } from './node-actions';
 import { endpointNodesFor } from './placement';
+import { quorumSize } from './quorum';
 import type { BdbRecord, NodeRecord, NodeSnapshot } from './types';
 
 export interface MaintenanceHost {
@@ -81,7 +82,7 @@ export function parseMaintenanceOff(body: Record<string, unknown>): MaintenanceO
 
 export function enterMaintenance(host: MaintenanceHost, node: NodeRecord, o: MaintenanceOnOptions): void {
   const stayActive = host.activeNodes().filter((n) => n.uid !== node.uid).length;
-  if (stayActive < Math.floor(host.nodes().length / 2) + 1) {
+  if (stayActive < quorumSize(host.nodes().length)) {
     throw new NodeActionFailure('internal_error', `turning maintenance mode on for node ${node.uid} would lose the cluster quorum`);
   }
   const existing = node.maintenance;

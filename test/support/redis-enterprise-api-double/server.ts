@@ -18,6 +18,7 @@ import { ApiDoubleClusterRegistry, RegisteredNode, defaultRegistry } from './clu
 import type { ApiDoubleCluster } from './cluster-state';
 import { ApiError } from './errors';
 import { FaultDecision, FaultInjector, combineDecisions } from './faults';
+import { requireQuorum } from './quorum';
 import { MUTATING_METHODS, RequestLog, RequestLogEntry } from './request-log';
 import { Route, RouteResult, findRoute } from './router';
 import { bdbRoutes } from './routes-bdbs';
@@ -263,6 +264,7 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
       if (cluster && !authorized(cluster, authorization)) {
         throw new ApiError(401, 'unauthorized', 'invalid or missing credentials');
       }
+      if (route.access === 'cluster') requireQuorum(cluster as ApiDoubleCluster, method, path);
       const body = parseJson(bodyText);
       const ctx = {
         method, path, query, body, params, bootstrap: this.bootstrap, localNodeInfo: () => this.localNodeInfo(),
