@@ -96,16 +96,20 @@ export interface BdbDiff {
   missingModules: string[];
 }
 
-export function diffBdb(desired: Record<string, unknown>, observed: Bdb): BdbDiff {
+/** The declared fields whose live value differs (by {@link matches}), skipping `skip`: the update body and its keys. */
+export function changedFields(desired: Record<string, unknown>, observed: Record<string, unknown>, skip: ReadonlySet<string>): { update: Record<string, unknown>; changed: string[] } {
   const update: Record<string, unknown> = {};
   const changed: string[] = [];
   for (const [key, value] of Object.entries(desired)) {
-    if (CREATE_ONLY.has(key)) continue;
-    if (!matches(value, observed[key])) {
-      update[key] = value;
-      changed.push(key);
-    }
+    if (skip.has(key) || matches(value, observed[key])) continue;
+    update[key] = value;
+    changed.push(key);
   }
+  return { update, changed };
+}
+
+export function diffBdb(desired: Record<string, unknown>, observed: Bdb): BdbDiff {
+  const { update, changed } = changedFields(desired, observed as unknown as Record<string, unknown>, CREATE_ONLY);
   // Switching sharding on needs hashing rules in the same request.
   if ('sharding' in update && update.sharding === true) update.shard_key_regex = desired.shard_key_regex ?? DEFAULT_SHARD_KEY_REGEX;
   const managedTags = (desired.tags as BdbTag[] | undefined) ?? [];

@@ -5,7 +5,7 @@
 import { DesiredActiveActiveDatabase, DesiredRemoteCluster } from '../../contract/desired-state';
 import { Crdb, CrdbInstance } from '../io/re-types';
 import { ResolvedReferences, databaseSettingsFields } from './bdb-spec';
-import { matches } from './bdb-diff';
+import { changedFields } from './bdb-diff';
 
 export interface Credentials { username: string; password: string }
 
@@ -100,15 +100,7 @@ const NOT_COMPARED = new Set(['shard_key_regex', 'module_list', 'authentication_
 export function planCrdb(db: DesiredActiveActiveDatabase, remotes: DesiredRemoteCluster[], observed: Crdb, refs: ResolvedReferences): CrdbPlan {
   const desired = defaultDbConfig(db, refs);
   const live = observed.default_db_config ?? {};
-  const diff: Record<string, unknown> = {};
-  const changed: string[] = [];
-  for (const [k, v] of Object.entries(desired)) {
-    if (NOT_COMPARED.has(k)) continue;
-    if (!matches(v, live[k])) {
-      diff[k] = v;
-      changed.push(k);
-    }
-  }
+  const { update: diff, changed } = changedFields(desired, live as Record<string, unknown>, NOT_COMPARED);
   const wanted = participants(db, remotes);
   const liveNames = new Map((observed.instances ?? []).map((i) => [i.cluster?.name, i]));
   const wantedNames = new Set(wanted.map(participantClusterName));
