@@ -20,6 +20,7 @@ import { Bdb, ReNode } from '../io/re-types';
 import { AdminCredentials } from './secret-duty';
 import { QUORUM_LOST, quorumLoss, quorumLossMessage } from '../plan/quorum';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
+import { OperationLog } from '../plan/operations';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -41,10 +42,12 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  * `admin`: the credentials the REST client uses in this pass, read after the
  * secret duty ran. `previousSettings`: what the last status recorded (applied
  * versions, refusals), kept across leaders by the status ConfigMap.
+ * `operations`: the day-2 operations as the last status left them; the
+ * duties that carry one out report its progress there.
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
-  previousSettings?: ClusterSettingsStatus,
+  _operations: OperationLog, previousSettings?: ClusterSettingsStatus,
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
   if (!admin) {

@@ -22,6 +22,8 @@ import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statu
 import { statusHealth } from '../plan/status-health';
 import { QUORUM_LOST } from '../plan/quorum';
 import { ReconcileResult } from './work-queue';
+import { OperationLog } from '../plan/operations';
+import { reportOperations } from '../duties/operation-report';
 
 /** While waiting (not failing), look again at least this often. */
 export const WAIT_POLL_MS = 2000;
@@ -92,10 +94,14 @@ export class Reconciler {
     // A bootstrap can take long: a leader that lost the Lease meanwhile leaves the cluster duties to the new one.
     if (!leader || !this.options.isLeader()) return nodeResult(node);
 
-    const obs = await runClusterDuty(ctx, state, pods, subject, admin, previous?.clusterSettings);
+    const operations = new OperationLog(previous?.operations);
+    const obs = await runClusterDuty(ctx, state, pods, subject, admin, operations, previous?.clusterSettings);
     const nodeError = node.error ?? node.waitingFor;
     const doc = clusterStatus(obs, previous, nodeError ?? obs.errors[0]);
+    const ops = operations.list();
+    if (ops) doc.operations = ops;
     const written = await this.writeStatus(statusName, statusCm, doc, cm);
+    if (written) await reportOperations(operations, ctx.events, ctx.metrics, subject);
     // A leader whose own node is still joining cannot reach the cluster API yet: that is waiting too.
     const onlyWaiting = node.waitingFor !== undefined && obs.clusterState === 'Unreachable';
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));

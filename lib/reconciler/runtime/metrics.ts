@@ -87,4 +87,6 @@ export const M = {
   prestop: 'redis_enterprise_reconciler_prestop_total',
   maintenanceOff: 'redis_enterprise_reconciler_maintenance_off_total',
   clusterSettingWrites: 'redis_enterprise_reconciler_cluster_setting_writes_total',
+  operations: 'redis_enterprise_reconciler_operation_transitions_total',
+  operationsActive: 'redis_enterprise_reconciler_operations_active',
 } as const;

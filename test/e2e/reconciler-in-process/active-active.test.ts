@@ -34,7 +34,11 @@ describeE2E('Active-Active database of two clusters, reconciled in-process', ({ 
     before: () => [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'carts-password' }, stringData: { password: CARTS_PASSWORD } }],
   });
   const crdbStatus = async (f: InProcessFleet) => (await f.status())?.activeActiveDatabases?.[0];
-  const passes = (f: InProcessFleet) => f.nodes.reduce((n, x) => n + (x.reconciler ? x.reconciler.metrics.get(M.reconciles, { result: 'success' }) : 0), 0);
+  // Only the leader's passes look at the CRDB: the other sidecars' passes do node work only.
+  const passes = (f: InProcessFleet) => {
+    const leader = f.leaderNode()?.reconciler;
+    return leader ? leader.metrics.get(M.reconciles, { result: 'success' }) : 0;
+  };
 
   afterAll(async () => {
     for (const f of fleets) await f.stop();
@@ -88,7 +92,7 @@ describeE2E('Active-Active database of two clusters, reconciled in-process', ({ 
   it('writes nothing to either REST API over two more passes of both clusters', async () => {
     const mark = registry.requestLog.mark();
     const before = [passes(east), passes(west)];
-    await east.until('two more passes of each cluster', () => passes(east) >= before[0] + 2 && passes(west) >= before[1] + 2, 60_000);
+    await east.until('two more passes of each cluster\'s leader', () => passes(east) >= before[0] + 2 && passes(west) >= before[1] + 2, 60_000);
     expect(registry.requestLog.count({ since: mark, method: 'GET', path: '/v1/crdbs' })).toBeGreaterThanOrEqual(2);
     expect(registry.requestLog.mutations({ since: mark }).map((e) => `${e.method} ${e.path}`)).toEqual([]);
   });
