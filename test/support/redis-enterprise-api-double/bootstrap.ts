@@ -64,6 +64,7 @@ export class NodeBootstrap {
   }
 
   tick(now: number): void {
+    this.forgetIfRemoved();
     if (!this.pending || this.startTime === undefined || now - this.startTime < this.env.bootstrapMs()) return;
     const { action, body } = this.pending;
     this.pending = undefined;
@@ -78,6 +79,20 @@ export class NodeBootstrap {
       this.failure = e;
       this.state = 'error';
     }
+  }
+
+  /**
+   * A node removed from its cluster (the `remove` action) must be reinstalled
+   * to join again (docs, "Remove a node"); the double's choice: it answers as
+   * a freshly installed node, bootstrap `idle`.
+   */
+  private forgetIfRemoved(): void {
+    if (this.state !== 'completed' || !this.cluster || this.nodeUid === undefined || this.cluster.node(this.nodeUid)) return;
+    this.state = 'idle';
+    this.cluster = undefined;
+    this.nodeUid = undefined;
+    this.startTime = undefined;
+    this.endTime = undefined;
   }
 
   statusJson(): Record<string, unknown> {
