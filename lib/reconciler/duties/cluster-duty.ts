@@ -16,11 +16,13 @@ import { InvolvedObject } from '../io/events';
 import { Pod } from '../io/kube-types';
 import { errorMessage } from '../runtime/logger';
 import { M } from '../runtime/metrics';
-import { Bdb, ReNode } from '../io/re-types';
+import { Bdb, ReNode, ReNodeStatus } from '../io/re-types';
 import { AdminCredentials } from './secret-duty';
 import { QUORUM_LOST, quorumLoss, quorumLossMessage } from '../plan/quorum';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
 import { OperationLog } from '../plan/operations';
+import { hostnamesOf, members, podViews } from '../plan/membership';
+import { reconcileMembership } from './membership-duty';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -30,6 +32,8 @@ export interface ClusterObservation {
   activeActiveDatabases: ActiveActiveStatus[];
   clusterSettings?: ClusterSettingsStatus;
   errors: string[];
+  /** A day-2 operation waits on REST-side progress (a node removal): poll soon. */
+  waiting?: boolean;
 }
 
 function podByIp(pods: Pod[]): Map<string, Pod> {
@@ -43,11 +47,13 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  * secret duty ran. `previousSettings`: what the last status recorded (applied
  * versions, refusals), kept across leaders by the status ConfigMap.
  * `operations`: the day-2 operations as the last status left them; the
- * duties that carry one out report its progress there.
+ * duties that carry one out report its progress there. `previousNodes`: the
+ * nodes (and their pods) the last status recorded, which keep a down node's
+ * pod known after the pod came back with another IP.
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
-  _operations: OperationLog, previousSettings?: ClusterSettingsStatus,
+  operations: OperationLog, previousSettings?: ClusterSettingsStatus, previousNodes: NodeStatus[] = [],
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
   if (!admin) {
@@ -57,15 +63,18 @@ export async function runClusterDuty(
 
   // Nodes and the master, from this node's REST API (which needs this node in the cluster).
   let nodes: ReNode[];
+  let statuses: Record<string, ReNodeStatus>;
   let masterAddr: string | undefined;
   try {
-    const [list, statuses] = await Promise.all([ctx.re.listNodes(), ctx.re.nodesStatus()]);
-    nodes = list;
+    [nodes, statuses] = await Promise.all([ctx.re.listNodes(), ctx.re.nodesStatus()]);
+    const list = nodes;
     const byIp = podByIp(pods);
+    const podOf = new Map(members({ nodes: list, hostnames: hostnamesOf(statuses), pods: podViews(pods), previous: previousNodes, podPrefix: `${state.cluster.name}-` })
+      .map((m) => [m.uid, m.pod]));
     for (const n of list) {
       const st = statuses[String(n.uid)];
       if (st?.role === 'master') masterAddr = n.addr;
-      obs.nodes.push({ uid: n.uid, addr: n.addr ?? '', pod: n.addr ? byIp.get(n.addr)?.metadata.name : undefined, role: st?.role, status: n.status ?? st?.node_status });
+      obs.nodes.push({ uid: n.uid, addr: n.addr ?? '', pod: podOf.get(n.uid), role: st?.role, status: n.status ?? st?.node_status });
     }
     obs.masterPod = masterAddr ? byIp.get(masterAddr)?.metadata.name : undefined;
     obs.clusterState = list.length >= state.cluster.nodes ? 'Running' : 'Forming';
@@ -95,6 +104,14 @@ export async function runClusterDuty(
   const aa = await reconcileActiveActive(ctx, state, admin, subject);
   for (const a of aa) if (a.error) obs.errors.push(a.error);
   if (outcomes.some((o) => o.wrote) || aa.some((a) => a.status === 'active')) bdbs = await ctx.re.listBdbs();
+
+  // Membership after the databases: a removal started now moves endpoints in a later pass, which the slices then follow.
+  try {
+    const membership = await reconcileMembership(ctx, state, pods, { nodes, statuses, bdbs, previousNodes }, operations);
+    obs.waiting = membership.waiting;
+  } catch (e) {
+    obs.errors.push(`membership: ${errorMessage(e)}`);
+  }
 
   // EndpointSlices follow the live endpoints of every declared database.
   const byName = new Map(bdbs.map((b) => [b.name, b]));

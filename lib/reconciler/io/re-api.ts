@@ -36,6 +36,8 @@ export interface ReApi {
   startNodeAction(uid: number, action: NodeActionName, body: Record<string, unknown>): Promise<NodeActionStatus>;
   /** The action's status; a 404 ReApiError when there is none (documented). */
   getNodeAction(uid: number, action: NodeActionName): Promise<NodeActionStatus>;
+  /** `GET /v1/nodes/actions`: the actions of every node (running, queued or the last finished one). */
+  listNodeActions(): Promise<NodeActionStatus[]>;
 
   /** `GET /v1/cluster/certificates`: `<name>_cert` PEMs (the answer may also hold keys: never log it). */
   getClusterCertificates(): Promise<Record<string, unknown>>;

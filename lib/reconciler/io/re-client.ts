@@ -191,6 +191,7 @@ export class ReClient implements ReApi {
     return this.request('POST', `/v1/nodes/${uid}/actions/${action}`, body);
   }
   getNodeAction(uid: number, action: NodeActionName): Promise<NodeActionStatus> { return this.request('GET', `/v1/nodes/${uid}/actions/${action}`); }
+  listNodeActions(): Promise<NodeActionStatus[]> { return this.request('GET', '/v1/nodes/actions'); }
 
   getClusterCertificates(): Promise<Record<string, unknown>> { return this.request('GET', '/v1/cluster/certificates'); }
   async putClusterCertificates(certificates: CertificateUpdate[]): Promise<void> {

@@ -36,6 +36,8 @@ export interface ReNode {
   status?: string;
   rack_id?: string;
   shard_count?: number;
+  /** Documented node object: cluster unique ids of the node's shards. */
+  shard_list?: number[];
   bigstore_enabled?: boolean;
 }
 
@@ -49,12 +51,15 @@ export interface ReNodeStatus {
 }
 
 /** Documented node actions (`POST /v1/nodes/{uid}/actions/{action}`) the reconciler uses. */
-export type NodeActionName = 'maintenance_on' | 'maintenance_off';
+export type NodeActionName = 'maintenance_on' | 'maintenance_off' | 'remove';
 
 /** A node action as `GET /v1/nodes/{uid}/actions/{action}` reports it (the POST answers status and task_id only). */
 export interface NodeActionStatus {
   task_id?: string;
+  /** The docs' example lists a remove as `remove_node`. */
   name?: string;
+  /** A string in the docs' examples. */
+  node_uid?: string;
   /** queued | starting | running | cancelling | cancelled | completed | failed */
   status?: string;
   progress?: number | string;

@@ -95,7 +95,7 @@ export class Reconciler {
     if (!leader || !this.options.isLeader()) return nodeResult(node);
 
     const operations = new OperationLog(previous?.operations);
-    const obs = await runClusterDuty(ctx, state, pods, subject, admin, operations, previous?.clusterSettings);
+    const obs = await runClusterDuty(ctx, state, pods, subject, admin, operations, previous?.clusterSettings, previous?.nodes);
     const nodeError = node.error ?? node.waitingFor;
     const doc = clusterStatus(obs, previous, nodeError ?? obs.errors[0]);
     const ops = operations.list();
@@ -107,7 +107,9 @@ export class Reconciler {
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
     // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node.
     const nodeOutcome = nodeResult(node);
-    const result = obs.clusterState === 'Forming' && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
+    // Nor a node removal: a day-2 operation that waits on the REST API is polled too.
+    const poll = obs.clusterState === 'Forming' || obs.waiting === true;
+    const result = poll && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
     // Written by someone else meanwhile (e.g. a former leader): the next pass rewrites it.
     return written || result.requeueAfterMs !== undefined ? result : { ...result, requeue: true };
   }
