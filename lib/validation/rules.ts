@@ -153,7 +153,7 @@ export const RULES = {
     fix: 'revert the change, or delete the StatefulSet with --cascade=orphan before the sync and acknowledge the finding',
   },
   REGIT002: { severity: ERROR, summary: 'GitOps: a claim template\'s storage request never shrinks', fix: 'keep persistence.volumeSize at its current value (set it explicitly when it was derived from the node memory)' },
-  REGIT003: { severity: ERROR, summary: 'GitOps: the node count goes down by at most one per change', fix: 'go down by one node per change and sync each step' },
+  REGIT003: { severity: ERROR, summary: 'GitOps: a scale-in keeps at least 3 nodes and room for the databases\' memory (replicas counted); the nodes then leave one at a time by themselves', fix: 'keep enough nodes for the databases, or make them smaller first' },
   REGIT004: { severity: ERROR, summary: 'GitOps: a changed node count stays odd (an even count loses quorum with half the nodes)', fix: 'use an odd number of nodes' },
   REGIT005: { severity: ERROR, summary: 'GitOps: a database keeps its port', fix: 'keep the port, or create a new database on the new port and move clients' },
   REGIT006: { severity: ERROR, summary: 'GitOps: a database with deletion policy retain is not removed (it would stay in the cluster, unmanaged)', fix: 'keep the database, or set deletionPolicy: DeletionPolicy.DELETE and sync before removing it' },

@@ -183,7 +183,8 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
 
   REGIT001: change(cluster({ persistence: { volumeSize: '20Gi' } }), cluster({ persistence: { volumeSize: '40Gi' } })),
   REGIT002: change(cluster({ persistence: { volumeSize: '40Gi' } }), cluster({ persistence: { volumeSize: '20Gi' } })),
-  REGIT003: change(cluster({ nodes: 5 }), cluster({ nodes: 3 })),
+  // 7GB × 2 (replication) fits 5 nodes × 4Gi, not 3 (REDB004 reports it too, in code).
+  REGIT003: change(databases({ nodes: 5 }, { name: 'big', memorySize: '7GB', replication: true }), databases({ nodes: 3 }, { name: 'big', memorySize: '7GB', replication: true })),
   REGIT004: change(cluster({ nodes: 3 }), cluster({ nodes: 4 })), // REC001 refuses 4 as well; the guard still sees the render
   REGIT005: change(database({ name: 'orders', port: 12000 }), database({ name: 'orders', port: 12001 })),
   REGIT006: change(database({ name: 'orders' }), cluster({})), // deletionPolicy defaults to retain
