@@ -6,7 +6,7 @@
  * remaining nodes would be lost.
  */
 import type { ApiDoubleCluster } from '../support/redis-enterprise-api-double';
-import { MIB, call, formCluster, joinBody, running } from './support/api-double-http';
+import { MIB, call, formCluster, joinBody, running, startNode } from './support/api-double-http';
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((d) => d.dispose()));
@@ -105,3 +105,15 @@ describe('remove node action', () => {
   });
 });
 
+
+test('a new node may join at the address of a down member (its pod came back empty at its old IP)', async () => {
+  const { nodes, clock, cluster, registry } = await formCluster(3);
+  const addr = nodes[1].double.addr;
+  await nodes[1].double.dispose();
+  const fresh = await startNode(registry, { addr });
+  await call(fresh.api, 'POST', '/v1/bootstrap/join_cluster', { auth: null, body: joinBody([nodes[0].double.addr], { addr }) });
+  clock.advance(100);
+  expect(fresh.double.nodeUid).toBe(4);
+  expect(cluster.nodes().map((n) => [n.uid, n.addr, n.status])).toEqual([[1, nodes[0].double.addr, 'active'], [2, addr, 'down'], [3, nodes[2].double.addr, 'active'], [4, addr, 'active']]);
+  expect(cluster.nodeByAddr(addr)?.uid).toBe(4);
+});

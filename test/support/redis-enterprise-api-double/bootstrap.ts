@@ -142,7 +142,10 @@ export class NodeBootstrap {
       throw new BootstrapFailure('access_denied', 'invalid credentials supplied');
     }
     const node = this.nodeInit(body);
-    if (cluster.nodeByAddr(node.addr)) {
+    // A down member's address may be taken: a faulty node is replaced by adding a new node (docs, "Replace a
+    // faulty node"), e.g. a pod recreated at its old IP after losing its storage. Both stay listed until the
+    // down one is removed (the double's choice); a live node's address is refused.
+    if (cluster.nodeByAddr(node.addr)?.status === 'active') {
       throw new BootstrapFailure('config_error', `a node with address ${node.addr} is already part of the cluster`);
     }
     if (cluster.rackAware && !node.rackId) {

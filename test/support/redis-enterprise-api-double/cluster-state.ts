@@ -167,8 +167,9 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     return this.nodeList.find((n) => n.uid === uid);
   }
 
+  /** The member at `addr`; the active one when a down member still has the address too (it was replaced). */
   nodeByAddr(addr: string): NodeRecord | undefined {
-    return this.nodeList.find((n) => n.addr === addr);
+    return this.nodeList.find((n) => n.addr === addr && n.status === 'active') ?? this.nodeList.find((n) => n.addr === addr);
   }
 
   activeNodes(): NodeRecord[] {
