@@ -63,6 +63,8 @@ const ERROR_CONDITIONS = ['ControllerResizeError', 'NodeResizeError'];
 /** allocatedResourceStatuses values after which the resizer does not retry by itself. */
 const INFEASIBLE = ['ControllerResizeInfeasible', 'NodeResizeInfeasible'];
 
+export const WAITING_FOR_APPLY = 'StatefulSet deleted (orphan), waiting for it to be applied again (the Argo CD sync retry, or kubectl apply)';
+
 const bytes = (q: string | undefined) => quantityBytes(q) ?? 0;
 const requestOf = (c: PersistentVolumeClaim) => c.spec?.resources?.requests?.storage;
 const capacityOf = (c: PersistentVolumeClaim) => c.status?.capacity?.storage;
@@ -152,14 +154,10 @@ export function planVolumeExpansion(input: VolumeExpansionInput): VolumeExpansio
   if (sts && stsBehind.length > 0) {
     const unsettled = settled(sts);
     if (unsettled) return { step: 'wait-statefulset', target, message: `claims expanded; waiting for the StatefulSet to settle (${unsettled}) before replacing it` };
-    return {
-      step: 'delete-statefulset', target, uid: sts.metadata.uid ?? '',
-      message: `claims expanded; StatefulSet ${sts.metadata.name} deleted (orphan: pods and claims stay), waiting for it to be applied again`,
-    };
+    // Said once the delete is done, and unchanged on the passes that wait for the apply after it.
+    return { step: 'delete-statefulset', target, uid: sts.metadata.uid ?? '', message: WAITING_FOR_APPLY };
   }
   if (!running) return { step: 'none' };
-  if (!sts) {
-    return { step: 'wait-apply', target, message: 'StatefulSet deleted (orphan), waiting for it to be applied again (the Argo CD sync retry, or kubectl apply)' };
-  }
+  if (!sts) return { step: 'wait-apply', target, message: WAITING_FOR_APPLY };
   return { step: 'done', target, message: `every claim and the StatefulSet's claim templates have ${input.declared.map((d) => `${LABELS[d.template] ?? d.template} ${d.size}`).join(', ')}` };
 }

@@ -21,6 +21,12 @@ import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble, StartedApiDouble } 
 import { serviceAccountKubeconfigFile } from '../reconciler-in-process/support/fleet';
 import { PlaneInfo } from './connection';
 
+const WRITE_LABELS: Array<[string, string]> = [
+  ['create', 'configmaps'], ['update', 'configmaps'], ['create', 'secrets'], ['patch', 'pods'],
+  ['patch', 'persistentvolumeclaims'], ['delete', 'statefulsets'],
+  ['create', 'endpointslices'], ['update', 'endpointslices'], ['delete', 'endpointslices'], ['create', 'events'],
+];
+
 export interface PodReconciler {
   pod: string;
   podUid: string;
@@ -98,6 +104,16 @@ export class StatefulSetReconcilers {
   /** One Kubernetes write counter summed over every reconciler (leadership may move). */
   kubeWrites(verb: string, resource: string): number {
     return this.nodes.reduce((n, r) => n + r.reconciler.metrics.get(M.kubeWrites, { verb, resource }), 0);
+  }
+
+  /** Every counted Kubernetes write (lib/reconciler/io/counting-kube.ts) of every reconciler but the Lease renewals, by `verb resource`; zeros left out. */
+  kubeWritesBesidesLeases(): Record<string, number> {
+    const totals: Record<string, number> = {};
+    for (const [verb, resource] of WRITE_LABELS) {
+      const n = this.kubeWrites(verb, resource);
+      if (n > 0) totals[`${verb} ${resource}`] = n;
+    }
+    return totals;
   }
 
   async stop(): Promise<void> {
