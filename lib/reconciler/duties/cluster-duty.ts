@@ -1,6 +1,6 @@
 /**
- * The cluster duties of the elected sidecar, in order, through the REST API:
- * the master label, cluster settings, databases and Active-Active databases,
+ * The cluster duties of the elected sidecar, in order: volume expansion
+ * (Kubernetes only), then through the REST API the master label, cluster settings, databases and Active-Active databases,
  * then EndpointSlices. The Secrets come before (the secret duty, which every
  * node's bootstrap needs) and the status ConfigMap after (the controller).
  * Each step reads first and writes only what differs.
@@ -21,6 +21,7 @@ import { AdminCredentials } from './secret-duty';
 import { QUORUM_LOST, quorumLoss, quorumLossMessage } from '../plan/quorum';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
 import { OperationLog } from '../plan/operations';
+import { runVolumeExpansionDuty } from './volume-expansion-duty';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -30,6 +31,8 @@ export interface ClusterObservation {
   activeActiveDatabases: ActiveActiveStatus[];
   clusterSettings?: ClusterSettingsStatus;
   errors: string[];
+  /** A day-2 operation in progress that no watch follows: look again after this long. */
+  pollAfterMs?: number;
 }
 
 function podByIp(pods: Pod[]): Map<string, Pod> {
@@ -47,9 +50,13 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
-  _operations: OperationLog, previousSettings?: ClusterSettingsStatus,
+  operations: OperationLog, previousSettings?: ClusterSettingsStatus,
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
+  // Kubernetes only (claims and the StatefulSet): it needs neither the admin credentials nor the REST API, so it runs first.
+  const volumes = await runVolumeExpansionDuty(ctx, state, operations, subject);
+  if (volumes.error) obs.errors.push(volumes.error);
+  obs.pollAfterMs = volumes.pollAfterMs;
   if (!admin) {
     obs.errors.push(`admin credentials Secret ${state.cluster.credentialsSecretName} is incomplete (needs username and password)`);
     return obs;
