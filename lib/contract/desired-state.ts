@@ -64,6 +64,21 @@ export interface DesiredCluster {
   readonly dataInternodeEncryption?: boolean;
   /** Auto Tiering: where the flash volume is mounted (the bootstrap `bigstore_path`). */
   readonly flashPath?: string;
+  /**
+   * The declared size of every claim template of the StatefulSet
+   * (`redis-enterprise-storage`, and `redis-enterprise-flash` with Auto
+   * Tiering), so that the reconciler can expand claims created smaller.
+   * Absent in documents of older builds: no volume expansion then.
+   */
+  readonly volumeClaims?: DesiredVolumeClaim[];
+}
+
+/** One claim template: PVCs `<template>-<rec>-<ordinal>` should have at least `size`. */
+export interface DesiredVolumeClaim {
+  /** Claim template name, e.g. `redis-enterprise-storage`. */
+  readonly template: string;
+  /** Kubernetes quantity, as written in the claim template (`30Gi`). */
+  readonly size: string;
 }
 
 /** Secret names per Redis Enterprise certificate. */

@@ -149,7 +149,7 @@ export const RULES = {
   // GitOps: unsafe changes since the last rendered manifests (UnsafeChangeGuard; acknowledge `<code>` or `<code>:<Kind>/<name>`)
   REGIT001: {
     severity: ERROR,
-    summary: 'GitOps: no immutable StatefulSet field changes (volumeClaimTemplates, selector, serviceName, podManagementPolicy); Kubernetes refuses it',
+    summary: 'GitOps: no immutable StatefulSet field changes (volumeClaimTemplates other than a larger storage request, selector, serviceName, podManagementPolicy); Kubernetes refuses it',
     fix: 'revert the change, or delete the StatefulSet with --cascade=orphan before the sync and acknowledge the finding',
   },
   REGIT002: { severity: ERROR, summary: 'GitOps: a claim template\'s storage request never shrinks', fix: 'keep persistence.volumeSize at its current value (set it explicitly when it was derived from the node memory)' },
@@ -159,6 +159,11 @@ export const RULES = {
   REGIT006: { severity: ERROR, summary: 'GitOps: a database with deletion policy retain is not removed (it would stay in the cluster, unmanaged)', fix: 'keep the database, or set deletionPolicy: DeletionPolicy.DELETE and sync before removing it' },
   REGIT007: { severity: ERROR, summary: 'GitOps: a LoadBalancer Service keeps its type (its external address would be released)', fix: 'keep the LoadBalancer type' },
   REGIT008: { severity: ERROR, summary: 'GitOps: a cluster\'s StatefulSet is not removed', fix: 'keep the cluster, or acknowledge REGIT008 to remove it deliberately' },
+  REGIT009: {
+    severity: ERROR,
+    summary: 'GitOps: no volume growth on a cluster with Auto Tiering (Redis documents PVC expansion as unsupported with it, RED-165770)',
+    fix: 'keep persistence.volumeSize and autoTiering.flashDiskSize, or acknowledge REGIT009 to let the reconciler expand the claims anyway',
+  },
 
   // RedisEnterpriseArgoCdApplication
   REGIT101: { severity: ERROR, summary: 'Argo CD Application: the name is a DNS label', fix: 'use lower-case letters, digits and hyphens, at most 63 characters' },

@@ -1,6 +1,6 @@
 /**
- * The cluster duties of the elected sidecar, in order, through the REST API:
- * the master label, cluster settings, databases and Active-Active databases,
+ * The cluster duties of the elected sidecar, in order: volume expansion
+ * (Kubernetes only), then through the REST API the master label, cluster settings, databases and Active-Active databases,
  * then EndpointSlices. The Secrets come before (the secret duty, which every
  * node's bootstrap needs) and the status ConfigMap after (the controller).
  * Each step reads first and writes only what differs.
@@ -23,6 +23,7 @@ import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus }
 import { OperationLog } from '../plan/operations';
 import { hostnamesOf, members, podViews } from '../plan/membership';
 import { reconcileMembership } from './membership-duty';
+import { runVolumeExpansionDuty } from './volume-expansion-duty';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -32,8 +33,8 @@ export interface ClusterObservation {
   activeActiveDatabases: ActiveActiveStatus[];
   clusterSettings?: ClusterSettingsStatus;
   errors: string[];
-  /** A day-2 operation waits on REST-side progress (a node removal): poll soon. */
-  waiting?: boolean;
+  /** A day-2 operation in progress that no watch follows: look again after this long. */
+  pollAfterMs?: number;
 }
 
 function podByIp(pods: Pod[]): Map<string, Pod> {
@@ -56,6 +57,10 @@ export async function runClusterDuty(
   operations: OperationLog, previousSettings?: ClusterSettingsStatus, previousNodes: NodeStatus[] = [],
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
+  // Kubernetes only (claims and the StatefulSet): it needs neither the admin credentials nor the REST API, so it runs first.
+  const volumes = await runVolumeExpansionDuty(ctx, state, operations, subject);
+  if (volumes.error) obs.errors.push(volumes.error);
+  obs.pollAfterMs = volumes.pollAfterMs;
   if (!admin) {
     obs.errors.push(`admin credentials Secret ${state.cluster.credentialsSecretName} is incomplete (needs username and password)`);
     return obs;
@@ -108,7 +113,7 @@ export async function runClusterDuty(
   // Membership after the databases: a removal started now moves endpoints in a later pass, which the slices then follow.
   try {
     const membership = await reconcileMembership(ctx, state, pods, { nodes, statuses, bdbs, previousNodes }, operations);
-    obs.waiting = membership.waiting;
+    if (membership.pollAfterMs !== undefined) obs.pollAfterMs = Math.min(obs.pollAfterMs ?? Infinity, membership.pollAfterMs);
   } catch (e) {
     obs.errors.push(`membership: ${errorMessage(e)}`);
   }

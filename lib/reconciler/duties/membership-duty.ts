@@ -43,9 +43,14 @@ export interface MembershipObservation {
 }
 
 export interface MembershipOutcome {
-  /** A removal runs or is waited for: look again soon (no watch reports REST-side progress). */
-  readonly waiting: boolean;
+  /** A removal runs or is waited for: look again after this long (no watch reports REST-side progress). */
+  readonly pollAfterMs?: number;
 }
+
+/** How often a running removal is looked at. */
+const REMOVAL_POLL_MS = 2000;
+const WAIT: MembershipOutcome = { pollAfterMs: REMOVAL_POLL_MS };
+const DONE: MembershipOutcome = {};
 
 interface Job { kind: OperationKind; target: string; node: Member; pod: string }
 
@@ -79,37 +84,37 @@ export async function reconcileMembership(
       const message = `removing node ${job.node.uid} (pod ${job.pod}): its shards and endpoints move to other nodes`;
       if (last && isPending(last)) {
         operations.running(job.kind, job.target, message, job.pod);
-        return { waiting: true };
+        return WAIT;
       }
       if (last && UNSUCCESSFUL.has(String(last.status)) && operations.get(job.kind)?.target === job.target) {
         // Redis Enterprise refused it: reported, retried when the declaration changes (a new target).
         operations.failed(job.kind, job.target, `node ${job.node.uid}: ${describeRemovalFailure(last)}`, job.pod);
-        return { waiting: false };
+        return DONE;
       }
       if (inFlight !== undefined) {
         operations.running(job.kind, job.target, `waiting for the removal of node ${inFlight} to end: one node at a time`, job.pod);
-        return { waiting: true };
+        return WAIT;
       }
       const refusal = removalRefusal(job.node.uid, { members: all, bdbs: obs.bdbs, nodeMemoryBytes: state.cluster.nodeMemoryBytes });
       if (refusal) {
         operations.blocked(job.kind, job.target, refusal, job.pod);
-        return { waiting: false };
+        return DONE;
       }
       ctx.log.info('removing a node no pod holds any more', { node: job.node.uid, pod: job.pod, kind: job.kind });
       await startRemoval(ctx.re, job.node.uid);
       operations.running(job.kind, job.target, message, job.pod);
-      return { waiting: true };
+      return WAIT;
     }
   }
 
   if (scaleIn && leaving.length > 0) {
     const next = leaving[0];
     operations.running('ScaleIn', scaleIn, `waiting for pod ${next.name} to stop: its preStop removes its node from the cluster`, next.name);
-    return { waiting: true };
+    return WAIT;
   }
   endIfDone(operations, 'ScaleIn', `the cluster has ${current} nodes, as declared`);
   endIfDone(operations, 'NodeReplacement', 'the stale node was removed; the pod runs on its new node');
-  return { waiting: false };
+  return DONE;
 }
 
 /**

@@ -10,6 +10,8 @@ const WRITES: Record<string, [string, string]> = {
   replaceConfigMap: ['update', 'configmaps'],
   createSecret: ['create', 'secrets'],
   patchPodLabels: ['patch', 'pods'],
+  patchPersistentVolumeClaimStorage: ['patch', 'persistentvolumeclaims'],
+  deleteStatefulSetOrphan: ['delete', 'statefulsets'],
   createEndpointSlice: ['create', 'endpointslices'],
   replaceEndpointSlice: ['update', 'endpointslices'],
   deleteEndpointSlice: ['delete', 'endpointslices'],

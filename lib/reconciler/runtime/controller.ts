@@ -107,9 +107,9 @@ export class Reconciler {
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
     // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node.
     const nodeOutcome = nodeResult(node);
-    // Nor a node removal: a day-2 operation that waits on the REST API is polled too.
-    const poll = obs.clusterState === 'Forming' || obs.waiting === true;
-    const result = poll && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
+    // Nor does one report a claim growing or the StatefulSet applied again: a running volume expansion is polled too.
+    const pollMs = obs.clusterState === 'Forming' ? WAIT_POLL_MS : obs.pollAfterMs;
+    const result = pollMs !== undefined && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: pollMs } : nodeOutcome;
     // Written by someone else meanwhile (e.g. a former leader): the next pass rewrites it.
     return written || result.requeueAfterMs !== undefined ? result : { ...result, requeue: true };
   }

@@ -106,6 +106,14 @@ describe('RedisEnterpriseCluster with default props', () => {
     const secretVerbs = role.rules.filter((r: any) => r.resources.includes('secrets')).flatMap((r: any) => r.verbs);
     expect(secretVerbs.sort()).toEqual(['create', 'get', 'list', 'watch']);
     expect(role.rules.find((r: any) => r.verbs.includes('patch') && r.resources.includes('pods')).resourceNames).toEqual(['rec-0', 'rec-1', 'rec-2']);
+    // Volume expansion: the node pods' claims and this cluster's StatefulSet, by name; never create.
+    expect(role.rules.find((r: any) => r.resources.includes('persistentvolumeclaims'))).toEqual({
+      apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'patch'],
+      resourceNames: ['redis-enterprise-storage-rec-0', 'redis-enterprise-storage-rec-1', 'redis-enterprise-storage-rec-2'],
+    });
+    expect(role.rules.find((r: any) => r.resources.includes('statefulsets'))).toEqual({
+      apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'delete'], resourceNames: ['rec'],
+    });
     const binding = findObject(objects, 'RoleBinding', 'rec');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'rec', namespace: 'redis' }]);
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rec' });
@@ -119,6 +127,7 @@ describe('RedisEnterpriseCluster with default props', () => {
         name: 'rec', namespace: 'redis', fqdn: 'rec.redis.svc.cluster.local', nodes: 3,
         adminUsername: 'demo@redis.com', credentialsSecretName: 'rec', nodeMemoryBytes: 4 * 2 ** 30,
         persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
+        volumeClaims: [{ template: 'redis-enterprise-storage', size: '20Gi' }],
       },
       databases: [], remoteClusters: [], activeActiveDatabases: [],
     });

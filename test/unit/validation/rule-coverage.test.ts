@@ -17,7 +17,7 @@ import { testChart } from '../../support/synth';
  * by RuleCode, so a rule added to lib/validation/rules.ts without a
  * triggering declaration here does not compile (and the first test names it).
  * Each declaration is synthesized as a whole app and must report its code
- * with the catalogue's severity. The GitOps rules (REGIT001-008) compare two
+ * with the catalogue's severity. The GitOps rules (REGIT001-009) compare two
  * declarations: the first is rendered to a folder, as the committed manifests
  * would be, and the second is synthesized with an UnsafeChangeGuard reading it.
  */
@@ -181,7 +181,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REMON005: cluster({ monitoring: {} }),
   REMON006: cluster({ monitoring: { serviceMonitor: 'yes' as never } }),
 
-  REGIT001: change(cluster({ persistence: { volumeSize: '20Gi' } }), cluster({ persistence: { volumeSize: '40Gi' } })),
+  REGIT001: change(cluster({ persistence: { storageClassName: 'gp3' } }), cluster({ persistence: { storageClassName: 'io2' } })),
   REGIT002: change(cluster({ persistence: { volumeSize: '40Gi' } }), cluster({ persistence: { volumeSize: '20Gi' } })),
   // 7GB × 2 (replication) fits 5 nodes × 4Gi, not 3 (REDB004 reports it too, in code).
   REGIT003: change(databases({ nodes: 5 }, { name: 'big', memorySize: '7GB', replication: true }), databases({ nodes: 3 }, { name: 'big', memorySize: '7GB', replication: true })),
@@ -190,6 +190,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REGIT006: change(database({ name: 'orders' }), cluster({})), // deletionPolicy defaults to retain
   REGIT007: change(cluster({ uiServiceType: ServiceType.LOAD_BALANCER }), cluster({})),
   REGIT008: change(cluster({}), emptyChart),
+  REGIT009: change(cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '40Gi' } }), cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '80Gi' } })),
   REGIT101: application({ name: 'Redis_Prod' }),
   REGIT102: application({ destinationName: 'in-cluster' }),
   REGIT103: application({ repoUrl: 'git.example.com/redis' }),
