@@ -111,4 +111,32 @@ describeE2E('day-2: node replacement after a pod lost its storage', ({ client, i
     expect(status!.nodes.map((n) => n.uid)).not.toContain(staleUid);
     expect(kubelet!.errors).toEqual([]);
   });
+
+  it('a database without replication whose only shard is on the stale node blocks the replacement (NodeReplacement Blocked, nothing removed)', async () => {
+    const t = Date.now();
+    // The program gains a database without replication.
+    await applyInWaves(client, runBySimulatedKubelet(synthProgram(ns, 3, [...DBS, { name: 'solo', replication: false }])), FIELD_MANAGER);
+    await waitFor('database solo active', async () => cluster().bdbs.byName('solo')?.status === 'active', { timeoutMs: 60_000 });
+    const holderUid = cluster().bdbs.byName('solo')!.shards[0].nodeUid;
+    const holder = kubelet!.nodes().find((n) => n.double.nodeUid === holderUid)!;
+    const mark = registry.requestLog.mark();
+    await kubelet!.loseStorage(holder.pod);
+    await waitFor(`a new node for ${holder.pod} and NodeReplacement Blocked`, async (observe) => {
+      const op = (await readStatus(client, ns))?.operations?.find((o) => o.kind === 'NodeReplacement');
+      const fresh = kubelet!.node(holder.pod)?.double.nodeUid;
+      observe({ op, fresh, nodes: cluster().nodes().map((n) => `${n.uid}:${n.status}`) });
+      return fresh !== undefined && fresh !== holderUid && op?.phase === 'Blocked' && op.target.startsWith(`pod ${holder.pod}: node ${holderUid} ->`);
+    }, { timeoutMs: 120_000 });
+    console.log(`day2-node-replacement e2e: blocked replacement reported in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+
+    const op = (await readStatus(client, ns))!.operations!.find((o) => o.kind === 'NodeReplacement')!;
+    expect(op.message).toMatch(new RegExp(`database solo has no replication and shards only on the down node ${holderUid}`));
+    expect(op.node).toBe(holder.pod);
+    // Never silently dropped: the stale node stays listed with the shard; no removal was asked for.
+    expect(cluster().node(holderUid)?.status).toBe('down');
+    expect(cluster().bdbs.byName('solo')!.shards.map((s) => s.nodeUid)).toEqual([holderUid]);
+    expect(registry.requestLog.mutations({ since: mark }).filter((e) => /\/actions\/remove$/.test(e.path))).toEqual([]);
+    const events = await client.list('v1', 'Event', ns);
+    expect(events.some((e: KubeObject) => e.reason === 'NodeReplacementBlocked')).toBe(true);
+  });
 });
