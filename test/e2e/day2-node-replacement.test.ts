@@ -32,7 +32,7 @@ describeE2E('day-2: node replacement after a pod lost its storage', ({ client, i
 
   beforeAll(async () => {
     ns = await createNamespace(client, 'day2-replace');
-    await ensureAvailableVolumes(client, 4);
+    await ensureAvailableVolumes(client, 5);
     kubelet = await SimulatedKubelet.start({
       client, info, namespace: ns, clusterName: REC, registry,
       reconcilerConfig: { resyncSeconds: 5, leaseDurationSeconds: 6, prestopTimeoutMs: 30_000 },
