@@ -36,14 +36,15 @@ describeE2E('cluster membership: scale-in removal through /prestop and the leade
       registry: { timing: { bootstrapMs: 20, actionMs: 20, crdbTaskMs: 20, nodeActionMs: 150 } },
       resyncSeconds: 2,
     });
-    await fleet.startAll(true);
+    // rec-0 first, so it holds the Lease: the leader must outlive the test's stops of rec-3 and rec-4.
+    await fleet.startReconciler(fleet.nodes[0], true);
+    await fleet.until('rec-0 leads', async () => fleet.nodes[0].reconciler!.leader.isLeader);
+    for (const n of fleet.nodes.slice(1)) await fleet.startReconciler(n, true);
     const cluster = () => fleet.registry.clusters()[0];
     await fleet.until('5 nodes, 2 databases', async () =>
       cluster()?.nodes().length === 5 && cluster().bdbs.list().filter((b) => b.status === 'active').length === 2);
     const [rec3, rec4] = [fleet.nodes[3], fleet.nodes[4]];
     const [uid3, uid4] = [rec3.double.nodeUid!, rec4.double.nodeUid!];
-    // The leader must outlive the test's stops: whichever it is, it is not one of the leaving pods here.
-    await fleet.until('a leader among rec-0..rec-2', async () => fleet.nodes.slice(0, 3).some((n) => n.reconciler!.leader.isLeader));
 
     // A restart (ordinal 3 < 5 declared): the drain is maintenance mode, as before.
     const restart = await prestop(rec3);
