@@ -46,7 +46,14 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
       rule: core(['secrets'], ['create']),
     },
     { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
-    { reason: 'set or remove redis.io/role-master on this cluster\'s pods only', rule: core(['pods'], ['patch'], pods) },
+    {
+      reason: 'set or remove redis.io/role-master, and each sidecar\'s report of its node during a quorum loss (cdk8s-redis-enterprise.io/node-state), on this cluster\'s pods only',
+      rule: core(['pods'], ['patch'], pods),
+    },
+    {
+      reason: 'quorum recovery: restart (delete, the StatefulSet recreates it with the same claim) a pod of this cluster whose node still holds the cluster that lost its quorum, as the official operator\'s RecoveryReset does',
+      rule: core(['pods'], ['delete'], pods),
+    },
     {
       reason: 'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
       rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
