@@ -36,6 +36,7 @@ export function buildDesiredState(spec: ClusterSpec, databases: readonly Attache
     ...(spec.ldap ? { ldap: desiredLdap(spec) } : {}),
     ...(spec.internodeEncryption !== undefined ? { dataInternodeEncryption: spec.internodeEncryption } : {}),
     ...(spec.autoTiering ? { flashPath: FLASH_PATH } : {}),
+    ...(spec.recoveryGeneration ? { recoveryGeneration: spec.recoveryGeneration } : {}),
   };
   const unique = <T extends { name: string }>(items: T[]) =>
     [...new Map(items.map((i) => [i.name, i])).values()].sort(byName);

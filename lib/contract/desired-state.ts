@@ -64,6 +64,8 @@ export interface DesiredCluster {
   readonly dataInternodeEncryption?: boolean;
   /** Auto Tiering: where the flash volume is mounted (the bootstrap `bigstore_path`). */
   readonly flashPath?: string;
+  /** The quorum recovery's manual trigger: a new value starts a new run after a failed one. Absent means 0. */
+  readonly recoveryGeneration?: number;
 }
 
 /** Secret names per Redis Enterprise certificate. */

@@ -91,7 +91,7 @@ export async function runClusterDuty(
   }
   ctx.log.debug('cluster observed', { nodes: nodes.length, master: obs.masterPod });
   // A recovered cluster: its nodes rejoin, then its databases are recovered, before anything else is done.
-  const run = currentRecovery(state, operations);
+  const run = currentRecovery(operations);
   if (run?.node) {
     const progress = await continueRecovery(ctx, nodes, operations, run);
     if (progress === 'recovering') {

@@ -29,10 +29,17 @@ import { StatusDocument } from '../plan/status';
 import { awaitBootstrap } from './bootstrap-wait';
 import { AdminCredentials } from './secret-duty';
 
-/** The run of this cluster's recovery that has not ended, if any. */
-export function currentRecovery(state: DesiredState, operations: OperationLog): OperationStatus | undefined {
+function targetOf(state: DesiredState): string {
+  return recoveryTarget(state.cluster.name, state.cluster.nodes, state.cluster.recoveryGeneration);
+}
+
+/**
+ * The recovery run that has not ended, if any, whatever its target: a
+ * generation raised while a run is under way must not orphan it.
+ */
+export function currentRecovery(operations: OperationLog): OperationStatus | undefined {
   const op = operations.get(QUORUM_RECOVERY);
-  return op && !isEnded(op) && op.target === recoveryTarget(state.cluster.name, state.cluster.nodes) ? op : undefined;
+  return op && !isEnded(op) ? op : undefined;
 }
 
 function declaredPods(state: DesiredState): string[] {
@@ -43,11 +50,11 @@ function declaredPods(state: DesiredState): string[] {
 export async function superviseQuorumLoss(
   ctx: DutyContext, state: DesiredState, pods: Pod[], admin: AdminCredentials, operations: OperationLog, previous: StatusDocument | undefined,
 ): Promise<void> {
-  const target = recoveryTarget(state.cluster.name, state.cluster.nodes);
+  const current = currentRecovery(operations);
+  const target = current?.target ?? targetOf(state);
   const last = operations.get(QUORUM_RECOVERY);
-  // A failed run is not retried by itself: its reason needs a look first.
+  // A failed run is not retried by itself (its reason needs a look first): raising recoveryGeneration starts a new one.
   if (last?.target === target && last.phase === 'Failed') return;
-  const current = currentRecovery(state, operations);
   const decision = decideRecovery({ declaredPods: declaredPods(state), pods, leaderPod: ctx.config.podName, recoveringPod: current?.node });
   switch (decision.action) {
     case 'block':

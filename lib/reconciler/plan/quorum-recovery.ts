@@ -40,8 +40,9 @@ export const QUORUM_RECOVERY: OperationKind = 'QuorumRecovery';
 /** clusterState while a recovered cluster waits for its nodes and databases. */
 export const RECOVERING = 'Recovering';
 
-export function recoveryTarget(clusterName: string, nodes: number): string {
-  return `cluster ${clusterName} (${nodes} nodes)`;
+/** A raised `recoveryGeneration` is a new target, so a new run after a Failed one. */
+export function recoveryTarget(clusterName: string, nodes: number, generation = 0): string {
+  return `cluster ${clusterName} (${nodes} nodes${generation > 0 ? `, recovery generation ${generation}` : ''})`;
 }
 
 /** The recovery run in the status, if one has not ended. */

@@ -13,8 +13,9 @@
  * replacing their former uids, the databases are recovered (same names, uids
  * and ports), their EndpointSlices follow the new pod IPs, and
  * `QuorumRecovery` ends Succeeded: no flag, no kubectl, no claim or Secret
- * touched. A negative test: with only 1 of 3 nodes down the quorum holds and
- * nothing is recovered.
+ * touched. A refused recovery ends Failed and is retried only when the
+ * program raises `recoveryGeneration` (synthesized and applied). A negative
+ * test: with only 1 of 3 nodes down the quorum holds and nothing is recovered.
  */
 import { STATUS_HEALTH_KEY } from '../../../lib/contract/status-health';
 import { M } from '../../../lib/reconciler/runtime/metrics';
@@ -156,6 +157,40 @@ describeE2E('day-2 operation: automatic quorum recovery (in-process)', ({ client
     const restRequests = f.metricTotal((r) => r.metrics.total(M.restRequests)) - restBefore;
     console.log(`quorum recovery: ${elapsedMs} ms from the loss to Succeeded; REST writes ${writes.length} (${[...byRoute].map(([r, n]) => `${r} ×${n}`).join(', ')}); `
       + `REST requests (reconcilers' metric) ${restRequests}; Kubernetes writes besides Leases ${kubeWrites} (pod deletes ${podDeletes})`);
+  });
+
+  it('a refused recovery is Failed with the reason, not retried by itself, and retried by raising recoveryGeneration (synth + apply)', async () => {
+    const f = await converged();
+    const leader = f.leaderNode()!;
+    const lost = f.nodes.filter((n) => n !== leader);
+    for (const n of lost) await deletePod(f, n);
+    leader.reconciler!.controller.trigger('test: two pods gone');
+    await f.until('QuorumLost', async () => (await f.status())?.clusterState === 'QuorumLost', 60_000);
+    // The first recover_cluster is refused (a 400 from the REST API, whatever node gets it).
+    const refusal = f.registry.faults.failNext(1, 400, { method: 'POST', path: '/v1/bootstrap/recover_cluster' });
+    stopFollowing = f.followPodDeletions();
+    for (const n of lost) await f.recreatePod(n);
+    await f.until('QuorumRecovery Failed', async () => (await recovery(f))?.phase === 'Failed', 120_000);
+    expect(refusal.fired).toBe(1);
+    const failed = await recovery(f);
+    expect(failed.message).toMatch(/^recover_cluster on rec-\d was refused: POST \/v1\/bootstrap\/recover_cluster: HTTP 400/);
+    expect(failed.endedAt).toBeDefined();
+    expect(await health(f)).toBe('Degraded');
+    expect((await f.events('QuorumRecoveryFailed')).length).toBeGreaterThan(0);
+    // Not retried by itself: more passes, still one attempt.
+    const passes = f.metricTotal((r) => r.controller.state.passes);
+    for (const n of f.nodes) n.reconciler?.controller.trigger('test: look again');
+    await f.until('more passes', async () => f.metricTotal((r) => r.controller.state.passes) >= passes + 3, 60_000);
+    expect(recoverPosts(f)).toBe(1);
+
+    // The GitOps trigger: recoveryGeneration 1 in the program, synthesized and applied.
+    await f.applyDesired(synthesize({ namespace: f.ns, databases: DATABASES, cluster: { recoveryGeneration: 1 } }));
+    await f.until('QuorumRecovery Succeeded after the retry', async () => {
+      const op = await recovery(f);
+      return op?.phase === 'Succeeded' && op.target === 'cluster rec (3 nodes, recovery generation 1)' && (await f.status())?.clusterState === 'Running';
+    }, 240_000);
+    expect(recoverPosts(f)).toBe(2);
+    expect(databases(f).map((d) => d.status)).toEqual(['active', 'active']);
   });
 
   it('recovers nothing while a majority is live: one of three nodes down and back', async () => {

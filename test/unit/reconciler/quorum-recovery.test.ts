@@ -6,7 +6,8 @@
  * every node is fresh.
  */
 import { Pod } from '../../../lib/reconciler/io/kube-types';
-import { NODE_STATE_LABEL, decideRecovery, inRecoveryContext, recoveryFilename } from '../../../lib/reconciler/plan/quorum-recovery';
+import { NODE_STATE_LABEL, decideRecovery, inRecoveryContext, recoveryFilename, recoveryTarget } from '../../../lib/reconciler/plan/quorum-recovery';
+import { synthesize } from './support/desired';
 import { StatusDocument } from '../../../lib/reconciler/plan/status';
 
 const DECLARED = ['rec-0', 'rec-1', 'rec-2'];
@@ -60,5 +61,13 @@ describe('quorum recovery decisions', () => {
     expect(inRecoveryContext(doc('Running', [{ kind: 'QuorumRecovery', phase: 'Succeeded', target: 't', message: 'm', startedAt: 'x', endedAt: 'y' }]))).toBe(false);
     expect(inRecoveryContext(doc('Running', [{ kind: 'QuorumRecovery', phase: 'Running', target: 't', message: 'm', startedAt: 'x' }]))).toBe(true);
     expect(recoveryFilename('/var/opt/redislabs/persist/')).toBe('/var/opt/redislabs/persist/ccs/ccs-redis.rdb');
+  });
+
+  test('recoveryGeneration reaches the desired state only when raised, and a raised one is a new run (a new target)', () => {
+    expect(synthesize({}).state.cluster.recoveryGeneration).toBeUndefined();
+    expect(synthesize({ cluster: { recoveryGeneration: 0 } }).state.cluster.recoveryGeneration).toBeUndefined();
+    expect(synthesize({ cluster: { recoveryGeneration: 2 } }).state.cluster.recoveryGeneration).toBe(2);
+    expect(recoveryTarget('rec', 3)).toBe('cluster rec (3 nodes)');
+    expect(recoveryTarget('rec', 3, 2)).toBe('cluster rec (3 nodes, recovery generation 2)');
   });
 });
