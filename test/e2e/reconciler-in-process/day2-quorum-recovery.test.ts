@@ -212,6 +212,8 @@ describeE2E('day-2 operation: automatic quorum recovery (in-process)', ({ client
 
     await down.double.start();
     await f.startReconciler(down);
+    // No watch sees a node come back over the REST API: the leader looks at its next pass.
+    leader.reconciler!.controller.trigger('test: node back');
     await f.until('all nodes active again', async () => (await f.status())?.nodes.every((n: any) => n.status === 'active'), 60_000);
     expect(recoverPosts(f)).toBe(0);
     expect(f.metricTotal((r) => r.metrics.get(M.kubeWrites, { verb: 'delete', resource: 'pods' }))).toBe(0);
