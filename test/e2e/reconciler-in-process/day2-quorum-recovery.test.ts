@@ -78,6 +78,8 @@ describeE2E('day-2 operation: automatic quorum recovery (in-process)', ({ client
     const leader = f.leaderNode()!;
     const lost = f.nodes.filter((n) => n !== leader);
     const kubeWritesBefore = f.metricTotal(kubeWritesBesidesLeases);
+    const kubeBefore = new Map(['update configmaps', 'patch pods', 'delete pods', 'create events', 'create endpointslices', 'update endpointslices', 'delete endpointslices']
+      .map((k) => [k, f.metricTotal((r) => r.metrics.get(M.kubeWrites, { verb: k.split(' ')[0], resource: k.split(' ')[1] }))]));
     const restBefore = f.metricTotal((r) => r.metrics.total(M.restRequests));
     const mark = f.registry.requestLog.mark();
     const t0 = Date.now();
@@ -153,10 +155,12 @@ describeE2E('day-2 operation: automatic quorum recovery (in-process)', ({ client
       byRoute.set(route, (byRoute.get(route) ?? 0) + 1);
     }
     const kubeWrites = f.metricTotal(kubeWritesBesidesLeases) - kubeWritesBefore;
+    const kinds: Array<[string, string]> = [['update', 'configmaps'], ['patch', 'pods'], ['delete', 'pods'], ['create', 'events'], ['create', 'endpointslices'], ['update', 'endpointslices'], ['delete', 'endpointslices']];
+    const kubeByKind = kinds.map(([verb, resource]) => `${verb} ${resource} ×${f.metricTotal((r) => r.metrics.get(M.kubeWrites, { verb, resource })) - (kubeBefore.get(`${verb} ${resource}`) ?? 0)}`);
     const podDeletes = f.metricTotal((r) => r.metrics.get(M.kubeWrites, { verb: 'delete', resource: 'pods' }));
     const restRequests = f.metricTotal((r) => r.metrics.total(M.restRequests)) - restBefore;
     console.log(`quorum recovery: ${elapsedMs} ms from the loss to Succeeded; REST writes ${writes.length} (${[...byRoute].map(([r, n]) => `${r} ×${n}`).join(', ')}); `
-      + `REST requests (reconcilers' metric) ${restRequests}; Kubernetes writes besides Leases ${kubeWrites} (pod deletes ${podDeletes})`);
+      + `REST requests (reconcilers' metric) ${restRequests}; Kubernetes writes besides Leases ${kubeWrites} (${kubeByKind.join(', ')}; pod deletes in all ${podDeletes})`);
   });
 
   it('a refused recovery is Failed with the reason, not retried by itself, and retried by raising recoveryGeneration (synth + apply)', async () => {
