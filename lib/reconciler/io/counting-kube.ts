@@ -12,6 +12,7 @@ const WRITES: Record<string, [string, string]> = {
   patchPodLabels: ['patch', 'pods'],
   patchPersistentVolumeClaimStorage: ['patch', 'persistentvolumeclaims'],
   deleteStatefulSetOrphan: ['delete', 'statefulsets'],
+  deletePod: ['delete', 'pods'],
   createEndpointSlice: ['create', 'endpointslices'],
   replaceEndpointSlice: ['update', 'endpointslices'],
   deleteEndpointSlice: ['delete', 'endpointslices'],

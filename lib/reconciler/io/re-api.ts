@@ -55,6 +55,8 @@ export interface ReApi {
   /** `POST /v1/bdbs/alerts/{uid}`: the alerts named in the body are set, the others stay. */
   setBdbAlerts(uid: number, alerts: Record<string, BdbAlertSetting>): Promise<void>;
   getAction(actionUid: string): Promise<ReAction>;
+  /** `POST /v1/bdbs/{uid}/actions/recover` with an empty body (automatic recovery); the answer holds `action_uid`. */
+  recoverBdb(uid: number): Promise<{ action_uid?: string }>;
 
   listRoles(): Promise<ReRole[]>;
   listRedisAcls(): Promise<ReRedisAcl[]>;

@@ -213,6 +213,7 @@ export class ReClient implements ReApi {
   async setBdbAlerts(uid: number, alerts: Record<string, BdbAlertSetting>): Promise<void> {
     await this.request('POST', `/v1/bdbs/alerts/${uid}`, alerts);
   }
+  recoverBdb(uid: number): Promise<{ action_uid?: string }> { return this.request('POST', `/v1/bdbs/${uid}/actions/recover`); }
   getAction(actionUid: string): Promise<ReAction> { return this.request('GET', `/v1/actions/${encodeURIComponent(actionUid)}`); }
 
   listRoles(): Promise<ReRole[]> { return this.request('GET', '/v1/roles'); }

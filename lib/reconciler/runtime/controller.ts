@@ -24,6 +24,8 @@ import { QUORUM_LOST } from '../plan/quorum';
 import { ReconcileResult } from './work-queue';
 import { OperationLog } from '../plan/operations';
 import { reportOperations } from '../duties/operation-report';
+import { nodeRecoveryView } from '../duties/node-recovery';
+import { RECOVERING } from '../plan/quorum-recovery';
 
 /** While waiting (not failing), look again at least this often. */
 export const WAIT_POLL_MS = 2000;
@@ -95,7 +97,7 @@ export class Reconciler {
     if (!leader || !this.options.isLeader()) return nodeResult(node);
 
     const operations = new OperationLog(previous?.operations);
-    const obs = await runClusterDuty(ctx, state, pods, subject, admin, operations, previous?.clusterSettings);
+    const obs = await runClusterDuty(ctx, state, pods, subject, admin, operations, previous?.clusterSettings, previous);
     const nodeError = node.error ?? node.waitingFor;
     const doc = clusterStatus(obs, previous, nodeError ?? obs.errors[0]);
     const ops = operations.list();
@@ -107,8 +109,10 @@ export class Reconciler {
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
     // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node.
     const nodeOutcome = nodeResult(node);
-    // Nor does one report a claim growing or the StatefulSet applied again: a running volume expansion is polled too.
-    const pollMs = obs.clusterState === 'Forming' ? WAIT_POLL_MS : obs.pollAfterMs;
+    // No watch reports a node joining over the REST API, a recovery advancing, a claim growing or the
+    // StatefulSet applied again: a forming or recovering cluster and a running volume expansion are polled.
+    const polled = obs.clusterState === 'Forming' || obs.clusterState === RECOVERING || obs.clusterState === QUORUM_LOST;
+    const pollMs = polled ? WAIT_POLL_MS : obs.pollAfterMs;
     const result = pollMs !== undefined && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: pollMs } : nodeOutcome;
     // Written by someone else meanwhile (e.g. a former leader): the next pass rewrites it.
     return written || result.requeueAfterMs !== undefined ? result : { ...result, requeue: true };
@@ -133,7 +137,7 @@ export class Reconciler {
     const { ctx } = this;
     const knownAddrs = previous && previous.nodes.length > 0 ? previous.nodes.map((n) => n.addr).filter(Boolean) : [];
     try {
-      const node = await runNodeDuty(ctx, state, pods, knownAddrs, this.options.credentials.current);
+      const node = await runNodeDuty(ctx, state, pods, knownAddrs, this.options.credentials.current, nodeRecoveryView(previous, ctx.config.podName));
       this.state.nodeBootstrapped = node.bootstrapped;
       if (node.bootstrapped) {
         this.options.maintenance?.leaveAfterRestart(pods);
@@ -181,7 +185,8 @@ function clusterStatus(obs: ClusterObservation, previous: StatusDocument | undef
   };
   // An unreachable REST API must not erase what the last good pass learned;
   // nor must a cluster without quorum, whose nodes (now partly down) are all it answered.
-  const unobserved = obs.clusterState === 'Unreachable' || obs.clusterState === QUORUM_LOST;
+  // A recovered cluster's databases are not running yet either: keep what the last good pass learned.
+  const unobserved = obs.clusterState === 'Unreachable' || obs.clusterState === QUORUM_LOST || obs.clusterState === RECOVERING;
   if (unobserved && previous) {
     if (obs.clusterState === 'Unreachable') doc.nodes = previous.nodes;
     doc.databases = previous.databases;

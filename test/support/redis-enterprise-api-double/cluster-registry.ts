@@ -100,6 +100,11 @@ export class ApiDoubleClusterRegistry implements ClusterEnvironment {
     return node && node.running ? node.memberOf : undefined;
   }
 
+  /** Whether a running node other than `self` is a member of `cluster`. */
+  runsElsewhere(cluster: ApiDoubleCluster, self: RegisteredNode): boolean {
+    return [...this.nodesByAddr.values()].some((n) => n !== self && n.running && n.memberOf === cluster);
+  }
+
   findCluster(ref: { name?: string; url?: string }): ApiDoubleCluster | undefined {
     const live = (c: ApiDoubleCluster | undefined) => (c && c.activeNodes().length > 0 ? c : undefined);
     const byName = ref.name ? live(this.clusterByName(ref.name)) : undefined;

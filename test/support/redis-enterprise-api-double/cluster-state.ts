@@ -246,6 +246,43 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     this.nodeList.splice(this.nodeList.indexOf(node), 1);
   }
 
+  // ---- recovery (clusters/cluster-recovery, bootstrap recover_cluster) -------
+
+  /** Nodes of a recovered cluster that wait for a replacement (a join with their `identity.uid`). */
+  nodesAwaitingReplacement(): NodeRecord[] {
+    return this.nodeList.filter((n) => n.awaitingReplacement).sort((a, b) => a.uid - b.uid);
+  }
+
+  /**
+   * recover_cluster on a new node: the cluster is rebuilt from its persisted
+   * configuration (same name, credentials, settings, node uids and databases).
+   * The recovering node takes `nodeUid` and becomes master; every other node
+   * is down and awaits its replacement; the databases await their recovery.
+   */
+  recover(nodeUid: number, init: NodeInit): NodeRecord {
+    for (const n of this.nodeList) {
+      n.status = 'down';
+      n.awaitingReplacement = true;
+      // The recovered node runs no shards yet: maintenance bookkeeping of the failed cluster does not survive.
+      n.maintenance = undefined;
+    }
+    const node = this.replaceNode(nodeUid, init);
+    this.masterUid = node.uid;
+    this.bdbs.markForRecovery();
+    return node;
+  }
+
+  /** Documented `identity.uid` of join_cluster: the new node takes the place (uid, shards) of a node awaiting replacement. */
+  replaceNode(uid: number, init: NodeInit): NodeRecord {
+    const node = this.requireNode(uid);
+    if (!node.awaitingReplacement) throw new Error(`node ${uid} does not await a replacement`);
+    Object.assign(node, {
+      addr: init.addr, name: init.name ?? init.addr, rackId: init.rackId ?? node.rackId, status: 'active', awaitingReplacement: false,
+      totalMemory: init.totalMemory, cores: init.cores, softwareVersion: init.softwareVersion,
+    });
+    return node;
+  }
+
   /** Test hook: move the cluster master role to another live node. */
   failoverMaster(toUid: number): void {
     const node = this.requireNode(toUid);

@@ -2,7 +2,8 @@
  * The database requests besides the bdb object itself that the reconciler
  * calls: alerts (`/v1/bdbs/alerts/{uid}`), passwords
  * (`/v1/bdbs/{uid}/passwords`), and the role and Redis ACL lists it resolves
- * `roles_permissions` with (`/v1/roles`, `/v1/redis_acls`).
+ * `roles_permissions` with (`/v1/roles`, `/v1/redis_acls`), and database
+ * recovery (`/v1/bdbs/{uid}/actions/recover`).
  */
 import { ApiError, notFound, schemaError } from './errors';
 import { Route, intParam, objectBody, ok } from './router';
@@ -57,6 +58,18 @@ function setAlerts(rec: BdbRecord, body: Record<string, unknown>): void {
 }
 
 export const bdbExtraRoutes: Route[] = [
+  // requests/bdbs/actions/recover: the recovery plan, and the recovery itself (an empty body: automatic).
+  { method: 'GET', pattern: /^\/v1\/bdbs\/(\d+)\/actions\/recover$/, access: 'cluster', handle: (ctx, c) => ok(c.bdbs.recoveryPlanJson(intParam(ctx.params[0]))) },
+  {
+    method: 'POST', pattern: /^\/v1\/bdbs\/(\d+)\/actions\/recover$/, access: 'cluster',
+    handle: (ctx, c) => {
+      if (ctx.body !== undefined && (typeof ctx.body !== 'object' || ctx.body === null || Object.keys(ctx.body).length > 0)) {
+        // A recovery plan in the body (data_files, ignore_errors, recover_without_data) is documented but not modelled.
+        throw new ApiError(400, 'unsupported_recovery_plan', 'this test double recovers with an empty body only (automatic recovery)');
+      }
+      return ok({ action_uid: c.bdbs.recover(intParam(ctx.params[0])).actionUid });
+    },
+  },
   { method: 'GET', pattern: /^\/v1\/bdbs\/alerts\/(\d+)$/, access: 'cluster', handle: (ctx, c) => ok(alertsJson(bdbOf(c, ctx.params[0]))) },
   {
     method: 'POST', pattern: /^\/v1\/bdbs\/alerts\/(\d+)$/, access: 'cluster',

@@ -18,6 +18,7 @@ import { ApiDoubleClusterRegistry, RegisteredNode, defaultRegistry } from './clu
 import type { ApiDoubleCluster } from './cluster-state';
 import { ApiError } from './errors';
 import { FaultDecision, FaultInjector, combineDecisions } from './faults';
+import { PersistentVolume } from './persistent-volume';
 import { requireQuorum } from './quorum';
 import { MUTATING_METHODS, RequestLog, RequestLogEntry } from './request-log';
 import { Route, RouteResult, findRoute } from './router';
@@ -47,6 +48,12 @@ export interface RedisEnterpriseApiDoubleOptions {
   readonly seed?: number;
   /** Port to listen on (127.0.0.1); default a free one. */
   readonly port?: number;
+  /**
+   * The node's persistent volume: pass the volume of a stopped (disposed)
+   * instance to model its pod coming back with the same claim: a fresh node
+   * holding the cluster configuration it had (persistent-volume.ts).
+   */
+  readonly volume?: PersistentVolume;
 }
 
 export interface StartedApiDouble {
@@ -64,6 +71,8 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
   readonly faults: FaultInjector;
   /** Requests this node saw (the registry's log has every node's). */
   readonly requestLog = new RequestLog();
+  /** What this node keeps on its persistent claim (the cluster configuration file once it is in a cluster). */
+  readonly volume: PersistentVolume;
   private readonly bootstrap: NodeBootstrap;
   private readonly totalMemory: number;
   private readonly cores: number;
@@ -81,12 +90,14 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
     this.softwareVersion = options.softwareVersion ?? (this.registry.policy.softwareVersion === '8.2' ? '8.2.0-1' : '8.0.20-44');
     this.faults = new FaultInjector(options.seed ?? this.registry.seed + 1);
     this.port = options.port;
+    this.volume = options.volume ?? new PersistentVolume();
     this.bootstrap = new NodeBootstrap({
       now: () => this.registry.now(),
       bootstrapMs: () => this.registry.timing.bootstrapMs,
       createCluster: (init) => this.registry.createCluster(init),
       clusterOfLiveNode: (addr) => this.registry.clusterOfLiveNode(addr),
-    }, { addr: this.addr, totalMemory: this.totalMemory, cores: this.cores, softwareVersion: this.softwareVersion });
+      runsElsewhere: (cluster) => this.registry.runsElsewhere(cluster, this),
+    }, { addr: this.addr, totalMemory: this.totalMemory, cores: this.cores, softwareVersion: this.softwareVersion }, this.volume);
     this.registry.register(this);
   }
 

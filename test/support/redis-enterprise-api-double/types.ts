@@ -9,11 +9,17 @@ export type NodeStatus = 'active' | 'down';
 export interface NodeRecord {
   readonly uid: number;
   /** Internal address given at bootstrap (`node.identity.addr`): a fake pod IP, never dialled. */
-  readonly addr: string;
+  addr: string;
   /** `node.identity.name`, or the address when none was given; reported as `hostname`. */
-  readonly name: string;
-  readonly rackId?: string;
+  name: string;
+  rackId?: string;
   status: NodeStatus;
+  /**
+   * A node of a recovered cluster that has not been replaced yet (recover_cluster
+   * rebuilt it from the configuration; a join with `identity.uid` replaces it).
+   * It is `down` and does not count for the quorum of the recovered cluster.
+   */
+  awaitingReplacement?: boolean;
   readonly totalMemory: number;
   readonly cores: number;
   readonly softwareVersion: string;
@@ -51,7 +57,7 @@ export interface ShardRecord {
 }
 
 /** Documented BDB `status` values. */
-export type BdbStatus = 'pending' | 'active' | 'active-change-pending' | 'delete-pending' | 'creation-failed';
+export type BdbStatus = 'pending' | 'active' | 'active-change-pending' | 'delete-pending' | 'creation-failed' | 'recovery';
 
 export interface BdbRecord {
   readonly uid: number;
