@@ -26,12 +26,12 @@ export interface BootstrapEnvironment {
   clusterOfLiveNode(addr: string): ApiDoubleCluster | undefined;
 }
 
-/** Facts about the local node that do not come from the request. */
+/** Facts about the local node that do not come from the request (address and software change when its pod restarts). */
 export interface LocalNode {
-  readonly addr: string;
+  addr: string;
   readonly totalMemory: number;
   readonly cores: number;
-  readonly softwareVersion: string;
+  softwareVersion: string;
 }
 
 class BootstrapFailure extends Error {
