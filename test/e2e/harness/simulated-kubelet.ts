@@ -37,6 +37,7 @@ import { startReconciler } from '../../../lib/reconciler/runtime/app';
 import { ReconcilerConfig } from '../../../lib/reconciler/runtime/config';
 import { boundPort } from '../../../lib/reconciler/runtime/http-server';
 import { createLogger, Logger, silentLogger } from '../../../lib/reconciler/runtime/logger';
+import { M } from '../../../lib/reconciler/runtime/metrics';
 import { KubeClient, KubeObject, waitFor } from '../../support/kube-client';
 import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble } from '../../support/redis-enterprise-api-double';
 import { serviceAccountKubeconfigFile } from '../reconciler-in-process/support/fleet';
@@ -170,6 +171,19 @@ export class SimulatedKubelet {
   /** Every pod it ever started, stopped ones included, in start order (e.g. to sum the reconcilers' metrics). */
   allNodes(): SimulatedNode[] {
     return [...this.runs.values()].filter((r) => r.node).map((r) => r.node!);
+  }
+
+  /**
+   * Kubernetes writes of every reconciler it ran (stopped ones included),
+   * counted by the reconcilers' own client (M.kubeWrites), Lease writes
+   * (leader election) left out.
+   */
+  kubeWritesBesidesLeases(): number {
+    return this.allNodes().reduce((sum, n) => {
+      const m = n.reconciler?.metrics;
+      if (!m) return sum;
+      return sum + m.total(M.kubeWrites) - m.get(M.kubeWrites, { verb: 'create', resource: 'leases' }) - m.get(M.kubeWrites, { verb: 'update', resource: 'leases' });
+    }, 0);
   }
 
   /** The REST double of a claim (by uid), running or not. */
@@ -341,7 +355,7 @@ export class SimulatedKubelet {
     const deadline = Date.now() + graceSeconds * 1000;
     const container = podContainer(pod, NODE_CONTAINER_NAME);
     const preStop = container.lifecycle?.preStop;
-    const ports: Record<number, number> = { [REST_API_PORT]: node.started.port, ...(node.reconcilerPort ? { [RECONCILER_PORT]: node.reconcilerPort } : {}) };
+    const ports: Record<number, number | undefined> = { [REST_API_PORT]: node.started.port, [RECONCILER_PORT]: node.reconcilerPort };
     const allPorts = (pod.spec.containers as any[]).flatMap((c) => c.ports ?? []);
     if (preStop) this.record(run.name, 'preStop called', JSON.stringify(preStop));
     const hook = preStop ? runHttpHook(preStop, allPorts, (p) => ports[p], graceSeconds * 1000) : Promise.resolve(undefined);
