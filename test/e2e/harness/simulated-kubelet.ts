@@ -225,7 +225,7 @@ export class SimulatedKubelet {
     clearTimeout(this.timer);
     await this.discovering;
     await Promise.all([...this.lanes.values()]);
-    for (const run of this.runs.values()) if (run.phase !== 'stopped') await this.kill(run);
+    for (const run of this.runs.values()) if (run.phase !== 'stopped') await this.kill(run, 'the simulated kubelet stopped');
     await this.prober.stop();
     for (const d of this.doubles.values()) await d.dispose();
     await this.releasePods().catch((e) => this.errors.push(`releasing pods: ${(e as Error).message}`));
@@ -377,7 +377,7 @@ export class SimulatedKubelet {
   }
 
   /** Containers killed (no preStop, no grace): the node goes down with its state kept on the claim. */
-  private async kill(run: PodRun): Promise<void> {
+  private async kill(run: PodRun, why = 'killed'): Promise<void> {
     const node = run.node;
     run.phase = 'stopped';
     this.prober.containersStopped(this.o.namespace, run.name, run.uid);
@@ -386,7 +386,7 @@ export class SimulatedKubelet {
     if (node.config) node.config.shutdownPrestopWaitMs = 0;
     await Promise.all([node.double.stop(), node.reconciler?.stop()]);
     node.kube?.close();
-    this.record(run.name, 'stopped', 'killed');
+    this.record(run.name, 'stopped', why);
   }
 
   /** The kubelet's final delete: grace period 0, only this pod (uid precondition). */
