@@ -164,6 +164,8 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
   /** `serve`: another certificate than the shared one (tests of the client's certificate verification). */
   async start(serve?: TlsMaterial): Promise<StartedApiDouble> {
     if (this.server) throw new Error(`test double ${this.addr} is already running`);
+    // Its address may have gone to another instance while it was down (a pod IP reused).
+    this.registry.register(this);
     const tls = serve ?? await tlsMaterial();
     const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
       void this.handle(req, res);
