@@ -83,6 +83,8 @@ describeE2E('the simulated kubelet runs the StatefulSet\'s pods', ({ client, inf
       await kubelet?.stop();
       await history?.stop();
       fs.writeFileSync(path.join(info.workDir, 'logs', 'simulated-kubelet-e2e.log'), logs.join('\n') + '\n');
+      // Measured, not asserted: a status write in flight when its pod is deleted fails (the pod is gone).
+      if (kubelet?.proberErrors.length) console.warn(`prober errors: ${kubelet.proberErrors.join('; ')}`);
       if (ns) await deleteNamespace(client, ns);
       for (const n of cordoned) await setCordoned(client, n, false);
       // kwok deletes the pods left (the kubelet handed them back) only while their node exists.

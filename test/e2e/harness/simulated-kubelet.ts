@@ -74,7 +74,7 @@ export interface KubeletAction {
   /** Epoch ms. */
   at: number;
   pod: string;
-  /** started | preStop called | preStop answered | preStop failed | stopped | deleted | crashed | storage lost | gone | start failed */
+  /** started | preStop called | preStop answered | preStop failed | stopped | deleted | crashed | storage lost | gone | start failed | error */
   what: string;
   detail?: string;
 }
