@@ -251,7 +251,7 @@ export class SimulatedKubelet {
     for (const run of this.runs.values()) {
       if (present.has(run.uid) || run.phase === 'stopped' || run.phase === 'terminating') continue;
       run.phase = 'terminating';
-      void this.enqueue(run.name, async () => {
+      this.background(run.name, async () => {
         this.record(run.name, 'gone', 'the pod was deleted without termination');
         await this.kill(run);
       });
@@ -265,18 +265,28 @@ export class SimulatedKubelet {
         else if (pod.status?.phase === 'Running' && pod.status.podIP) this.startPod(pod);
       } else if (deleting && (run.phase === 'starting' || run.phase === 'running')) {
         run.phase = 'terminating';
-        void this.enqueue(run.name, () => this.terminate(run, pod));
+        this.background(run.name, () => this.terminate(run, pod));
       }
     }
   }
 
+  /**
+   * Runs `work` after the pod's earlier work. Answers its outcome (crash and
+   * loseStorage reject with its error); the lane itself goes on, the error
+   * kept in `errors` and the history.
+   */
   private enqueue(pod: string, work: () => Promise<void>): Promise<void> {
-    const next = (this.lanes.get(pod) ?? Promise.resolve()).then(work).catch((e) => {
+    const done = (this.lanes.get(pod) ?? Promise.resolve()).then(work);
+    this.lanes.set(pod, done.catch((e) => {
       this.errors.push(`${pod}: ${(e as Error).message}`);
       this.record(pod, 'error', (e as Error).message);
-    });
-    this.lanes.set(pod, next);
-    return next;
+    }));
+    return done;
+  }
+
+  /** Work the kubelet starts itself: its failure is in `errors` and the history, nobody awaits it. */
+  private background(pod: string, work: () => Promise<void>): void {
+    this.enqueue(pod, work).catch(() => undefined);
   }
 
   private current(pod: string): PodRun {
@@ -290,13 +300,15 @@ export class SimulatedKubelet {
   private startPod(pod: KubeObject): void {
     const run: PodRun = { name: pod.metadata.name, uid: pod.metadata.uid, phase: 'starting' };
     this.runs.set(run.uid, run);
-    void this.enqueue(run.name, async () => {
+    this.background(run.name, async () => {
       if (this.stopped || run.phase !== 'starting') return;
       try {
         run.node = await this.startContainers(pod);
       } catch (e) {
+        // The pod stays Running and unready, as one whose container cannot start.
+        this.errors.push(`${run.name}: start failed: ${(e as Error).message}`);
         this.record(run.name, 'start failed', (e as Error).message);
-        throw e;
+        return;
       }
       // A termination seen meanwhile is queued after this start.
       if (run.phase === 'starting') run.phase = 'running';
@@ -405,7 +417,7 @@ export class SimulatedKubelet {
     if (this.reaping.has(uid)) return;
     this.reaping.add(uid);
     const run: PodRun = { name: pod.metadata.name, uid, phase: 'stopped' };
-    void this.enqueue(run.name, () => this.deletePod(run));
+    this.background(run.name, () => this.deletePod(run));
   }
 
   private async claimGone(ref: { apiVersion: string; kind: string; namespace: string; name: string }, uid: string): Promise<void> {
