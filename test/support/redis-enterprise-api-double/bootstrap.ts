@@ -34,12 +34,12 @@ export interface BootstrapEnvironment {
   runsElsewhere(cluster: ApiDoubleCluster): boolean;
 }
 
-/** Facts about the local node that do not come from the request. */
+/** Facts about the local node that do not come from the request (address and software change when its pod restarts). */
 export interface LocalNode {
-  readonly addr: string;
+  addr: string;
   readonly totalMemory: number;
   readonly cores: number;
-  readonly softwareVersion: string;
+  softwareVersion: string;
 }
 
 class BootstrapFailure extends Error {

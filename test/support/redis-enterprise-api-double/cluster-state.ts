@@ -225,6 +225,22 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     this.bdbs.onNodeDown(uid);
   }
 
+  /** A down node's internal address changed (docs: `rladmin node addr set`, only while the node is down). */
+  setNodeAddr(uid: number, addr: string): void {
+    const node = this.requireNode(uid);
+    if (node.status !== 'down') throw new Error(`node ${uid} is active: its internal address can change only while it is down`);
+    const holder = this.nodeByAddr(addr);
+    if (holder && holder !== node) throw new Error(`node ${holder.uid} of cluster ${this.name} already has address ${addr}`);
+    node.addr = addr;
+  }
+
+  /** A down node restarts with other software. */
+  setNodeSoftwareVersion(uid: number, version: string): void {
+    const node = this.requireNode(uid);
+    if (node.status !== 'down') throw new Error(`node ${uid} is active: its software can change only while it is down`);
+    node.softwareVersion = version;
+  }
+
   setNodeUp(uid: number): void {
     const node = this.requireNode(uid);
     if (node.status === 'active') return;

@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { NodeBootstrap } from './bootstrap';
+import { LocalNode, NodeBootstrap } from './bootstrap';
 import { ApiDoubleClusterRegistry, RegisteredNode, defaultRegistry } from './cluster-registry';
 import type { ApiDoubleCluster } from './cluster-state';
 import { ApiError } from './errors';
@@ -66,7 +66,6 @@ export interface StartedApiDouble {
 
 export class RedisEnterpriseApiDouble implements RegisteredNode {
   readonly registry: ApiDoubleClusterRegistry;
-  readonly addr: string;
   /** Faults for requests to this node only. */
   readonly faults: FaultInjector;
   /** Requests this node saw (the registry's log has every node's). */
@@ -74,20 +73,21 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
   /** What this node keeps on its persistent claim (the cluster configuration file once it is in a cluster). */
   readonly volume: PersistentVolume;
   private readonly bootstrap: NodeBootstrap;
-  private readonly totalMemory: number;
-  private readonly cores: number;
-  private readonly softwareVersion: string;
+  /** What the node knows of itself: its address and software follow the pod it runs in (rebind, upgradeSoftware). */
+  private readonly local: LocalNode;
   private server?: Server;
   private port?: number;
   private readonly sockets = new Set<Socket>();
 
   constructor(options: RedisEnterpriseApiDoubleOptions = {}) {
     this.registry = options.registry ?? defaultRegistry();
-    this.addr = options.addr ?? this.registry.allocateAddr();
-    this.totalMemory = options.totalMemoryBytes ?? 4 * GIB;
-    this.cores = options.cores ?? 2;
-    // Build numbers are the double's; the major.minor follows the policy's version.
-    this.softwareVersion = options.softwareVersion ?? (this.registry.policy.softwareVersion === '8.2' ? '8.2.0-1' : '8.0.20-44');
+    this.local = {
+      addr: options.addr ?? this.registry.allocateAddr(),
+      totalMemory: options.totalMemoryBytes ?? 4 * GIB,
+      cores: options.cores ?? 2,
+      // Build numbers are the double's; the major.minor follows the policy's version.
+      softwareVersion: options.softwareVersion ?? (this.registry.policy.softwareVersion === '8.2' ? '8.2.0-1' : '8.0.20-44'),
+    };
     this.faults = new FaultInjector(options.seed ?? this.registry.seed + 1);
     this.port = options.port;
     this.volume = options.volume ?? new PersistentVolume();
@@ -97,8 +97,50 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
       createCluster: (init) => this.registry.createCluster(init),
       clusterOfLiveNode: (addr) => this.registry.clusterOfLiveNode(addr),
       runsElsewhere: (cluster) => this.registry.runsElsewhere(cluster, this),
-    }, { addr: this.addr, totalMemory: this.totalMemory, cores: this.cores, softwareVersion: this.softwareVersion }, this.volume);
+    }, this.local, this.volume);
     this.registry.register(this);
+  }
+
+  /** This node's internal address: the (fake) IP of the pod it runs in, never dialled. */
+  get addr(): string {
+    return this.local.addr;
+  }
+
+  /** The Redis Enterprise software version this node runs (`software_version`). */
+  get softwareVersion(): string {
+    return this.local.softwareVersion;
+  }
+
+  /**
+   * The node comes back at another address, as a Redis Enterprise node whose
+   * pod restarted on its persistent storage with a new pod IP: same uid,
+   * cluster membership, shards and maintenance state, and its internal
+   * address (`addr`) is now `addr`. Only while stopped: the docs let a node's
+   * internal address change only while the node is down (`rladmin node addr
+   * set`). Who changes it on Kubernetes is not documented: the double's
+   * choice is that the node does it itself when it starts.
+   */
+  rebind(addr: string): void {
+    if (this.server) throw new Error(`test double ${this.addr} is running: stop it before it moves to ${addr}`);
+    if (addr === this.local.addr) return;
+    const previous = this.local.addr;
+    this.registry.readdress(this, previous, addr);
+    this.local.addr = addr;
+    const member = this.memberOf;
+    if (member && this.bootstrap.nodeUid !== undefined) member.setNodeAddr(this.bootstrap.nodeUid, addr);
+  }
+
+  /**
+   * The node restarts with other Redis Enterprise software (its pod's image
+   * changed): `software_version` of the node and of `GET /v1/nodes` follow.
+   * Only while stopped, as an upgrade replaces the software of a node that is
+   * not running. Which upgrade paths the product allows is not checked here.
+   */
+  upgradeSoftware(version: string): void {
+    if (this.server) throw new Error(`test double ${this.addr} is running: stop it before its software changes to ${version}`);
+    this.local.softwareVersion = version;
+    const member = this.memberOf;
+    if (member && this.bootstrap.nodeUid !== undefined) member.setNodeSoftwareVersion(this.bootstrap.nodeUid, version);
   }
 
   get running(): boolean {
@@ -133,6 +175,8 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
   /** `serve`: another certificate than the shared one (tests of the client's certificate verification). */
   async start(serve?: TlsMaterial): Promise<StartedApiDouble> {
     if (this.server) throw new Error(`test double ${this.addr} is already running`);
+    // Its address may have gone to another instance while it was down (a pod IP reused).
+    this.registry.register(this);
     const tls = serve ?? await tlsMaterial();
     const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
       void this.handle(req, res);
@@ -176,9 +220,9 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
     return {
       // A real answer has the uid as a string ("1") and the addresses as available_addresses.
       ...(this.memberOf ? { uid: String(this.bootstrap.nodeUid) } : {}),
-      software_version: this.softwareVersion,
-      cores: this.cores,
-      total_memory: this.totalMemory,
+      software_version: this.local.softwareVersion,
+      cores: this.local.cores,
+      total_memory: this.local.totalMemory,
       persistent_storage_path: '/var/opt/redislabs/persist',
       ephemeral_storage_path: '/var/opt/redislabs/tmp',
       available_addresses: [{ address: this.addr, format: 'ipv4', if_name: 'eth0', private: true }],

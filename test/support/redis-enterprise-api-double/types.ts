@@ -8,7 +8,7 @@ export type NodeStatus = 'active' | 'down';
 
 export interface NodeRecord {
   readonly uid: number;
-  /** Internal address given at bootstrap (`node.identity.addr`): a fake pod IP, never dialled. */
+  /** Internal address given at bootstrap (`node.identity.addr`): a fake pod IP, never dialled; follows the pod's IP when the node restarts elsewhere (the double's `rebind`). */
   addr: string;
   /** `node.identity.name`, or the address when none was given; reported as `hostname`. */
   name: string;
@@ -22,7 +22,8 @@ export interface NodeRecord {
   awaitingReplacement?: boolean;
   readonly totalMemory: number;
   readonly cores: number;
-  readonly softwareVersion: string;
+  /** Changes when the node restarts with other software (the double's `upgradeSoftware`). */
+  softwareVersion: string;
   /** Bootstrap `node.bigstore_enabled` (Auto Tiering); read-only after bootstrap, as documented. */
   readonly bigstoreEnabled: boolean;
   /** Bootstrap `node.paths.bigstore_path`, reported as `bigredis_storage_path`. */
