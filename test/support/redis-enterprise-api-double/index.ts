@@ -24,3 +24,6 @@ export type { NodeActionName } from './node-actions';
 export type { CrdbRecord } from './crdbs';
 export type { BootstrapState } from './bootstrap';
 export type { ApiDoubleSoftwareVersion } from './policy';
+export { PasswordList } from './passwords';
+export type { PasswordChange, PasswordChangeKind } from './passwords';
+export { bdbPasswords } from './routes-bdb-extras';
