@@ -56,6 +56,8 @@ export interface KubeApi {
   listPods(labelSelector: string): Promise<ListResult<Pod>>;
   /** JSON merge patch of labels; a null value removes the label. */
   patchPodLabels(name: string, labels: Record<string, string | null>): Promise<void>;
+  /** JSON merge patch of annotations (the sidecar reports on its own pod). */
+  patchPodAnnotations(name: string, annotations: Record<string, string | null>): Promise<void>;
 
   /** Cluster-scoped; only used for rack awareness without RACK_ID. */
   getNode(name: string): Promise<KubeNode | undefined>;

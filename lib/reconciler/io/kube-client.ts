@@ -94,6 +94,10 @@ export class KubeClient implements KubeApi {
     await this.http.request('PATCH', this.item('pods', name), { metadata: { labels } }, 'application/merge-patch+json');
   }
 
+  async patchPodAnnotations(name: string, annotations: Record<string, string | null>): Promise<void> {
+    await this.http.request('PATCH', this.item('pods', name), { metadata: { annotations } }, 'application/merge-patch+json');
+  }
+
   getNode(name: string) { return orUndefined(this.http.request<KubeNode>('GET', `${CORE}/nodes/${encodeURIComponent(name)}`)); }
 
   listEndpointSlices(labelSelector: string) { return this.list<EndpointSlice>('endpointslices', { labelSelector }); }
