@@ -17,8 +17,8 @@ import { ReApiError } from '../io/re-api';
 import { Pod } from '../io/kube-types';
 import { errorMessage } from '../runtime/logger';
 import { OperationLog } from '../plan/operations';
-import { AdminCredentialKeeper, VersionedCredentials } from '../runtime/admin-credentials';
-import { AdminCredentialsStatus, passwordTarget, podsNotOn, usernameTarget } from '../plan/admin-credentials';
+import { AdminCredentialKeeper } from '../runtime/admin-credentials';
+import { AdminCredentialsStatus, VersionedCredentials, passwordTarget, podsNotOn, usernameTarget } from '../plan/admin-credentials';
 
 const KIND = 'CredentialRotation';
 

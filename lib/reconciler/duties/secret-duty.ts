@@ -5,7 +5,7 @@ import { InvolvedObject } from '../io/events';
 import { isConflict } from '../io/kube-api';
 import { Secret } from '../io/kube-types';
 import { secretValue, secretsToEnsure } from '../plan/secrets';
-import type { VersionedCredentials } from '../runtime/admin-credentials';
+import type { VersionedCredentials } from '../plan/admin-credentials';
 
 /**
  * The secret duty of the elected sidecar: creates each missing Secret, with

@@ -15,6 +15,12 @@ import { Pod } from '../io/kube-types';
 /** On the node pod: the admin Secret resourceVersion this pod's sidecar authenticates with. */
 export const ADMIN_CREDENTIALS_VERSION_ANNOTATION = 'redis.io/admin-credentials-version';
 
+/** Credentials read from the admin Secret, with the Secret's resourceVersion. */
+export interface VersionedCredentials {
+  readonly credentials: { readonly username: string; readonly password: string };
+  readonly version: string;
+}
+
 export interface AdminCredentialsStatus {
   /**
    * Secret versions whose password the cluster accepts, oldest first: `[current]` at rest,

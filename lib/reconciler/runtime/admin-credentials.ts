@@ -11,13 +11,9 @@
  * Values live only here: never logged, never written anywhere.
  */
 import { AdminCredentials } from '../duties/secret-duty';
-import { AdminCredentialsStatus } from '../plan/admin-credentials';
+import { AdminCredentialsStatus, VersionedCredentials } from '../plan/admin-credentials';
 
-/** Credentials read from the admin Secret, with the Secret's resourceVersion. */
-export interface VersionedCredentials {
-  readonly credentials: AdminCredentials;
-  readonly version: string;
-}
+export type { VersionedCredentials };
 
 export function sameCredentials(a: AdminCredentials, b: AdminCredentials): boolean {
   return a.username === b.username && a.password === b.password;
