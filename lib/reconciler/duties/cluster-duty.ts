@@ -30,6 +30,8 @@ export interface ClusterObservation {
   activeActiveDatabases: ActiveActiveStatus[];
   clusterSettings?: ClusterSettingsStatus;
   errors: string[];
+  /** Look again then even without a watch event (a database password's grace period ends). */
+  requeueAfterMs?: number;
 }
 
 function podByIp(pods: Pod[]): Map<string, Pod> {
@@ -47,7 +49,7 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
-  _operations: OperationLog, previousSettings?: ClusterSettingsStatus,
+  operations: OperationLog, previousSettings?: ClusterSettingsStatus,
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
   if (!admin) {
@@ -90,7 +92,9 @@ export async function runClusterDuty(
   obs.errors.push(...settings.errors);
 
   let bdbs: Bdb[] = await ctx.re.listBdbs();
-  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject);
+  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject, operations);
+  const retries = outcomes.map((o) => o.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+  if (retries.length > 0) obs.requeueAfterMs = Math.min(...retries);
   for (const o of outcomes) if (o.error) obs.errors.push(o.error);
   const aa = await reconcileActiveActive(ctx, state, admin, subject);
   for (const a of aa) if (a.error) obs.errors.push(a.error);

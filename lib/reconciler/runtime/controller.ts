@@ -119,7 +119,7 @@ export class Reconciler {
     const onlyWaiting = node.waitingFor !== undefined && obs.clusterState === 'Unreachable';
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
     // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node.
-    const nodeOutcome = withCredentialsPoll(nodeResult(node), keeper, doc.adminCredentials);
+    const nodeOutcome = withCredentialsPoll(withRequeue(nodeResult(node), obs.requeueAfterMs), keeper, doc.adminCredentials);
     const result = obs.clusterState === 'Forming' && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
     // Written by someone else meanwhile (e.g. a former leader): the next pass rewrites it.
     return written || result.requeueAfterMs !== undefined ? result : { ...result, requeue: true };
@@ -218,8 +218,13 @@ function clusterStatus(obs: ClusterObservation, previous: StatusDocument | undef
  */
 function withCredentialsPoll(result: ReconcileResult, keeper: AdminCredentialKeeper, status: AdminCredentialsStatus | undefined): ReconcileResult {
   const waiting = keeper.pending !== undefined && keeper.pending.version !== status?.refusedVersion;
-  if (!waiting && !rotationInProgress(status)) return result;
-  return result.requeueAfterMs === undefined || result.requeueAfterMs > WAIT_POLL_MS ? { ...result, requeueAfterMs: WAIT_POLL_MS } : result;
+  return waiting || rotationInProgress(status) ? withRequeue(result, WAIT_POLL_MS) : result;
+}
+
+/** The earlier of the result's requeue and `ms`. */
+function withRequeue(result: ReconcileResult, ms: number | undefined): ReconcileResult {
+  if (ms === undefined) return result;
+  return result.requeueAfterMs === undefined || result.requeueAfterMs > ms ? { ...result, requeueAfterMs: ms } : result;
 }
 
 /** Not in the cluster yet is polled: no watch reports REST-side progress. */
