@@ -46,7 +46,10 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
       rule: core(['secrets'], ['create']),
     },
     { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
-    { reason: 'set or remove redis.io/role-master on this cluster\'s pods only', rule: core(['pods'], ['patch'], pods) },
+    {
+      reason: 'set or remove redis.io/role-master on this cluster\'s pods only; each sidecar annotates its own pod with the admin Secret version it authenticates with during a password rotation',
+      rule: core(['pods'], ['patch'], pods),
+    },
     {
       reason: 'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
       rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
