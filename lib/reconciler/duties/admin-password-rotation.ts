@@ -61,6 +61,14 @@ export async function rotateAdminPassword(
   const secretName = state.cluster.credentialsSecretName;
   const pending = keeper.pending;
   let accepted = previous?.acceptedVersions ?? [];
+  if (keeper.confirmedVersion !== working.version && accepted.length > 0 && !accepted.includes(working.version)) {
+    // A fresh process (it restarted after the Secret changed) knows only the Secret's new credentials, refused so far.
+    operations.blocked(KIND, passwordTarget(secretName, accepted[accepted.length - 1], working.version),
+      'this sidecar restarted after the Secret changed and holds only the new password, which Redis Enterprise does not accept yet; '
+      + 'a sidecar that still holds the previous one adds it when it leads. If every sidecar restarted, put the previous password back '
+      + `into Secret ${secretName}, wait for this to clear, then change it again`);
+    return previous;
+  }
 
   if (pending && pending.version !== previous?.refusedVersion) {
     const added = await addNewPassword(ctx, secretName, working, pending, accepted, operations);
