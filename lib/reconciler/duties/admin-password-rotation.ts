@@ -51,10 +51,14 @@ async function addNewPassword(
   return { acceptedVersions: [...base.filter((v) => v !== pending.version), pending.version] };
 }
 
-/** Returns what the status document says about the admin credentials after this pass. */
+/**
+ * Returns what the status document says about the admin credentials after
+ * this pass. `inCluster`: this node is in the cluster, so its REST API
+ * serves cluster requests (else only the refused-credentials check runs).
+ */
 export async function rotateAdminPassword(
   ctx: DutyContext, state: DesiredState, pods: readonly Pod[], keeper: AdminCredentialKeeper,
-  previous: AdminCredentialsStatus | undefined, operations: OperationLog,
+  previous: AdminCredentialsStatus | undefined, operations: OperationLog, inCluster: boolean,
 ): Promise<AdminCredentialsStatus | undefined> {
   const working = keeper.inUse;
   if (!working) return previous;
@@ -69,6 +73,7 @@ export async function rotateAdminPassword(
       + `into Secret ${secretName}, wait for this to clear, then change it again`);
     return previous;
   }
+  if (!inCluster) return previous;
 
   if (pending && pending.version !== previous?.refusedVersion) {
     const added = await addNewPassword(ctx, secretName, working, pending, accepted, operations);
@@ -79,6 +84,10 @@ export async function rotateAdminPassword(
   if (accepted.length <= 1) {
     // At rest: the version in use is the accepted one (also after a resourceVersion-only change of the Secret).
     const refused = pending && previous?.refusedVersion === pending.version ? { refusedVersion: pending.version } : {};
+    const open = operations.get(KIND);
+    if (open?.phase === 'Blocked' && open.target.startsWith('admin password')) {
+      operations.failed(KIND, open.target, 'ended without a rotation: the Secret holds a password Redis Enterprise accepts again');
+    }
     return { acceptedVersions: [working.version], ...refused };
   }
 

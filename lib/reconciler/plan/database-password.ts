@@ -23,7 +23,8 @@ export type PasswordStep =
 
 /** `<version>:<unix seconds>` of the passwordAdded tag. */
 export function addedTag(version: string, atMs: number): string {
-  return `${version}:${Math.floor(atMs / 1000)}`;
+  // Rounded up: the grace period is never cut short by the rounding.
+  return `${version}:${Math.ceil(atMs / 1000)}`;
 }
 
 function parseAdded(value: string | undefined): { version: string; atMs: number } | undefined {

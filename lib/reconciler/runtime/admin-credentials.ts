@@ -60,7 +60,8 @@ export class AdminCredentialKeeper {
   observe(secret: VersionedCredentials | undefined, status: AdminCredentialsStatus | undefined): void {
     this.waiting = undefined;
     if (!secret) return;
-    if (!this.working) return this.use(secret);
+    // Nothing that worked to keep (a fresh process whose credentials were refused so far): follow the Secret.
+    if (!this.working || (!this.confirmed && this.before.length === 0)) return this.use(secret);
     if (sameCredentials(secret.credentials, this.working.credentials)) {
       // Same value under a new resourceVersion (labels, an ExternalSecret refresh): nothing to rotate.
       this.working = { ...this.working, version: secret.version };

@@ -103,7 +103,7 @@ export class Reconciler {
     }
 
     const operations = new OperationLog(previous?.operations);
-    const rotation = this.state.nodeBootstrapped ? await this.rotateAdmin(state, pods, previous, operations) : { status: previous?.adminCredentials };
+    const rotation = await this.rotateAdmin(state, pods, previous, operations);
     const obs = await runClusterDuty(ctx, state, pods, subject, keeper.current, operations, previous?.clusterSettings);
     if (rotation.error) obs.errors.push(rotation.error);
     const nodeError = node.error ?? node.waitingFor;
@@ -128,7 +128,8 @@ export class Reconciler {
   /** The leader's step of an admin password rotation; a failed request is this pass's error, retried. */
   private async rotateAdmin(state: DesiredState, pods: Pod[], previous: StatusDocument | undefined, operations: OperationLog): Promise<{ status?: AdminCredentialsStatus; error?: string }> {
     try {
-      return { status: await rotateAdminPassword(this.ctx, state, pods, this.options.credentials, previous?.adminCredentials, operations) };
+      const inCluster = this.state.nodeBootstrapped;
+      return { status: await rotateAdminPassword(this.ctx, state, pods, this.options.credentials, previous?.adminCredentials, operations, inCluster) };
     } catch (e) {
       return { status: previous?.adminCredentials, error: `admin password rotation: ${errorMessage(e)}` };
     }

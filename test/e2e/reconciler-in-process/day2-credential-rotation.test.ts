@@ -28,10 +28,13 @@ function rotationOf(status: any): any {
 describeE2E('day-2: credential rotation without lockout (in-process)', ({ client, info }) => {
   let fleet: InProcessFleet | undefined;
   const lines: string[] = [];
-  afterAll(async () => { await fleet?.stop(); });
+  afterEach(async () => {
+    await fleet?.stop();
+    fleet = undefined;
+  });
 
-  it('rotates the admin password (add, every sidecar switches, delete) and a database password (add, grace period, replace)', async () => {
-    const f = await InProcessFleet.create(client, info, 'rip-cred', {
+  async function convergedFleet(prefix: string): Promise<InProcessFleet> {
+    const f = await InProcessFleet.create(client, info, prefix, {
       fixture: (namespace) => synthesize({ namespace, databases: [{ name: 'cache', port: 12000, replication: true }] }),
       databasePasswordGraceMs: GRACE_MS,
       logSink: (line) => lines.push(line),
@@ -44,6 +47,11 @@ describeE2E('day-2: credential rotation without lockout (in-process)', ({ client
       return !!c && c.nodes().length === 3 && c.bdbs.byName('cache')?.status === 'active' && s?.clusterState === 'Running'
         && s?.adminCredentials?.acceptedVersions?.length === 1 && f.leaderNode() !== undefined;
     });
+    return f;
+  }
+
+  it('rotates the admin password (add, every sidecar switches, delete) and a database password (add, grace period, replace)', async () => {
+    const f = await convergedFleet('rip-cred');
     const cluster = f.registry.clusters()[0];
     const secretName = f.state.cluster.credentialsSecretName;
     const original = (await f.get('Secret', secretName))!;
@@ -148,5 +156,38 @@ describeE2E('day-2: credential rotation without lockout (in-process)', ({ client
       expect(eventsText.includes(value)).toBe(false);
     }
     expect(lines.length).toBeGreaterThan(0);
+  });
+
+  it('every sidecar restarted after the Secret changed: Blocked (the documented window), cleared by the previous password, then rotated', async () => {
+    const f = await convergedFleet('rip-cred-all');
+    const cluster = f.registry.clusters()[0];
+    const secretName = f.state.cluster.credentialsSecretName;
+    const original = (await f.get('Secret', secretName))!;
+    const username = decoded(original, 'username');
+    const oldPassword = decoded(original, 'password');
+    for (const n of f.nodes) await n.reconciler!.stop();
+    const newPassword = `rotated-${randomBytes(18).toString('base64url')}`;
+    await f.putSecret(secretName, { username, password: newPassword });
+    await f.startAll();
+    await f.until('the rotation is blocked', async () => rotationOf(await f.status())?.phase === 'Blocked', 30_000);
+    expect(rotationOf(await f.status()).message).toMatch(/holds only the new password/);
+    // Nothing was changed in Redis Enterprise, and the status still names the accepted version.
+    expect(cluster.users.passwords(username).changes).toEqual([]);
+    expect(cluster.checkCredentials(username, oldPassword)).toBe(true);
+    expect((await f.status()).adminCredentials).toEqual({ acceptedVersions: [original.metadata.resourceVersion] });
+
+    // The way out the message names: the previous password back into the Secret ...
+    await f.putSecret(secretName, { username, password: oldPassword });
+    const restoredRv = (await f.get('Secret', secretName))!.metadata.resourceVersion;
+    await f.until('the blocked run ended', async () => (await f.status())?.adminCredentials?.acceptedVersions?.[0] === restoredRv
+      && rotationOf(await f.status())?.phase === 'Failed', 30_000);
+    // ... then the change again: an ordinary rotation.
+    const mark = f.registry.requestLog.mark();
+    await f.putSecret(secretName, { username, password: newPassword });
+    await f.until('the admin rotation succeeded', async () => rotationOf(await f.status())?.phase === 'Succeeded', 30_000);
+    expect(cluster.users.passwords(username).changes.map((c) => c.kind)).toEqual(['add', 'delete']);
+    expect(cluster.checkCredentials(username, oldPassword)).toBe(false);
+    expect(f.registry.requestLog.entries({ since: mark }).filter((e) => e.status === 401)).toEqual([]);
+    for (const value of [oldPassword, newPassword]) expect(lines.some((l) => l.includes(value))).toBe(false);
   });
 });
