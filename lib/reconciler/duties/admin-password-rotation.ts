@@ -32,7 +32,8 @@ async function addNewPassword(
 ): Promise<AdminCredentialsStatus> {
   const base = accepted.length > 0 ? accepted : [working.version];
   if (pending.credentials.username !== working.credentials.username) {
-    operations.failed(KIND, usernameTarget(secretName, working.version, pending.version),
+    // Blocked, not Failed: it clears by itself once the Secret names the previous user again.
+    operations.blocked(KIND, usernameTarget(secretName, working.version, pending.version),
       'Redis Enterprise cannot rename a user: the sidecars keep authenticating with the previous username and password; '
       + `put the previous username back into Secret ${secretName} (a new password alone is rotated)`);
     return { acceptedVersions: base, refusedVersion: pending.version };
@@ -85,8 +86,8 @@ export async function rotateAdminPassword(
     // At rest: the version in use is the accepted one (also after a resourceVersion-only change of the Secret).
     const refused = pending && previous?.refusedVersion === pending.version ? { refusedVersion: pending.version } : {};
     const open = operations.get(KIND);
-    if (open?.phase === 'Blocked' && open.target.startsWith('admin password')) {
-      operations.failed(KIND, open.target, 'ended without a rotation: the Secret holds a password Redis Enterprise accepts again');
+    if (open?.phase === 'Blocked' && open.target.startsWith('admin ')) {
+      operations.succeeded(KIND, open.target, 'the Secret holds the credentials Redis Enterprise accepts again: nothing to rotate');
     }
     return { acceptedVersions: [working.version], ...refused };
   }

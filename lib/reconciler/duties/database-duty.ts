@@ -116,8 +116,9 @@ async function reconcileOne(
       await ctx.events.record(subject, 'Warning', 'DatabaseModulesMismatch', modules);
       message = message ? `${message}; ${modules}` : modules;
     }
-    const shown = [rotating, message].filter(Boolean).join('; ') || undefined;
-    return { status: statusOf(db, current, true, shown), bdb: current, error: message, wrote, retryAfterMs: pw.retryAfterMs };
+    const status = statusOf(db, current, true, message);
+    if (rotating) status.passwordRotation = rotating;
+    return { status, bdb: current, error: message, wrote, retryAfterMs: pw.retryAfterMs };
   } catch (e) {
     const message = `database ${db.name}: ${errorMessage(e)}`;
     await ctx.events.record(subject, 'Warning', 'DatabaseReconcileFailed', message);

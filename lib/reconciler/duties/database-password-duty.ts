@@ -51,7 +51,7 @@ export async function applyDatabasePassword(
   if (step.action === 'none') return kept;
   const target = `database ${db.name} password (Secret ${db.passwordSecretName} rv ${applied ?? 'unknown'} -> ${password.version})`;
   if (step.action === 'wait') {
-    const message = `password rotation: the new and the previous password are both valid until ${isoSeconds(step.until)}`;
+    const message = `the new and the previous password are both valid until ${isoSeconds(step.until)}`;
     report(operations, target, (log) => log.running(KIND, target, message, db.name));
     return { ...kept, retryAfterMs: step.remainingMs, message };
   }
@@ -63,7 +63,7 @@ export async function applyDatabasePassword(
       if (!(e instanceof ReApiError && e.status === 406)) throw e;
     }
     const until = now + ctx.config.databasePasswordGraceMs;
-    const message = `password rotation: the new and the previous password are both valid until ${isoSeconds(until)}`;
+    const message = `the new and the previous password are both valid until ${isoSeconds(until)}`;
     report(operations, target, (log) => log.running(KIND, target, message, db.name));
     ctx.log.info('database password added beside the previous one', { database: db.name, version: password.version });
     return { passwordVersion: applied, passwordAdded: addedTag(password.version, now), fields: {}, wrote: true, retryAfterMs: ctx.config.databasePasswordGraceMs, message };

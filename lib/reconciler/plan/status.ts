@@ -31,6 +31,8 @@ export interface DatabaseStatus {
   endpoints: Array<{ dnsName?: string; port?: number; pods: string[] }>;
   /** False for a retained database that left the desired state. */
   declared: boolean;
+  /** While a password rotation's grace period runs: until when both passwords are valid (not a failure, unlike `message`). */
+  passwordRotation?: string;
   message?: string;
 }
 
