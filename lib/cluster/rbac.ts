@@ -52,7 +52,7 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
     },
     { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
     {
-      reason: 'set or remove redis.io/role-master, and each sidecar\'s report of its node during a quorum loss (cdk8s-redis-enterprise.io/node-state), on this cluster\'s pods only',
+      reason: 'set or remove redis.io/role-master on this cluster\'s pods only; each sidecar reports on its own pod its node during a quorum loss (label cdk8s-redis-enterprise.io/node-state) and the admin Secret version it authenticates with during a password rotation (annotation)',
       rule: core(['pods'], ['patch'], pods),
     },
     {

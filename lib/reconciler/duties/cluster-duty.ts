@@ -34,8 +34,8 @@ export interface ClusterObservation {
   activeActiveDatabases: ActiveActiveStatus[];
   clusterSettings?: ClusterSettingsStatus;
   errors: string[];
-  /** A day-2 operation in progress that no watch follows: look again after this long. */
-  pollAfterMs?: number;
+  /** Look again then even without a watch event: a day-2 operation in progress that no watch follows, or a database password's grace period ending. */
+  requeueAfterMs?: number;
 }
 
 function podByIp(pods: Pod[]): Map<string, Pod> {
@@ -60,7 +60,7 @@ export async function runClusterDuty(
   // Kubernetes only (claims and the StatefulSet): it needs neither the admin credentials nor the REST API, so it runs first.
   const volumes = await runVolumeExpansionDuty(ctx, state, operations, subject);
   if (volumes.error) obs.errors.push(volumes.error);
-  obs.pollAfterMs = volumes.pollAfterMs;
+  obs.requeueAfterMs = volumes.pollAfterMs;
   if (!admin) {
     obs.errors.push(`admin credentials Secret ${state.cluster.credentialsSecretName} is incomplete (needs username and password)`);
     return obs;
@@ -124,7 +124,9 @@ export async function runClusterDuty(
   obs.errors.push(...settings.errors);
 
   let bdbs: Bdb[] = await ctx.re.listBdbs();
-  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject);
+  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject, operations);
+  const retries = outcomes.map((o) => o.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+  if (retries.length > 0) obs.requeueAfterMs = Math.min(...retries, ...(obs.requeueAfterMs !== undefined ? [obs.requeueAfterMs] : []));
   for (const o of outcomes) if (o.error) obs.errors.push(o.error);
   const aa = await reconcileActiveActive(ctx, state, admin, subject);
   for (const a of aa) if (a.error) obs.errors.push(a.error);

@@ -13,6 +13,7 @@ const WRITES: Record<string, [string, string]> = {
   patchPersistentVolumeClaimStorage: ['patch', 'persistentvolumeclaims'],
   deleteStatefulSetOrphan: ['delete', 'statefulsets'],
   deletePod: ['delete', 'pods'],
+  patchPodAnnotations: ['patch', 'pods'],
   createEndpointSlice: ['create', 'endpointslices'],
   replaceEndpointSlice: ['update', 'endpointslices'],
   deleteEndpointSlice: ['delete', 'endpointslices'],

@@ -135,6 +135,8 @@ export class BdbStore {
     const previous = { config: rec.config, shards: rec.shards, endpointNodes: rec.endpointNodes };
     this.writtenFields.push({ method: 'PUT', uid, fields: Object.keys(body).sort() });
     this.apply(rec, next);
+    // A new authentication_redis_pass replaces the default user's passwords.
+    if ('authentication_redis_pass' in body) rec.passwords = undefined;
     rec.status = 'active-change-pending';
     rec.actionUid = this.startAction('SMUpdateBDB', rec, {
       onComplete: () => { rec.status = 'active'; },

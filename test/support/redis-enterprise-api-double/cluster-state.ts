@@ -5,7 +5,6 @@
  * answers from this shared object, as every real node answers for the whole
  * cluster.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { ActionFailureSpec, ActionTracker } from './actions';
 import { BdbHost, BdbStore } from './bdbs';
 import { CertificateStore } from './certificates';
@@ -19,6 +18,7 @@ import {
   MaintenanceHost, enterMaintenance, exitMaintenance, parseMaintenanceOff, parseMaintenanceOn, snapshotJson,
 } from './maintenance';
 import { NodeActionName, NodeActionTracker } from './node-actions';
+import { UserStore } from './users';
 import type { ApiDoublePolicy, ApiDoubleTiming } from './policy';
 import type { Credentials, NodeRecord } from './types';
 
@@ -75,7 +75,8 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   /** Faults for every node of this cluster (after the node joined). */
   readonly faults: FaultInjector;
   masterUid = 0;
-  private readonly credentialDigest: Buffer;
+  /** The admin user and its password list (users.ts); `/v1/users/password` changes it. */
+  readonly users: UserStore;
   private settings: Record<string, unknown> = {};
   private license: string;
   private licenseInstalledAt: number;
@@ -91,8 +92,8 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     this.createdTime = env.now();
     this.license = init.license ?? '';
     this.licenseInstalledAt = this.createdTime;
-    // Keep only a digest of the admin credentials: nothing to leak in a dump of this object.
-    this.credentialDigest = digest(init.credentials.username, init.credentials.password);
+    // Only digests of the admin password are kept: nothing to leak in a dump of this object.
+    this.users = new UserStore(init.credentials, () => env.now());
     this.bdbs = new BdbStore(this);
     this.crdbs = new CrdbStore(this);
     this.faults = new FaultInjector(faultSeed);
@@ -140,7 +141,7 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   }
 
   checkCredentials(username: string, password: string): boolean {
-    return timingSafeEqual(digest(username, password), this.credentialDigest);
+    return this.users.authenticate(username, password);
   }
 
   // ---- nodes ---------------------------------------------------------------
@@ -445,6 +446,3 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   }
 }
 
-function digest(username: string, password: string): Buffer {
-  return createHash('sha256').update(`${username}\u0000${password}`).digest();
-}

@@ -25,3 +25,6 @@ export type { CrdbRecord } from './crdbs';
 export type { BootstrapState } from './bootstrap';
 export { PersistentVolume } from './persistent-volume';
 export type { ApiDoubleSoftwareVersion } from './policy';
+export { PasswordList } from './passwords';
+export type { PasswordChange, PasswordChangeKind } from './passwords';
+export { bdbPasswords } from './routes-bdb-extras';

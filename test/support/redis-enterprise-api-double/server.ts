@@ -30,8 +30,9 @@ import { clusterSettingsRoutes } from './routes-cluster-settings';
 import { crdbRoutes } from './routes-crdbs';
 import { nodeActionRoutes } from './routes-node-actions';
 import { tlsMaterial, TlsMaterial } from './tls';
+import { userRoutes } from './routes-users';
 
-const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbExtraRoutes, ...bdbRoutes, ...crdbRoutes];
+const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbExtraRoutes, ...bdbRoutes, ...crdbRoutes, ...userRoutes];
 const MAX_BODY_BYTES = 1 << 20;
 const GIB = 1024 ** 3;
 
@@ -316,13 +317,14 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
         // Not documented; the double answers 503 so a client retries once the node has joined.
         throw new ApiError(503, 'node_not_bootstrapped', 'this node is not part of a cluster yet');
       }
-      if (cluster && !authorized(cluster, authorization)) {
+      const authenticatedUser = cluster ? authorized(cluster, authorization) : undefined;
+      if (cluster && authenticatedUser === undefined) {
         throw new ApiError(401, 'unauthorized', 'invalid or missing credentials');
       }
       if (route.access === 'cluster') requireQuorum(cluster as ApiDoubleCluster, method, path);
       const body = parseJson(bodyText);
       const ctx = {
-        method, path, query, body, params, bootstrap: this.bootstrap, localNodeInfo: () => this.localNodeInfo(),
+        method, path, query, body, params, bootstrap: this.bootstrap, authenticatedUser, localNodeInfo: () => this.localNodeInfo(),
       };
       return route.access === 'cluster' ? route.handle(ctx, cluster as ApiDoubleCluster) : route.handle(ctx);
     } catch (e) {
@@ -335,13 +337,15 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
   }
 }
 
-function authorized(cluster: ApiDoubleCluster, header: string | undefined): boolean {
+/** The username of valid Basic auth credentials, else undefined. */
+function authorized(cluster: ApiDoubleCluster, header: string | undefined): string | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!m) return false;
+  if (!m) return undefined;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const sep = decoded.indexOf(':');
-  if (sep < 0) return false;
-  return cluster.checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1));
+  if (sep < 0) return undefined;
+  const username = decoded.slice(0, sep);
+  return cluster.checkCredentials(username, decoded.slice(sep + 1)) ? username : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -3,6 +3,7 @@
  * modules that own them (nodes in cluster-state.ts, BDBs in bdbs.ts, ...), so
  * internal bookkeeping never leaks into an answer.
  */
+import type { PasswordList } from './passwords';
 
 export type NodeStatus = 'active' | 'down';
 
@@ -76,8 +77,11 @@ export interface BdbRecord {
   readonly autoPort?: boolean;
   /** Database alerts (`/v1/bdbs/alerts/{uid}`), by alert name. */
   alerts?: Record<string, { enabled: boolean; threshold?: string }>;
-  /** How often PUT /v1/bdbs/{uid}/passwords replaced the password (the value is never kept). */
-  passwordChanges?: number;
+  /**
+   * The default user's passwords once `/v1/bdbs/{uid}/passwords` was used
+   * (digests only, passwords.ts); until then the one of `authentication_redis_pass`.
+   */
+  passwords?: PasswordList;
 }
 
 /** Credentials are compared, never stored in records that are serialized. */

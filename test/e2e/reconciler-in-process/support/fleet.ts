@@ -57,6 +57,8 @@ export interface FleetOptions {
   resyncSeconds?: number;
   /** PRESTOP_TIMEOUT_SECONDS, in ms (default 10 s). */
   prestopTimeoutMs?: number;
+  /** DATABASE_PASSWORD_GRACE_SECONDS, in ms (default 0: a changed database password replaces the old one at once). */
+  databasePasswordGraceMs?: number;
   /** Receives every log line (debug level and up), e.g. to check that no secret value is logged. */
   logSink?: (line: string) => void;
   /**
@@ -246,6 +248,7 @@ export class InProcessFleet {
       prestopTimeoutMs: this.options.prestopTimeoutMs ?? 10_000,
       // In-process stops need no grace for a preStop request: tests call /prestop themselves.
       shutdownPrestopWaitMs: 0,
+      databasePasswordGraceMs: this.options.databasePasswordGraceMs ?? 0,
     };
   }
 
