@@ -12,7 +12,7 @@ import type { Credentials } from './types';
 export class UserStore {
   private readonly users = new Map<string, PasswordList>();
 
-  constructor(admin: Credentials, private readonly now: () => number) {
+  constructor(admin: Credentials, now: () => number) {
     this.users.set(admin.username, new PasswordList([admin.password], now, USER_PASSWORD_ERRORS));
   }
 

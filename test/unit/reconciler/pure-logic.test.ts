@@ -1,6 +1,6 @@
 /** Decision logic of the reconciler: pure functions, no I/O. */
 import { Backoff } from '../../../lib/reconciler/runtime/backoff';
-import { diffBdb, matches, mergeTags } from '../../../lib/reconciler/plan/bdb-diff';
+import { diffBdb, matches } from '../../../lib/reconciler/plan/bdb-diff';
 import { addedTag, passwordStep } from '../../../lib/reconciler/plan/database-password';
 import { DEFAULT_SHARD_KEY_REGEX, NO_REFERENCES, TAG, createBdbBody, desiredBdbFields, persistenceFields } from '../../../lib/reconciler/plan/bdb-spec';
 import { decideBootstrap } from '../../../lib/reconciler/plan/bootstrap-plan';
