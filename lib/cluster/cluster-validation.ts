@@ -37,7 +37,14 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
     ...validateTopology(spec),
     ...validateMetadata(spec),
     ...validateExtensions(spec),
+    ...validateRecoveryGeneration(spec),
   ];
+}
+
+function validateRecoveryGeneration(spec: ClusterSpec): Finding[] {
+  const g = spec.recoveryGeneration;
+  if (g === undefined || (Number.isInteger(g) && g >= 0)) return [];
+  return [finding('REC029', 'recoveryGeneration', `recoveryGeneration is ${String(g)}; it counts recovery retries`)];
 }
 
 export function isValidNodeCount(n: unknown): n is number {

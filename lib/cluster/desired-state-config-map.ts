@@ -38,6 +38,7 @@ export function buildDesiredState(spec: ClusterSpec, databases: readonly Attache
     ...(spec.internodeEncryption !== undefined ? { dataInternodeEncryption: spec.internodeEncryption } : {}),
     ...(spec.autoTiering ? { flashPath: FLASH_PATH } : {}),
     volumeClaims: claimTemplateSizes(spec).map(({ name, size }) => ({ template: name, size })),
+    ...(spec.recoveryGeneration ? { recoveryGeneration: spec.recoveryGeneration } : {}),
   };
   const unique = <T extends { name: string }>(items: T[]) =>
     [...new Map(items.map((i) => [i.name, i])).values()].sort(byName);

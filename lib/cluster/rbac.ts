@@ -51,7 +51,14 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
       rule: core(['secrets'], ['create']),
     },
     { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
-    { reason: 'set or remove redis.io/role-master on this cluster\'s pods only', rule: core(['pods'], ['patch'], pods) },
+    {
+      reason: 'set or remove redis.io/role-master on this cluster\'s pods only; each sidecar reports on its own pod its node during a quorum loss (label cdk8s-redis-enterprise.io/node-state) and the admin Secret version it authenticates with during a password rotation (annotation)',
+      rule: core(['pods'], ['patch'], pods),
+    },
+    {
+      reason: 'quorum recovery: restart (delete, the StatefulSet recreates it with the same claim) a pod of this cluster whose node still holds the cluster that lost its quorum, as the official operator\'s RecoveryReset does',
+      rule: core(['pods'], ['delete'], pods),
+    },
     ...(claims.length > 0 ? [{
       reason: 'volume expansion: read the node pods\' claims and raise their storage request to the declared size (the API server refuses it unless the StorageClass allows expansion)',
       rule: core(['persistentvolumeclaims'], ['get', 'patch'], claims),

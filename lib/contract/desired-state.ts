@@ -71,6 +71,8 @@ export interface DesiredCluster {
    * Absent in documents of older builds: no volume expansion then.
    */
   readonly volumeClaims?: DesiredVolumeClaim[];
+  /** The quorum recovery's manual trigger: a new value starts a new run after a failed one. Absent means 0. */
+  readonly recoveryGeneration?: number;
 }
 
 /** One claim template: PVCs `<template>-<rec>-<ordinal>` should have at least `size`. */

@@ -64,6 +64,7 @@ export const RULES = {
     summary: '`rackIdFromNodeApi: false` below `kubernetesVersion` 1.35 needs the PodTopologyLabelsAdmission feature gate (alpha in 1.33)',
     fix: 'remove rackIdFromNodeApi: false, or set kubernetesVersion to 1.35 or newer once every cluster runs it',
   },
+  REC029: { severity: ERROR, summary: '`recoveryGeneration` is a whole number of at least 0', fix: 'raise it by one (e.g. from 0 to 1) to retry a failed quorum recovery, or leave it out' },
   REC030: { severity: ERROR, summary: 'the cluster FQDN `<rec>.<namespace>.svc.cluster.local` (the bootstrap cluster name) is at most 64 characters', fix: 'shorten the cluster name or the namespace' },
 
   // RedisEnterpriseDatabase (and the settings Active-Active databases share)

@@ -24,6 +24,9 @@ import { OperationLog } from '../plan/operations';
 import { hostnamesOf, members, podViews } from '../plan/membership';
 import { reconcileMembership } from './membership-duty';
 import { runVolumeExpansionDuty } from './volume-expansion-duty';
+import { QUORUM_RECOVERY, RECOVERING, inRecoveryContext } from '../plan/quorum-recovery';
+import { StatusDocument } from '../plan/status';
+import { continueRecovery, currentRecovery, superviseQuorumLoss } from './quorum-recovery-duty';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -33,8 +36,8 @@ export interface ClusterObservation {
   activeActiveDatabases: ActiveActiveStatus[];
   clusterSettings?: ClusterSettingsStatus;
   errors: string[];
-  /** A day-2 operation in progress that no watch follows: look again after this long. */
-  pollAfterMs?: number;
+  /** Look again then even without a watch event: a day-2 operation in progress that no watch follows, or a database password's grace period ending. */
+  requeueAfterMs?: number;
 }
 
 function podByIp(pods: Pod[]): Map<string, Pod> {
@@ -48,19 +51,18 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  * secret duty ran. `previousSettings`: what the last status recorded (applied
  * versions, refusals), kept across leaders by the status ConfigMap.
  * `operations`: the day-2 operations as the last status left them; the
- * duties that carry one out report its progress there. `previousNodes`: the
- * nodes (and their pods) the last status recorded, which keep a down node's
- * pod known after the pod came back with another IP.
+ * duties that carry one out report its progress there (quorum recovery:
+ * quorum-recovery-duty.ts). `previous`: the last status document.
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
-  operations: OperationLog, previousSettings?: ClusterSettingsStatus, previousNodes: NodeStatus[] = [],
+  operations: OperationLog, previousSettings?: ClusterSettingsStatus, previous?: StatusDocument,
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
   // Kubernetes only (claims and the StatefulSet): it needs neither the admin credentials nor the REST API, so it runs first.
   const volumes = await runVolumeExpansionDuty(ctx, state, operations, subject);
   if (volumes.error) obs.errors.push(volumes.error);
-  obs.pollAfterMs = volumes.pollAfterMs;
+  obs.requeueAfterMs = volumes.pollAfterMs;
   if (!admin) {
     obs.errors.push(`admin credentials Secret ${state.cluster.credentialsSecretName} is incomplete (needs username and password)`);
     return obs;
@@ -74,7 +76,7 @@ export async function runClusterDuty(
     [nodes, statuses] = await Promise.all([ctx.re.listNodes(), ctx.re.nodesStatus()]);
     const list = nodes;
     const byIp = podByIp(pods);
-    const podOf = new Map(members({ nodes: list, hostnames: hostnamesOf(statuses), pods: podViews(pods), previous: previousNodes, podPrefix: `${state.cluster.name}-` })
+    const podOf = new Map(members({ nodes: list, hostnames: hostnamesOf(statuses), pods: podViews(pods), previous: previous?.nodes ?? [], podPrefix: `${state.cluster.name}-` })
       .map((m) => [m.uid, m.pod]));
     for (const n of list) {
       const st = statuses[String(n.uid)];
@@ -84,18 +86,37 @@ export async function runClusterDuty(
     obs.masterPod = masterAddr ? byIp.get(masterAddr)?.metadata.name : undefined;
     obs.clusterState = list.length >= state.cluster.nodes ? 'Running' : 'Forming';
   } catch (e) {
+    // During a quorum loss the leader's own node may be fresh (restarted for the recovery): the recovery goes on.
+    if (previous && inRecoveryContext(previous)) {
+      obs.nodes = previous.nodes;
+      obs.clusterState = previous.clusterState === RECOVERING ? RECOVERING : QUORUM_LOST;
+      await superviseQuorumLoss(ctx, state, pods, admin, operations, previous);
+      return obs;
+    }
     obs.errors.push(`cluster: ${errorMessage(e)}`);
     obs.clusterState = 'Unreachable';
     return obs;
   }
   ctx.log.debug('cluster observed', { nodes: nodes.length, master: obs.masterPod });
-  // Without its quorum the cluster refuses administrative requests: nothing to do but report it and retry.
+  // A recovered cluster: its nodes rejoin, then its databases are recovered, before anything else is done.
+  const run = currentRecovery(operations);
+  if (run?.node) {
+    const progress = await continueRecovery(ctx, nodes, operations, run);
+    if (progress === 'recovering') {
+      obs.clusterState = RECOVERING;
+      return obs;
+    }
+  }
+  // Without its quorum the cluster refuses administrative requests: report it and see whether it can be recovered.
   const loss = quorumLoss(obs.nodes);
   if (loss) {
     obs.clusterState = QUORUM_LOST;
     obs.errors.push(quorumLossMessage(loss));
+    await superviseQuorumLoss(ctx, state, pods, admin, operations, previous);
     return obs;
   }
+  // Enough nodes came back as members before any recovery began: there is nothing to recover.
+  if (run && !run.node) operations.succeeded(QUORUM_RECOVERY, run.target, 'not needed: the cluster has its quorum again');
   await reconcileMasterLabel(ctx, pods, masterAddr);
 
   // Before the databases: a new database takes the cluster's internode encryption default.
@@ -104,7 +125,9 @@ export async function runClusterDuty(
   obs.errors.push(...settings.errors);
 
   let bdbs: Bdb[] = await ctx.re.listBdbs();
-  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject);
+  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject, operations);
+  const retries = outcomes.map((o) => o.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+  if (retries.length > 0) obs.requeueAfterMs = Math.min(...retries, ...(obs.requeueAfterMs !== undefined ? [obs.requeueAfterMs] : []));
   for (const o of outcomes) if (o.error) obs.errors.push(o.error);
   const aa = await reconcileActiveActive(ctx, state, admin, subject);
   for (const a of aa) if (a.error) obs.errors.push(a.error);
@@ -112,8 +135,8 @@ export async function runClusterDuty(
 
   // Membership after the databases: a removal started now moves endpoints in a later pass, which the slices then follow.
   try {
-    const membership = await reconcileMembership(ctx, state, pods, { nodes, statuses, bdbs, previousNodes }, operations);
-    if (membership.pollAfterMs !== undefined) obs.pollAfterMs = Math.min(obs.pollAfterMs ?? Infinity, membership.pollAfterMs);
+    const membership = await reconcileMembership(ctx, state, pods, { nodes, statuses, bdbs, previousNodes: previous?.nodes ?? [] }, operations);
+    if (membership.pollAfterMs !== undefined) obs.requeueAfterMs = Math.min(obs.requeueAfterMs ?? Infinity, membership.pollAfterMs);
   } catch (e) {
     obs.errors.push(`membership: ${errorMessage(e)}`);
   }

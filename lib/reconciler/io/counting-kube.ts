@@ -12,6 +12,8 @@ const WRITES: Record<string, [string, string]> = {
   patchPodLabels: ['patch', 'pods'],
   patchPersistentVolumeClaimStorage: ['patch', 'persistentvolumeclaims'],
   deleteStatefulSetOrphan: ['delete', 'statefulsets'],
+  deletePod: ['delete', 'pods'],
+  patchPodAnnotations: ['patch', 'pods'],
   createEndpointSlice: ['create', 'endpointslices'],
   replaceEndpointSlice: ['update', 'endpointslices'],
   deleteEndpointSlice: ['delete', 'endpointslices'],

@@ -57,6 +57,10 @@ export interface KubeApi {
   listPods(labelSelector: string): Promise<ListResult<Pod>>;
   /** JSON merge patch of labels; a null value removes the label. */
   patchPodLabels(name: string, labels: Record<string, string | null>): Promise<void>;
+  /** Deletes the pod only while it is the instance with `uid` (a precondition: a pod recreated meanwhile stays). */
+  deletePod(name: string, uid: string): Promise<void>;
+  /** JSON merge patch of annotations (the sidecar reports on its own pod). */
+  patchPodAnnotations(name: string, annotations: Record<string, string | null>): Promise<void>;
 
   /** Cluster-scoped; only used for rack awareness without RACK_ID. */
   getNode(name: string): Promise<KubeNode | undefined>;

@@ -97,6 +97,14 @@ export class KubeClient implements KubeApi {
     await this.http.request('PATCH', this.item('pods', name), { metadata: { labels } }, 'application/merge-patch+json');
   }
 
+  async deletePod(name: string, uid: string): Promise<void> {
+    await this.http.request('DELETE', this.item('pods', name), { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } });
+  }
+
+  async patchPodAnnotations(name: string, annotations: Record<string, string | null>): Promise<void> {
+    await this.http.request('PATCH', this.item('pods', name), { metadata: { annotations } }, 'application/merge-patch+json');
+  }
+
   getNode(name: string) { return orUndefined(this.http.request<KubeNode>('GET', `${CORE}/nodes/${encodeURIComponent(name)}`)); }
 
   getPersistentVolumeClaim(name: string) { return this.get<PersistentVolumeClaim>('persistentvolumeclaims', name); }

@@ -48,9 +48,14 @@ export interface PodCondition {
   status: string;
 }
 
+export interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string };
+}
+
 export interface Pod {
   metadata: ObjectMeta;
-  spec?: { nodeName?: string };
+  spec?: { nodeName?: string; volumes?: PodVolume[] };
   status?: { podIP?: string; phase?: string; conditions?: PodCondition[] };
 }
 

@@ -81,6 +81,7 @@ export class StatefulSetReconcilers {
             logLevel: 'info',
             prestopTimeoutMs: 10_000,
             shutdownPrestopWaitMs: 0,
+            databasePasswordGraceMs: 0,
           },
           kube,
           log: silentLogger,

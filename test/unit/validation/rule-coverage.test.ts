@@ -124,6 +124,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REC021: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', minimumRacks: 2 }),
   REC022: cluster({ kubernetesVersion: '1.29' }),
   REC023: cluster({ minimumRacks: 3 }),
+  REC029: cluster({ recoveryGeneration: -1 }),
   REC024: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: false }),
   REC030: (app) => { new RedisEnterpriseCluster(new Chart(app, 'long', { namespace: 'n'.repeat(40) }), 'rec', { name: 'redis-enterprise' }); },
 
