@@ -137,6 +137,12 @@ export interface DesiredDatabase extends DesiredDatabaseSettings {
   readonly headlessServiceName: string;
   /** External hostname when the database is exposed outside the Kubernetes cluster. */
   readonly externalHostname?: string;
+  /**
+   * Redis database version (`major.minor`, the bdb's `redis_version`): sent
+   * at create; a newer one on an existing database is an upgrade
+   * (`POST /v1/bdbs/{uid}/upgrade`). Absent: the cluster's default, never upgraded.
+   */
+  readonly redisVersion?: string;
 }
 
 export interface DesiredModule {

@@ -16,12 +16,15 @@
  *            (its Services disappear; the database stays, unmanaged)
  *   REGIT007 a LoadBalancer Service changes type (its address is released)
  *   REGIT008 a cluster's StatefulSet is removed
+ *   REGIT010 a database's redisVersion goes down (Redis Software upgrades
+ *            a database's Redis version; it has no downgrade)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DESIRED_STATE_KEY, DesiredState } from '../contract/desired-state';
+import { REDIS_VERSION_FORMAT, compareRedisVersions } from '../contract/redis-software';
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
@@ -112,6 +115,12 @@ function desiredStateFindings(where: string, before: DesiredState, after: Desire
     if (next && next.port !== db.port) {
       findings.push(finding('REGIT005', `${where}.databases[${db.name}].port`, `the port of database ${db.name} changes from ${db.port} to ${next.port}; clients lose it, and a database cannot move port`,
         `keep port ${db.port}, or create a new database on the new port and move clients`));
+    }
+    const [from, to] = [db.redisVersion, next?.redisVersion];
+    if (from && to && REDIS_VERSION_FORMAT.test(from) && REDIS_VERSION_FORMAT.test(to) && compareRedisVersions(to, from) < 0) {
+      findings.push(finding('REGIT010', `${where}.databases[${db.name}].redisVersion`,
+        `the Redis version of database ${db.name} goes down from ${from} to ${to}; Redis Software upgrades databases and has no downgrade`,
+        `keep redisVersion '${from}'; to go back, restore a backup into a new database`));
     }
     if (!next && db.deletionPolicy !== 'delete') {
       findings.push(finding('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`));

@@ -108,6 +108,17 @@ export const RULES = {
     fix: 'declare the database in its cluster\'s Chart',
   },
   REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
+  REDB031: {
+    severity: ERROR,
+    summary: '`redisVersion` is written major.minor and is a Redis database version Redis Software bundles (6.0 to 8.6)',
+    fix: 'write it as "7.4", "8.0", "8.2"..., or leave it out for the cluster\'s default',
+  },
+  REDB032: {
+    severity: ERROR,
+    summary: '`redisVersion` is one the cluster\'s Redis Software release (from its image tag) bundles',
+    fix: 'choose a version the release bundles, or upgrade the cluster\'s image first',
+  },
+  REDB033: { severity: ERROR, summary: 'memcached databases have no `redisVersion`', fix: 'remove redisVersion, or use DatabaseType.REDIS' },
 
   // RedisEnterpriseActiveActiveDatabase
   REAADB001: {
@@ -159,6 +170,11 @@ export const RULES = {
   REGIT006: { severity: ERROR, summary: 'GitOps: a database with deletion policy retain is not removed (it would stay in the cluster, unmanaged)', fix: 'keep the database, or set deletionPolicy: DeletionPolicy.DELETE and sync before removing it' },
   REGIT007: { severity: ERROR, summary: 'GitOps: a LoadBalancer Service keeps its type (its external address would be released)', fix: 'keep the LoadBalancer type' },
   REGIT008: { severity: ERROR, summary: 'GitOps: a cluster\'s StatefulSet is not removed', fix: 'keep the cluster, or acknowledge REGIT008 to remove it deliberately' },
+  REGIT010: {
+    severity: ERROR,
+    summary: 'GitOps: a database\'s `redisVersion` never goes down (Redis Software upgrades databases, it does not downgrade them)',
+    fix: 'keep redisVersion at its current value; to go back, restore a backup into a new database',
+  },
 
   // RedisEnterpriseArgoCdApplication
   REGIT101: { severity: ERROR, summary: 'Argo CD Application: the name is a DNS label', fix: 'use lower-case letters, digits and hyphens, at most 63 characters' },
