@@ -3,7 +3,7 @@
  * (implemented over HTTPS by `re-client.ts`, faked in unit tests).
  */
 import {
-  Bdb, BdbAlertSetting, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
+  Bdb, BdbAlertSetting, BdbUpgradeRequest, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
   NodeActionStatus, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
 } from './re-types';
 
@@ -50,6 +50,8 @@ export interface ReApi {
   updateBdb(uid: number, body: Record<string, unknown>): Promise<Bdb>;
   deleteBdb(uid: number): Promise<void>;
   setBdbPassword(uid: number, password: string): Promise<void>;
+  /** `POST /v1/bdbs/{uid}/upgrade`: answers the BDB, whose `action_uid` follows the upgrade (documented). */
+  upgradeBdb(uid: number, body: BdbUpgradeRequest): Promise<Bdb>;
   /** `GET /v1/bdbs/alerts/{uid}`: alert name → its settings and state. */
   getBdbAlerts(uid: number): Promise<Record<string, BdbAlertSetting>>;
   /** `POST /v1/bdbs/alerts/{uid}`: the alerts named in the body are set, the others stay. */

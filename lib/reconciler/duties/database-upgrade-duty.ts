@@ -1,0 +1,85 @@
+/**
+ * Upgrades the Redis version of declared databases that run an older one
+ * than their `redisVersion`: `POST /v1/bdbs/{uid}/upgrade` (the documented
+ * request; `redis_version` is never PUT), followed as an action until it
+ * ends. One database at a time, in name order: each upgrade restarts the
+ * database's shards, and a refused or failed one stops the sequence (kind
+ * `DatabaseUpgrade` Failed, with the reason) until the declaration changes.
+ * Progress goes to the OperationLog; Events and metrics follow from it.
+ */
+import { DesiredState } from '../../contract/desired-state';
+import { AsyncTaskError, waitForAction } from '../runtime/async-tasks';
+import { DutyContext } from '../runtime/context';
+import { errorMessage } from '../runtime/logger';
+import { ReApiError } from '../io/re-api';
+import { Bdb } from '../io/re-types';
+import { OperationLog } from '../plan/operations';
+import { VersionChange, planVersionChanges, targetReached } from '../plan/database-upgrades';
+
+const KIND = 'DatabaseUpgrade';
+
+export interface UpgradeOutcome {
+  /** An upgrade request was accepted in this pass (the caller re-reads the BDBs). */
+  wrote: boolean;
+  errors: string[];
+}
+
+/** Statuses by which the documented upgrade request refuses (400 bad command, 404 no bdb, 406 module capabilities). */
+function isRefusal(e: unknown): e is ReApiError {
+  return e instanceof ReApiError && [400, 404, 406].includes(e.status);
+}
+
+export async function reconcileDatabaseUpgrades(ctx: DutyContext, state: DesiredState, live: Bdb[], operations: OperationLog): Promise<UpgradeOutcome> {
+  const plan = planVersionChanges(state.databases, live);
+  const errors = plan.downgrades.map((d) =>
+    `database ${d.database} runs Redis ${d.from}, declared ${d.to}: Redis Software has no downgrade, so it stays on ${d.from} (declare ${d.from} or later)`);
+  const last = operations.get(KIND);
+  // A run an earlier pass left Running (its wait ended first) has ended once its database runs the version.
+  const reached = last?.phase === 'Running' ? targetReached(last.target, live) : undefined;
+  if (last && reached) operations.succeeded(KIND, last.target, `database ${reached} runs its declared Redis version`);
+  const next = plan.upgrades[0];
+  if (!next) return { wrote: false, errors };
+  if (last?.phase === 'Failed' && plan.upgrades.some((u) => u.target === last.target)) {
+    ctx.log.debug('database upgrade not retried: it failed and its declaration has not changed', { target: last.target });
+    return { wrote: false, errors };
+  }
+  const wrote = await upgrade(ctx, next, operations, errors);
+  return { wrote, errors };
+}
+
+async function upgrade(ctx: DutyContext, change: VersionChange, operations: OperationLog, errors: string[]): Promise<boolean> {
+  const { database, uid, to, target } = change;
+  let answer: Bdb;
+  try {
+    answer = await ctx.re.upgradeBdb(uid, { redis_version: to, preserve_roles: true });
+  } catch (e) {
+    if (isRefusal(e)) {
+      operations.failed(KIND, target, `Redis Enterprise refused the upgrade: ${errorMessage(e)}`, database);
+      ctx.log.warn('database upgrade refused', { database, target, error: errorMessage(e) });
+    } else {
+      // Busy, unreachable or a server error: tried again in the next pass.
+      errors.push(`database ${database}: upgrade to Redis ${to}: ${errorMessage(e)}`);
+    }
+    return false;
+  }
+  operations.running(KIND, target, `upgrade request accepted${answer.action_uid ? `, action ${answer.action_uid}` : ''}`, database);
+  ctx.log.info('database upgrade started', { database, target, action: answer.action_uid });
+  if (answer.action_uid) {
+    try {
+      await waitForAction(ctx.re, answer.action_uid, ctx.poll);
+    } catch (e) {
+      if (e instanceof AsyncTaskError && e.timedOut) {
+        errors.push(`database ${database}: upgrade to Redis ${to} still running: ${errorMessage(e)}`);
+      } else if (e instanceof AsyncTaskError) {
+        operations.failed(KIND, target, errorMessage(e), database);
+        ctx.log.warn('database upgrade failed', { database, target, error: errorMessage(e) });
+      } else {
+        errors.push(`database ${database}: following the upgrade to Redis ${to}: ${errorMessage(e)}`);
+      }
+      return true;
+    }
+  }
+  operations.succeeded(KIND, target, `database ${database} upgraded to Redis ${to} in place (uid ${uid})`);
+  ctx.log.info('database upgraded', { database, target });
+  return true;
+}
