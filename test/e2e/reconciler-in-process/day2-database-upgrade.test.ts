@@ -30,6 +30,17 @@ function reconcilers(fleet: InProcessFleet): RunningReconciler[] {
 
 const sum = (fleet: InProcessFleet, f: (r: RunningReconciler) => number) => reconcilers(fleet).reduce((n, r) => n + f(r), 0);
 
+const KUBE_WRITES: Array<[string, string]> = [['create', 'configmaps'], ['update', 'configmaps'], ['create', 'secrets'], ['create', 'events'], ['patch', 'pods']];
+
+/** Kubernetes writes by verb and resource, summed over the fleet (Lease renewals left out). */
+function kubeWritesByKind(fleet: InProcessFleet): Record<string, number> {
+  return Object.fromEntries(KUBE_WRITES.map(([verb, resource]) => [`${verb} ${resource}`, sum(fleet, (r) => r.metrics.get(M.kubeWrites, { verb, resource }))]));
+}
+
+function delta(after: Record<string, number>, before: Record<string, number>): string {
+  return Object.keys(after).filter((k) => after[k] !== before[k]).map((k) => `${k} ${after[k] - before[k]}`).join(', ');
+}
+
 describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ client, info }) => {
   let fleet: InProcessFleet;
   afterEach(async () => { await fleet?.stop(); });
@@ -74,6 +85,7 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     const secrets = await secretVersions(fleet);
     const mark = fleet.registry.requestLog.mark();
     const kubeBefore = sum(fleet, kubeWritesBesidesLeases);
+    const kubeKindsBefore = kubeWritesByKind(fleet);
     const restBefore = sum(fleet, (r) => r.metrics.total(M.restRequests));
     const upgradeWritesBefore = sum(fleet, (r) => r.metrics.get(M.restRequests, UPGRADE_ROUTE));
 
@@ -102,7 +114,8 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     expect(status.databases.find((d: any) => d.name === 'orders')).toMatchObject({ uid: orders.uid, status: 'active', redisVersion: '8.0' });
     const events = [...await fleet.events('DatabaseUpgradeRunning'), ...await fleet.events('DatabaseUpgradeSucceeded')];
     expect(events.map((e) => [e.reason, e.type])).toEqual([['DatabaseUpgradeRunning', 'Normal'], ['DatabaseUpgradeSucceeded', 'Normal']]);
-    expect(events[1].message).toContain('DatabaseUpgrade orders redis 7.4 -> 8.0 (orders)');
+    expect(events[0].message).toMatch(/^DatabaseUpgrade orders redis 7\.4 -> 8\.0 \(orders\): upgrade request accepted, action \S+$/);
+    expect(events[1].message).toBe(`DatabaseUpgrade orders redis 7.4 -> 8.0: database orders upgraded to Redis 8.0 in place (uid ${orders.uid})`);
     const leader = fleet.leaderNode()!.reconciler!;
     expect(leader.metrics.get(M.operations, { kind: 'DatabaseUpgrade', phase: 'Succeeded' })).toBe(1);
     expect(await secretVersions(fleet)).toEqual(secrets);
@@ -121,7 +134,7 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     expect(sum(fleet, kubeWritesBesidesLeases)).toBe(kubeSteady);
     expect((await upgradeOp(fleet)).endedAt).toBe(op.endedAt);
     process.stdout.write(`[day2-database-upgrade] apply -> Succeeded ${upgradeMs} ms; REST writes ${restWrites} (double log: ${writes.length}), `
-      + `REST requests ${restRequests}, Kubernetes writes ${kubeWrites} (status ConfigMap and Events); whole test so far ${Date.now() - started} ms\n`);
+      + `REST requests ${restRequests}, Kubernetes writes ${kubeWrites} (${delta(kubeWritesByKind(fleet), kubeKindsBefore)}); whole test so far ${Date.now() - started} ms\n`);
   });
 
   it('a failed upgrade is Failed with the reason, not retried until the declaration changes, then a new declaration upgrades', async () => {
