@@ -2,9 +2,10 @@
  * Upgrades the Redis version of declared databases that run an older one
  * than their `redisVersion`: `POST /v1/bdbs/{uid}/upgrade` (the documented
  * request; `redis_version` is never PUT), followed as an action until it
- * ends. One database at a time, in name order: each upgrade restarts the
- * database's shards, and a refused or failed one stops the sequence (kind
- * `DatabaseUpgrade` Failed, with the reason) until the declaration changes.
+ * ends. One database at a time, in name order, each waited for before the
+ * next (an upgrade restarts the database's shards); a refused or failed one
+ * stops the sequence (kind `DatabaseUpgrade` Failed, with the reason) until
+ * the declaration changes.
  * Progress goes to the OperationLog; Events and metrics follow from it.
  */
 import { DesiredState } from '../../contract/desired-state';
@@ -37,17 +38,22 @@ export async function reconcileDatabaseUpgrades(ctx: DutyContext, state: Desired
   // A run an earlier pass left Running (its wait ended first) has ended once its database runs the version.
   const reached = last?.phase === 'Running' ? targetReached(last.target, live) : undefined;
   if (last && reached) operations.succeeded(KIND, last.target, `database ${reached} runs its declared Redis version`);
-  const next = plan.upgrades[0];
-  if (!next) return { wrote: false, errors };
   if (last?.phase === 'Failed' && plan.upgrades.some((u) => u.target === last.target)) {
-    ctx.log.debug('database upgrade not retried: it failed and its declaration has not changed', { target: last.target });
+    ctx.log.debug('database upgrades wait: one failed and its declaration has not changed', { target: last.target });
     return { wrote: false, errors };
   }
-  const wrote = await upgrade(ctx, next, operations, errors);
+  let wrote = false;
+  for (const change of plan.upgrades) {
+    const outcome = await upgrade(ctx, change, operations, errors);
+    wrote ||= outcome !== 'not sent';
+    if (outcome !== 'succeeded') break;
+  }
   return { wrote, errors };
 }
 
-async function upgrade(ctx: DutyContext, change: VersionChange, operations: OperationLog, errors: string[]): Promise<boolean> {
+type Outcome = 'succeeded' | 'not sent' | 'stopped';
+
+async function upgrade(ctx: DutyContext, change: VersionChange, operations: OperationLog, errors: string[]): Promise<Outcome> {
   const { database, uid, to, target } = change;
   let answer: Bdb;
   try {
@@ -60,7 +66,7 @@ async function upgrade(ctx: DutyContext, change: VersionChange, operations: Oper
       // Busy, unreachable or a server error: tried again in the next pass.
       errors.push(`database ${database}: upgrade to Redis ${to}: ${errorMessage(e)}`);
     }
-    return false;
+    return 'not sent';
   }
   operations.running(KIND, target, `upgrade request accepted${answer.action_uid ? `, action ${answer.action_uid}` : ''}`, database);
   ctx.log.info('database upgrade started', { database, target, action: answer.action_uid });
@@ -76,10 +82,10 @@ async function upgrade(ctx: DutyContext, change: VersionChange, operations: Oper
       } else {
         errors.push(`database ${database}: following the upgrade to Redis ${to}: ${errorMessage(e)}`);
       }
-      return true;
+      return 'stopped';
     }
   }
   operations.succeeded(KIND, target, `database ${database} upgraded to Redis ${to} in place (uid ${uid})`);
   ctx.log.info('database upgraded', { database, target });
-  return true;
+  return 'succeeded';
 }

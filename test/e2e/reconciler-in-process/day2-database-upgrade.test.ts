@@ -15,12 +15,12 @@ import { InProcessFleet, kubeWritesBesidesLeases } from './support/fleet';
 
 const UPGRADE_ROUTE = { method: 'POST', route: '/v1/bdbs/{uid}/upgrade', status: '200' };
 
-/** The program: `orders` (replicated, at `ordersVersion`) and `cache` (no redisVersion: never upgraded). */
-const program = (namespace: string, ordersVersion: string) => synthesize({
+/** The program: `orders` (replicated, at `ordersVersion`) and `cache` (at `cacheVersion`; without one, never upgraded). */
+const program = (namespace: string, ordersVersion: string, cacheVersion?: string) => synthesize({
   namespace,
   databases: [
     { name: 'orders', port: 12000, replication: true, redisVersion: ordersVersion },
-    { name: 'cache', port: 12001 },
+    { name: 'cache', port: 12001, ...(cacheVersion ? { redisVersion: cacheVersion } : {}) },
   ] satisfies FixtureDatabase[],
 });
 
@@ -45,8 +45,8 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
   let fleet: InProcessFleet;
   afterEach(async () => { await fleet?.stop(); });
 
-  async function converged(ordersVersion: string, softwareVersion?: string): Promise<InProcessFleet> {
-    const f = await InProcessFleet.create(client, info, 'rip-dbupgrade', { fixture: (namespace) => program(namespace, ordersVersion), softwareVersion });
+  async function converged(ordersVersion: string, softwareVersion?: string, cacheVersion?: string): Promise<InProcessFleet> {
+    const f = await InProcessFleet.create(client, info, 'rip-dbupgrade', { fixture: (namespace) => program(namespace, ordersVersion, cacheVersion), softwareVersion });
     fleet = f;
     await f.startAll();
     await f.until('two active databases and their slices', async () => {
@@ -165,6 +165,20 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     expect(await upgradeOp(fleet)).toMatchObject({ target: 'orders redis 7.4 -> 8.2', phase: 'Succeeded' });
     expect(cluster.bdbs.byName('orders')).toBe(orders);
     expect(orders.config.redis_version).toBe('8.2');
+  });
+
+  it('two databases in one change are upgraded one after the other, in name order, in the same pass', async () => {
+    await converged('7.4', undefined, '7.2');
+    const cluster = fleet.registry.clusters()[0];
+    await fleet.applyDesired(program(fleet.ns, '8.0', '8.2'));
+    await fleet.until('both upgraded', async () => (await fleet.status())?.databases?.every((d: any) => d.redisVersion === (d.name === 'orders' ? '8.0' : '8.2')));
+    expect(cluster.bdbs.upgrades.map((u) => `${u.uid} ${u.from} -> ${u.to}`)).toEqual([
+      `${cluster.bdbs.byName('cache')!.uid} 7.2 -> 8.2`, `${cluster.bdbs.byName('orders')!.uid} 7.4 -> 8.0`,
+    ]);
+    // One entry per kind: the latest run.
+    expect(await upgradeOp(fleet)).toMatchObject({ target: 'orders redis 7.4 -> 8.0', phase: 'Succeeded' });
+    expect((await fleet.events('DatabaseUpgradeSucceeded')).map((e) => e.message.split(':')[0]).sort())
+      .toEqual(['DatabaseUpgrade cache redis 7.2 -> 8.2', 'DatabaseUpgrade orders redis 7.4 -> 8.0']);
   });
 
   it('a refusal by the REST API (400) is Failed with the cluster\'s answer', async () => {
