@@ -112,6 +112,8 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     expect(writes.map((w) => `${w.method} ${w.path} ${w.status}`)).toEqual([`POST /v1/bdbs/${orders.uid}/upgrade 200`]);
     const status = await fleet.status();
     expect(status.databases.find((d: any) => d.name === 'orders')).toMatchObject({ uid: orders.uid, status: 'active', redisVersion: '8.0' });
+    // Events follow the status write of the same pass.
+    await fleet.until('the Succeeded Event', async () => (await fleet.events('DatabaseUpgradeSucceeded')).length > 0);
     const events = [...await fleet.events('DatabaseUpgradeRunning'), ...await fleet.events('DatabaseUpgradeSucceeded')];
     expect(events.map((e) => [e.reason, e.type])).toEqual([['DatabaseUpgradeRunning', 'Normal'], ['DatabaseUpgradeSucceeded', 'Normal']]);
     expect(events[0].message).toMatch(/^DatabaseUpgrade orders redis 7\.4 -> 8\.0 \(orders\): upgrade request accepted, action \S+$/);
@@ -148,6 +150,7 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     expect(failed).toMatchObject({ phase: 'Failed', target: 'orders redis 7.4 -> 8.0', node: 'orders' });
     expect(failed.message).toMatch(/^action \S+ \(SMUpgradeBDB\) failed: shard restart failed \(injected\)$/);
     expect(orders.config.redis_version).toBe('7.4');
+    await fleet.until('the Failed Event', async () => (await fleet.events('DatabaseUpgradeFailed')).length > 0);
     const warning = await fleet.events('DatabaseUpgradeFailed');
     expect(warning.map((e) => e.type)).toEqual(['Warning']);
     expect((await fleet.status()).lastError ?? '').not.toMatch(/shard restart/);
@@ -167,7 +170,7 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     expect(orders.config.redis_version).toBe('8.2');
   });
 
-  it('two databases in one change are upgraded one after the other, in name order, in the same pass', async () => {
+  it('two databases in one change are both upgraded, one after the other in name order', async () => {
     await converged('7.4', undefined, '7.2');
     const cluster = fleet.registry.clusters()[0];
     await fleet.applyDesired(program(fleet.ns, '8.0', '8.2'));
@@ -177,6 +180,7 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     ]);
     // One entry per kind: the latest run.
     expect(await upgradeOp(fleet)).toMatchObject({ target: 'orders redis 7.4 -> 8.0', phase: 'Succeeded' });
+    await fleet.until('two Succeeded Events', async () => (await fleet.events('DatabaseUpgradeSucceeded')).length >= 2);
     expect((await fleet.events('DatabaseUpgradeSucceeded')).map((e) => e.message.split(':')[0]).sort())
       .toEqual(['DatabaseUpgrade cache redis 7.2 -> 8.2', 'DatabaseUpgrade orders redis 7.4 -> 8.0']);
   });
