@@ -199,6 +199,12 @@ export interface DesiredActiveActiveDatabase extends DesiredDatabaseSettings {
   readonly headlessServiceName: string;
   /** This cluster's replication endpoint hostname (`<db><dbFqdnSuffix>`). */
   readonly externalHostname: string;
+  /**
+   * Redis database version (`major.minor`): `default_db_config.redis_version`
+   * at create; a newer one is an upgrade of every instance
+   * (`POST /v1/crdbs/{guid}/upgrade`, by the creating participant).
+   */
+  readonly redisVersion?: string;
 }
 
 /** Raised by {@link parseDesiredState} for a document this build cannot use. */

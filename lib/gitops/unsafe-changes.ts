@@ -116,14 +116,24 @@ function desiredStateFindings(where: string, before: DesiredState, after: Desire
       findings.push(finding('REGIT005', `${where}.databases[${db.name}].port`, `the port of database ${db.name} changes from ${db.port} to ${next.port}; clients lose it, and a database cannot move port`,
         `keep port ${db.port}, or create a new database on the new port and move clients`));
     }
-    const [from, to] = [db.redisVersion, next?.redisVersion];
-    if (from && to && REDIS_VERSION_FORMAT.test(from) && REDIS_VERSION_FORMAT.test(to) && compareRedisVersions(to, from) < 0) {
-      findings.push(finding('REGIT010', `${where}.databases[${db.name}].redisVersion`,
-        `the Redis version of database ${db.name} goes down from ${from} to ${to}; Redis Software upgrades databases and has no downgrade`,
-        `keep redisVersion '${from}'; to go back, restore a backup into a new database`));
-    }
     if (!next && db.deletionPolicy !== 'delete') {
       findings.push(finding('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`));
+    }
+  }
+  return [...findings, ...redisVersionFindings(where, before, after)];
+}
+
+/** REGIT010, for plain and Active-Active databases alike. */
+function redisVersionFindings(where: string, before: DesiredState, after: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of ['databases', 'activeActiveDatabases'] as const) {
+    for (const db of before[list]) {
+      const from = db.redisVersion;
+      const to = (after[list] as Array<{ name: string; redisVersion?: string }>).find((d) => d.name === db.name)?.redisVersion;
+      if (!from || !to || !REDIS_VERSION_FORMAT.test(from) || !REDIS_VERSION_FORMAT.test(to) || compareRedisVersions(to, from) >= 0) continue;
+      findings.push(finding('REGIT010', `${where}.${list}[${db.name}].redisVersion`,
+        `the Redis version of database ${db.name} goes down from ${from} to ${to}; Redis Software upgrades databases and has no downgrade`,
+        `keep redisVersion '${from}'; to go back, restore a backup into a new database`));
     }
   }
   return findings;
