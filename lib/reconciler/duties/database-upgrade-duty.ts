@@ -9,12 +9,13 @@
  * Progress goes to the OperationLog; Events and metrics follow from it.
  */
 import { DesiredState } from '../../contract/desired-state';
-import { AsyncTaskError, waitForAction } from '../runtime/async-tasks';
+import { AsyncTaskError, waitForAction, waitForCrdbTask } from '../runtime/async-tasks';
 import { DutyContext } from '../runtime/context';
 import { errorMessage } from '../runtime/logger';
 import { ReApiError } from '../io/re-api';
 import { Bdb } from '../io/re-types';
 import { OperationLog } from '../plan/operations';
+import { isCrdbCreator } from '../plan/crdb-spec';
 import { VersionChange, planVersionChanges, targetReached } from '../plan/database-upgrades';
 
 const KIND = 'DatabaseUpgrade';
@@ -30,8 +31,15 @@ function isRefusal(e: unknown): e is ReApiError {
   return e instanceof ReApiError && [400, 404, 406].includes(e.status);
 }
 
+/**
+ * Active-Active databases are upgraded by the participant that creates them
+ * (the CRDB upgrade reaches every instance); the others only report.
+ */
 export async function reconcileDatabaseUpgrades(ctx: DutyContext, state: DesiredState, live: Bdb[], operations: OperationLog): Promise<UpgradeOutcome> {
-  const plan = planVersionChanges(state.databases, live);
+  const plain = planVersionChanges(state.databases, live);
+  const created = state.activeActiveDatabases.filter((db) => isCrdbCreator(db, state.remoteClusters));
+  const activeActive = planVersionChanges(created, live, true);
+  const plan = { upgrades: [...plain.upgrades, ...activeActive.upgrades], downgrades: [...plain.downgrades, ...activeActive.downgrades] };
   const errors = plan.downgrades.map((d) =>
     `database ${d.database} runs Redis ${d.from}, declared ${d.to}: Redis Software has no downgrade, so it stays on ${d.from} (declare ${d.from} or later)`);
   const last = operations.get(KIND);
@@ -55,9 +63,11 @@ type Outcome = 'succeeded' | 'not sent' | 'stopped';
 
 async function upgrade(ctx: DutyContext, change: VersionChange, operations: OperationLog, errors: string[]): Promise<Outcome> {
   const { database, uid, to, target } = change;
-  let answer: Bdb;
+  const body = { redis_version: to, preserve_roles: true };
+  let started: { action?: string; task?: string };
   try {
-    answer = await ctx.re.upgradeBdb(uid, { redis_version: to, preserve_roles: true });
+    if (change.crdbGuid) started = { task: (await ctx.re.upgradeCrdb(change.crdbGuid, body)).id };
+    else started = { action: (await ctx.re.upgradeBdb(uid, body)).action_uid };
   } catch (e) {
     if (isRefusal(e)) {
       operations.failed(KIND, target, `Redis Enterprise refused the upgrade: ${errorMessage(e)}`, database);
@@ -68,11 +78,13 @@ async function upgrade(ctx: DutyContext, change: VersionChange, operations: Oper
     }
     return 'not sent';
   }
-  operations.running(KIND, target, `upgrade request accepted${answer.action_uid ? `, action ${answer.action_uid}` : ''}`, database);
-  ctx.log.info('database upgrade started', { database, target, action: answer.action_uid });
-  if (answer.action_uid) {
+  const following = started.task ? `, crdb task ${started.task}` : started.action ? `, action ${started.action}` : '';
+  operations.running(KIND, target, `upgrade request accepted${following}`, database);
+  ctx.log.info('database upgrade started', { database, target, ...started });
+  if (started.action || started.task) {
     try {
-      await waitForAction(ctx.re, answer.action_uid, ctx.poll);
+      if (started.task) await waitForCrdbTask(ctx.re, started.task, ctx.poll);
+      else await waitForAction(ctx.re, started.action!, ctx.poll);
     } catch (e) {
       if (e instanceof AsyncTaskError && e.timedOut) {
         errors.push(`database ${database}: upgrade to Redis ${to} still running: ${errorMessage(e)}`);

@@ -65,5 +65,7 @@ export interface ReApi {
   createCrdb(body: Crdb): Promise<CrdbTask>;
   patchCrdb(guid: string, body: Partial<Crdb>): Promise<CrdbTask>;
   updateCrdbInstances(guid: string, body: { add_instances?: CrdbInstance[]; remove_instances?: number[] }): Promise<CrdbTask>;
+  /** `POST /v1/crdbs/{crdb_guid}/upgrade`: upgrades every instance; answers a crdb_task (documented). */
+  upgradeCrdb(guid: string, body: BdbUpgradeRequest): Promise<CrdbTask>;
   getCrdbTask(id: string): Promise<CrdbTask>;
 }

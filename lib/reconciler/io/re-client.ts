@@ -225,5 +225,6 @@ export class ReClient implements ReApi {
   updateCrdbInstances(guid: string, body: { add_instances?: CrdbInstance[]; remove_instances?: number[] }): Promise<CrdbTask> {
     return this.request('POST', `/v1/crdbs/${encodeURIComponent(guid)}/updates`, body);
   }
+  upgradeCrdb(guid: string, body: BdbUpgradeRequest): Promise<CrdbTask> { return this.request('POST', `/v1/crdbs/${encodeURIComponent(guid)}/upgrade`, body); }
   getCrdbTask(id: string): Promise<CrdbTask> { return this.request('GET', `/v1/crdb_tasks/${encodeURIComponent(id)}`); }
 }

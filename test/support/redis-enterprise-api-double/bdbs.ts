@@ -13,17 +13,21 @@ import type { ApiDoublePolicy } from './policy';
 import { RedisVersionSupport, compareVersions } from './redis-versions';
 import type { BdbRecord, NodeRecord } from './types';
 
-/** The documented fields of the upgrade request body, by JSON type. */
-const UPGRADE_FIELDS: Readonly<Record<string, 'boolean' | 'number' | 'string' | 'array'>> = {
-  force_restart: 'boolean', keep_redis_version: 'boolean', keep_crdt_protocol_version: 'boolean', may_discard_data: 'boolean',
-  force_discard: 'boolean', preserve_roles: 'boolean', parallel_shards_upgrade: 'number', modules: 'array', redis_version: 'string',
-  latest_with_modules: 'boolean',
+type UpgradeFields = Readonly<Record<string, 'boolean' | 'number' | 'string' | 'array'>>;
+
+/** The documented fields of the CRDB upgrade request body (requests/crdbs/upgrade), by JSON type. */
+export const CRDB_UPGRADE_FIELDS: UpgradeFields = {
+  force_discard: 'boolean', force_restart: 'boolean', keep_crdt_protocol_version: 'boolean', may_discard_data: 'boolean',
+  modules: 'array', parallel_shards_upgrade: 'number', preserve_roles: 'boolean', redis_version: 'string',
 };
 
+/** The documented fields of the bdb upgrade request body (requests/bdbs/upgrade): the CRDB ones and two deprecated ones. */
+const BDB_UPGRADE_FIELDS: UpgradeFields = { ...CRDB_UPGRADE_FIELDS, keep_redis_version: 'boolean', latest_with_modules: 'boolean' };
+
 /** Wrong types, and fields the request does not document (the double's choice: a typo must not pass silently), are 400 `invalid_schema`. */
-function checkUpgradeBody(body: Record<string, unknown>): Record<string, unknown> {
+export function checkUpgradeBody(body: Record<string, unknown>, fields: UpgradeFields): Record<string, unknown> {
   for (const [key, value] of Object.entries(body)) {
-    const type = UPGRADE_FIELDS[key];
+    const type = fields[key];
     if (!type) throw schemaError(`"${key}" is not a field of the upgrade request`);
     const ok = type === 'array' ? Array.isArray(value) : typeof value === type;
     if (!ok) throw schemaError(`${key} must be a ${type}`);
@@ -228,12 +232,26 @@ export class BdbStore {
   upgrade(uid: number, rawBody: Record<string, unknown>): BdbRecord {
     const rec = this.require(uid);
     this.checkNotBusy(rec, 'upgrade');
-    if (rec.status !== 'active') throw new ApiError(409, 'invalid_state', `database ${uid} is ${rec.status} and cannot be upgraded`);
-    const body = checkUpgradeBody(rawBody);
+    const { target, preserveRoles } = this.checkUpgrade(rec, checkUpgradeBody(rawBody, BDB_UPGRADE_FIELDS));
+    rec.status = 'active-change-pending';
+    rec.actionUid = this.startAction('SMUpgradeBDB', rec, {
+      onComplete: () => { this.applyUpgrade(rec, target, preserveRoles); rec.status = 'active'; },
+      onFail: () => { rec.status = 'active'; },
+    });
+    return rec;
+  }
+
+  /**
+   * The version an upgrade request takes a database to (`redis_version`,
+   * else the release's default, or the current one with
+   * `keep_redis_version`), after the refusals; recorded in `upgrades`.
+   */
+  checkUpgrade(rec: BdbRecord, body: Record<string, unknown>): { target: string; preserveRoles: boolean } {
+    if (rec.status !== 'active') throw new ApiError(409, 'invalid_state', `database ${rec.uid} is ${rec.status} and cannot be upgraded`);
     const current = String(rec.config.redis_version ?? '');
     if (rec.config.type === 'memcached') {
       // RED-119152 (operator): no Redis version for memcached; what the REST API answers is not documented (the double's code).
-      throw new ApiError(400, 'unsupported_redis_version', `database ${uid} is a memcached database: it has no Redis version to upgrade`);
+      throw new ApiError(400, 'unsupported_redis_version', `database ${rec.uid} is a memcached database: it has no Redis version to upgrade`);
     }
     const { bundled, defaultVersion } = this.host.redisVersions();
     const target = (body.redis_version as string | undefined) ?? (body.keep_redis_version === true ? current : defaultVersion);
@@ -243,21 +261,18 @@ export class BdbStore {
     }
     if (current && compareVersions(target, current) < 0) {
       // No downgrade is documented (module upgrades name `module_downgrade_unsupported`); code and status are the double's.
-      throw new ApiError(400, 'redis_version_downgrade_unsupported', `database ${uid} runs Redis ${current}; it cannot go down to ${target}`);
+      throw new ApiError(400, 'redis_version_downgrade_unsupported', `database ${rec.uid} runs Redis ${current}; it cannot go down to ${target}`);
     }
     const preserveRoles = body.preserve_roles === true;
-    this.upgrades.push({ uid, from: current, to: target, preserveRoles });
-    rec.status = 'active-change-pending';
-    rec.actionUid = this.startAction('SMUpgradeBDB', rec, {
-      onComplete: () => {
-        rec.config = { ...rec.config, redis_version: target };
-        if (!preserveRoles && rec.config.replication === true) this.swapRoles(rec);
-        rec.lastChangedTime = this.host.now();
-        rec.status = 'active';
-      },
-      onFail: () => { rec.status = 'active'; },
-    });
-    return rec;
+    this.upgrades.push({ uid: rec.uid, from: current, to: target, preserveRoles });
+    return { target, preserveRoles };
+  }
+
+  /** The upgrade's effect: the version, and without preserve_roles a replicated database's roles swapped. */
+  applyUpgrade(rec: BdbRecord, target: string, preserveRoles: boolean): void {
+    rec.config = { ...rec.config, redis_version: target };
+    if (!preserveRoles && rec.config.replication === true) this.swapRoles(rec);
+    rec.lastChangedTime = this.host.now();
   }
 
   /** DELETE /v1/bdbs/{uid}: delete-pending until the action completes. */
