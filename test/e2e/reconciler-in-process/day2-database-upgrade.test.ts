@@ -1,5 +1,6 @@
 /**
- * Day-2: a database's Redis version upgrade, driven from code. The program
+ * Day-2: a database's Redis version upgrade, driven from code (plain
+ * databases, then an Active-Active database of two clusters). The program
  * declares `redisVersion: '7.4'`, is changed to '8.0', re-synthesized and
  * applied (the desired-state ConfigMap, as `kubectl apply` or an Argo CD
  * sync would); the elected reconciler upgrades the database through
@@ -7,9 +8,12 @@
  * ConfigMap, Events and metrics. Reconcilers in-process on the real control
  * plane, one REST API double per pod.
  */
+import { randomBytes } from 'node:crypto';
+import { activeActiveApp } from '../../../examples/active-active';
 import { M } from '../../../lib/reconciler/runtime/metrics';
 import { RunningReconciler } from '../../../lib/reconciler/runtime/app';
-import { FixtureDatabase, synthesize } from '../../unit/reconciler/support/desired';
+import { ApiDoubleClusterRegistry } from '../../support/redis-enterprise-api-double';
+import { FixtureDatabase, synthesize, synthesizeApp } from '../../unit/reconciler/support/desired';
 import { describeE2E } from '../harness/describe-e2e';
 import { InProcessFleet, kubeWritesBesidesLeases } from './support/fleet';
 
@@ -196,5 +200,75 @@ describeE2E('day-2: database Redis version upgrade from code (in-process)', ({ c
     expect(failed.message).toMatch(/^Redis Enterprise refused the upgrade: POST \/v1\/bdbs\/\{uid\}\/upgrade: HTTP 400 unsupported_redis_version: Redis 8\.0 is not a database version of this cluster/);
     expect(cluster.bdbs.byName('orders')!.config.redis_version).toBe('7.4');
     expect(cluster.bdbs.upgrades).toEqual([]);
+  });
+});
+
+describeE2E('day-2: Active-Active database Redis version upgrade from code (in-process, two clusters)', ({ client, info }) => {
+  const registry = new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 20, actionMs: 20, crdbTaskMs: 20 } });
+  const base = `rip-aaup-${randomBytes(3).toString('hex')}`;
+  const namespaces = { eastNamespace: `${base}-east`, westNamespace: `${base}-west` };
+  const fleets: InProcessFleet[] = [];
+  const app = (cluster: 'rec-east' | 'rec-west', redisVersion: string) =>
+    synthesizeApp((a) => activeActiveApp(a, { ...namespaces, redisVersion }), cluster);
+  const fleetOf = (cluster: 'rec-east' | 'rec-west', namespace: string) => InProcessFleet.create(client, info, base, {
+    namespace,
+    sharedRegistry: registry,
+    resyncSeconds: 2,
+    fixture: () => app(cluster, '7.4'),
+    before: () => [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'carts-password' }, stringData: { password: 'shared-by-the-user' } }],
+  });
+  const carts = (name: string) => registry.clusters().find((c) => c.name.startsWith(`${name}.`))!.bdbs.byName('carts');
+  const upgradeOf = async (f: InProcessFleet) => ((await f.status())?.operations ?? []).find((o: any) => o.kind === 'DatabaseUpgrade');
+
+  afterAll(async () => {
+    for (const f of fleets) await f.stop();
+  });
+
+  it('7.4 -> 8.0 in both programs: the creating participant upgrades every instance through the CRDB upgrade, once', async () => {
+    const west = await fleetOf('rec-west', namespaces.westNamespace);
+    fleets.push(west);
+    const east = await fleetOf('rec-east', namespaces.eastNamespace);
+    fleets.push(east);
+    await west.startAll();
+    await east.startAll();
+    for (const f of [west, east]) await f.until(`${f.ns} Running`, async () => (await f.status())?.clusterState === 'Running', 120_000);
+    for (const [from, to, participant] of [[east, west, 'us-east'], [west, east, 'eu-west']] as const) {
+      const admin = (await from.get('Secret', from.state.cluster.credentialsSecretName))!;
+      const b64 = (s: string) => Buffer.from(s, 'base64').toString();
+      await to.putSecret(`redis-enterprise-${participant}`, { username: b64(admin.data.username), password: b64(admin.data.password) });
+    }
+    for (const f of [west, east]) {
+      await f.until(`${f.ns}: carts active`, async () => (await f.status())?.activeActiveDatabases?.[0]?.status === 'active', 60_000);
+    }
+    const [westDb, eastDb] = [carts('rec-west')!, carts('rec-east')!];
+    // Created at the declared version (default_db_config.redis_version).
+    expect([westDb.config.redis_version, eastDb.config.redis_version]).toEqual(['7.4', '7.4']);
+    const mark = registry.requestLog.mark();
+
+    // Both programs change; eu-west sorts first, so its reconciler sends the upgrade.
+    const applied = Date.now();
+    const kubeBefore = [west, east].reduce((n, f) => n + sum(f, kubeWritesBesidesLeases), 0);
+    await west.applyDesired(app('rec-west', '8.0'));
+    await east.applyDesired(app('rec-east', '8.0'));
+    await west.until('DatabaseUpgrade Succeeded on the creator', async () => (await upgradeOf(west))?.phase === 'Succeeded', 60_000);
+    const upgradeMs = Date.now() - applied;
+    expect(await upgradeOf(west)).toMatchObject({ target: 'carts redis 7.4 -> 8.0', phase: 'Succeeded' });
+    expect((await upgradeOf(west)).message).toBe(`database carts upgraded to Redis 8.0 in place (uid ${westDb.uid})`);
+    expect([carts('rec-west'), carts('rec-east')]).toEqual([westDb, eastDb]);
+    expect([westDb.config.redis_version, eastDb.config.redis_version]).toEqual(['8.0', '8.0']);
+    const writes = registry.requestLog.mutations({ since: mark });
+    expect(writes.map((w) => `${w.method} ${w.path.replace(/\/v1\/crdbs\/[^/]+/, '/v1/crdbs/{guid}')}`)).toEqual(['POST /v1/crdbs/{guid}/upgrade']);
+    // The other participant reports no operation of its own: it did nothing.
+    expect(await upgradeOf(east)).toBeUndefined();
+
+    // Steady state over more passes of both clusters (resync every 2 s).
+    const steady = registry.requestLog.mark();
+    const passes = () => [west, east].map((f) => f.leaderNode()!.reconciler!.metrics.get(M.reconciles, { result: 'success' }));
+    const before = passes();
+    await west.until('two more passes on both', async () => passes().every((n, i) => n >= before[i] + 2), 30_000);
+    expect(registry.requestLog.mutations({ since: steady })).toEqual([]);
+    const kubeWrites = [west, east].reduce((n, f) => n + sum(f, kubeWritesBesidesLeases), 0) - kubeBefore;
+    process.stdout.write(`[day2-database-upgrade] Active-Active: apply -> Succeeded ${upgradeMs} ms; REST writes ${writes.length} `
+      + `(POST /v1/crdbs/{guid}/upgrade), Kubernetes writes ${kubeWrites} over both clusters (status ConfigMaps and Events, two more passes included)\n`);
   });
 });
