@@ -4,7 +4,8 @@
  * nodes' `supported_database_versions` (requests/bdbs/upgrade, objects/bdb,
  * objects/node; the double's choices are in its README).
  */
-import { MIB, call, formCluster, running } from './support/api-double-http';
+import { ApiDoubleClusterRegistry, ManualClock } from '../support/redis-enterprise-api-double';
+import { ADMIN, MIB, call, formCluster, running } from './support/api-double-http';
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((d) => d.dispose()));
@@ -94,5 +95,50 @@ describe('database Redis versions (test double)', () => {
     clock.advance(60);
     expect((await call(api, 'GET', `/v1/actions/${r.body.action_uid}`)).body).toMatchObject({ status: 'failed', error: 'shard restart failed' });
     expect((await call(api, 'GET', '/v1/bdbs/1')).body).toMatchObject({ status: 'active', redis_version: '7.4' });
+  });
+});
+
+describe('Active-Active upgrades (test double)', () => {
+  async function crdb(redisVersion: string) {
+    const clock = new ManualClock();
+    const registry = new ApiDoubleClusterRegistry({ clock, timing: { bootstrapMs: 100, actionMs: 60, crdbTaskMs: 90 } });
+    const east = (await formCluster(1, { registry, clock, name: 'api.east.example.com' })).nodes[0];
+    const west = (await formCluster(1, { registry, clock, name: 'api.west.example.com' })).nodes[0];
+    const task = await call(east.api, 'POST', '/v1/crdbs', {
+      body: {
+        name: 'carts',
+        default_db_config: { name: 'carts', memory_size: 100 * MIB, port: 12100, redis_version: redisVersion },
+        instances: [
+          { cluster: { url: 'https://api.east.example.com:443', name: 'api.east.example.com', credentials: ADMIN } },
+          { cluster: { url: 'https://api.west.example.com:443', name: 'api.west.example.com', credentials: ADMIN } },
+        ],
+      },
+    });
+    clock.advance(90);
+    return { clock, east, west, guid: task.body.crdb_guid as string };
+  }
+  const versions = async (nodes: Array<{ api: any }>) => Promise.all(nodes.map(async (n) => (await call(n.api, 'GET', '/v1/bdbs/1')).body.redis_version));
+
+  test('POST /v1/crdbs/{guid}/upgrade is a task that upgrades every instance; default_db_config follows', async () => {
+    const { clock, east, west, guid } = await crdb('7.4');
+    expect(await versions([east, west])).toEqual(['7.4', '7.4']);
+    const task = await call(west.api, 'POST', `/v1/crdbs/${guid}/upgrade`, { body: { redis_version: '8.0', preserve_roles: true } });
+    expect(task.body).toMatchObject({ status: 'queued', crdb_guid: guid });
+    clock.advance(90);
+    expect((await call(west.api, 'GET', `/v1/crdb_tasks/${task.body.id}`)).body).toMatchObject({ status: 'finished', errors: [] });
+    expect(await versions([east, west])).toEqual(['8.0', '8.0']);
+    expect((await call(east.api, 'GET', `/v1/crdbs/${guid}`)).body.default_db_config.redis_version).toBe('8.0');
+  });
+
+  test('a downgrade fails the task on every instance with no effect; an undocumented field is 400', async () => {
+    const { clock, east, west, guid } = await crdb('8.0');
+    const task = await call(east.api, 'POST', `/v1/crdbs/${guid}/upgrade`, { body: { redis_version: '7.4' } });
+    clock.advance(90);
+    const done = (await call(east.api, 'GET', `/v1/crdb_tasks/${task.body.id}`)).body;
+    expect(done.status).toBe('failed');
+    expect(done.errors.map((e: any) => e.error_code)).toEqual(['redis_version_downgrade_unsupported', 'redis_version_downgrade_unsupported']);
+    expect(await versions([east, west])).toEqual(['8.0', '8.0']);
+    const bad = await call(east.api, 'POST', `/v1/crdbs/${guid}/upgrade`, { body: { redis_version: '8.2', keep_redis_version: true } });
+    expect([bad.status, bad.body.error_code]).toEqual([400, 'invalid_schema']);
   });
 });

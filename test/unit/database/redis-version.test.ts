@@ -3,14 +3,17 @@
  * the cluster's Redis Software release bundles (its image tag), carried in
  * the desired state, and a downgrade refused by the UnsafeChangeGuard.
  */
+import { Chart } from 'cdk8s';
+import { activeActiveApp } from '../../../examples/active-active';
 import {
-  DatabaseType, RedisEnterpriseCluster, RedisEnterpriseClusterProps, RedisEnterpriseDatabase, RedisEnterpriseDatabaseProps, findUnsafeChanges,
+  DatabaseType, ExternalAccessMethod, RedisEnterpriseActiveActiveDatabase, RedisEnterpriseCluster, RedisEnterpriseClusterProps,
+  RedisEnterpriseDatabase, RedisEnterpriseDatabaseProps, RedisEnterpriseRemoteCluster, findUnsafeChanges,
 } from '../../../lib';
 import {
   KNOWN_REDIS_DATABASE_VERSIONS, bundledRedisDatabaseVersions, redisMajorMinor, redisSoftwareVersionOfImage,
 } from '../../../lib/contract/redis-software';
 import { ruleCodes, testChart, validationErrors } from '../../support/synth';
-import { synthesize } from '../reconciler/support/desired';
+import { synthesize, synthesizeApp } from '../reconciler/support/desired';
 
 type DbProps = Omit<RedisEnterpriseDatabaseProps, 'cluster'>;
 
@@ -72,6 +75,39 @@ describe('redisVersion validation', () => {
 
   test('memcached with a redisVersion is REDB033', () => {
     expect(ruleCodes(errors({ type: DatabaseType.MEMCACHED, redisVersion: '7.4' }))).toEqual(['REDB033']);
+  });
+});
+
+describe('redisVersion on an Active-Active database', () => {
+  const both = (redisVersion: string) => synthesizeApp((app) => { activeActiveApp(app, { redisVersion }); }, 'rec-west');
+
+  test('reaches every participant\'s desired state', () => {
+    const fixture = both('7.4');
+    expect(fixture.state.activeActiveDatabases[0].redisVersion).toBe('7.4');
+    expect(synthesizeApp((app) => activeActiveApp(app, { redisVersion: '7.4' }), 'rec-east').state.activeActiveDatabases[0].redisVersion).toBe('7.4');
+  });
+
+  test('is checked against each participant\'s release (one finding per distinct refusal)', () => {
+    const e = validationErrors((app) => {
+      const east = testChart('east', app);
+      const west = new Chart(app, 'west', { namespace: 'west' });
+      const access = (n: string) => ({ method: ExternalAccessMethod.INGRESS, apiFqdn: `api.${n}.example.com`, dbFqdnSuffix: `.db.${n}.example.com` });
+      const a = new RedisEnterpriseCluster(east, 'rec', { name: 'rec-east', externalAccess: access('east') });
+      const b = new RedisEnterpriseCluster(west, 'rec', { name: 'rec-west', externalAccess: access('west'), image: 'redislabs/redis:7.22.2-21.43' });
+      const participants = [
+        new RedisEnterpriseRemoteCluster(east, 'p-east', { cluster: a, name: 'us-east' }),
+        new RedisEnterpriseRemoteCluster(west, 'p-west', { cluster: b, name: 'eu-west' }),
+      ];
+      new RedisEnterpriseActiveActiveDatabase(east, 'carts', { participants, redisVersion: '8.0' });
+    });
+    expect(ruleCodes(e)).toEqual(['REDB032']);
+    expect(e[0]).toContain('Redis Software 7.22.2');
+  });
+
+  test('a downgrade is REGIT010, in each participating cluster\'s desired state', () => {
+    const f = findUnsafeChanges(both('8.0').objects, both('7.4').objects);
+    expect(f.map((x) => [x.code, x.field])).toEqual(['rec-east', 'rec-west'].map((rec) =>
+      ['REGIT010', `ConfigMap/${rec}-desired-state.activeActiveDatabases[carts].redisVersion`]));
   });
 });
 

@@ -28,6 +28,14 @@ describe('database upgrade planning', () => {
     expect(plan.upgrades.map((u) => u.database)).toEqual(['a', 'd', 'e']);
   });
 
+  test('Active-Active declarations compare with the local CRDT database and carry its CRDB guid; plain ones never match it', () => {
+    const live = [{ ...bdb('a', 1, '7.4'), crdt: true, crdt_guid: 'g-1' }];
+    expect(planVersionChanges(state.databases, live).upgrades).toEqual([]);
+    expect(planVersionChanges(state.databases, live, true).upgrades).toEqual([
+      { database: 'a', uid: 1, from: '7.4', to: '8.0', target: 'a redis 7.4 -> 8.0', crdbGuid: 'g-1' },
+    ]);
+  });
+
   test('a target is reached when its database runs the target version', () => {
     expect(targetReached('a redis 7.4 -> 8.0', [bdb('a', 1, '8.0')])).toBe('a');
     expect(targetReached('a redis 7.4 -> 8.0', [bdb('a', 1, '7.4')])).toBeUndefined();
