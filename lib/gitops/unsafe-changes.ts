@@ -22,12 +22,15 @@
  *   REGIT009 a claim grows on a cluster with Auto Tiering (a flash claim
  *            template): Redis documents PVC expansion as unsupported there
  *            (RED-165770)
+ *   REGIT010 a database's redisVersion goes down (Redis Software upgrades
+ *            a database's Redis version; it has no downgrade)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DESIRED_STATE_KEY, DesiredState } from '../contract/desired-state';
+import { REDIS_VERSION_FORMAT, compareRedisVersions } from '../contract/redis-software';
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
@@ -165,6 +168,22 @@ function desiredStateFindings(where: string, before: DesiredState, after: Desire
     }
     if (!next && db.deletionPolicy !== 'delete') {
       findings.push(finding('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`));
+    }
+  }
+  return [...findings, ...redisVersionFindings(where, before, after)];
+}
+
+/** REGIT010, for plain and Active-Active databases alike. */
+function redisVersionFindings(where: string, before: DesiredState, after: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of ['databases', 'activeActiveDatabases'] as const) {
+    for (const db of before[list]) {
+      const from = db.redisVersion;
+      const to = (after[list] as Array<{ name: string; redisVersion?: string }>).find((d) => d.name === db.name)?.redisVersion;
+      if (!from || !to || !REDIS_VERSION_FORMAT.test(from) || !REDIS_VERSION_FORMAT.test(to) || compareRedisVersions(to, from) >= 0) continue;
+      findings.push(finding('REGIT010', `${where}.${list}[${db.name}].redisVersion`,
+        `the Redis version of database ${db.name} goes down from ${from} to ${to}; Redis Software upgrades databases and has no downgrade`,
+        `keep redisVersion '${from}'; to go back, restore a backup into a new database`));
     }
   }
   return findings;

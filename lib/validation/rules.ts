@@ -109,6 +109,17 @@ export const RULES = {
     fix: 'declare the database in its cluster\'s Chart',
   },
   REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
+  REDB031: {
+    severity: ERROR,
+    summary: '`redisVersion` is written major.minor and is a Redis database version Redis Software bundles (6.0 to 8.6)',
+    fix: 'write it as "7.4", "8.0", "8.2"..., or leave it out for the cluster\'s default',
+  },
+  REDB032: {
+    severity: ERROR,
+    summary: '`redisVersion` is one the cluster\'s Redis Software release (from its image tag) bundles',
+    fix: 'choose a version the release bundles, or upgrade the cluster\'s image first',
+  },
+  REDB033: { severity: ERROR, summary: 'memcached databases have no `redisVersion`', fix: 'remove redisVersion, or use DatabaseType.REDIS' },
 
   // RedisEnterpriseActiveActiveDatabase
   REAADB001: {
@@ -164,6 +175,11 @@ export const RULES = {
     severity: ERROR,
     summary: 'GitOps: no volume growth on a cluster with Auto Tiering (Redis documents PVC expansion as unsupported with it, RED-165770)',
     fix: 'keep persistence.volumeSize and autoTiering.flashDiskSize, or acknowledge REGIT009 to let the reconciler expand the claims anyway',
+  },
+  REGIT010: {
+    severity: ERROR,
+    summary: 'GitOps: a database\'s `redisVersion` never goes down (Redis Software upgrades databases, it does not downgrade them)',
+    fix: 'keep redisVersion at its current value; to go back, restore a backup into a new database',
   },
 
   // RedisEnterpriseArgoCdApplication
