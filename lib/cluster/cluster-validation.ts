@@ -4,10 +4,10 @@ import { isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, M
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
 import { validateTopology } from './topology-validation';
-import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
+import { MAX_NODES, MIN_UPGRADE_NODE_TIMEOUT_SECONDS, VOLUME_TO_MEMORY_RATIO } from './defaults';
 import { RESERVED_LABELS } from '../contract/labels';
 import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
-import { MAX_CLUSTER_NAME_LENGTH } from '../contract/redis-software';
+import { imageRedisSoftwareVersion, MAX_CLUSTER_NAME_LENGTH } from '../contract/redis-software';
 
 /**
  * StorageClass names (or name fragments) of provisioners that put a volume on
@@ -37,7 +37,29 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
     ...validateTopology(spec),
     ...validateMetadata(spec),
     ...validateExtensions(spec),
+    ...validateUpgrade(spec),
   ];
+}
+
+/**
+ * The rolling upgrade compares each node's `software_version` with the
+ * version of the image tag and checks the documented upgrade path, so the
+ * tag must carry the version. Any registry or mirror works, and a digest
+ * may follow the tag; a version the upgrade matrix does not know is not
+ * refused here (a new release must stay usable): the GitOps guard (REGIT009)
+ * asks to acknowledge an upgrade to it.
+ */
+function validateUpgrade(spec: ClusterSpec): Finding[] {
+  const findings: Finding[] = [];
+  if (!imageRedisSoftwareVersion(spec.image)) {
+    findings.push(finding('REC031', 'image', `image "${spec.image}" has no Redis Software version in its tag (such as 8.0.20-44): the rolling upgrade could not tell which version each node must run`,
+      `keep the upstream tag when mirroring the image, e.g. registry.example.com/redislabs/redis:8.0.20-44.23 (a digest may follow: ...:8.0.20-44.23@sha256:...)`));
+  }
+  const t = spec.upgradeNodeTimeoutSeconds;
+  if (!Number.isInteger(t) || t < MIN_UPGRADE_NODE_TIMEOUT_SECONDS) {
+    findings.push(finding('REC032', 'upgradeNodeTimeoutSeconds', `upgradeNodeTimeoutSeconds is ${String(t)}; it must be a whole number of at least ${MIN_UPGRADE_NODE_TIMEOUT_SECONDS} seconds, or a normal node restart stops the rolling upgrade`));
+  }
+  return findings;
 }
 
 export function isValidNodeCount(n: unknown): n is number {

@@ -9,6 +9,7 @@ import { clusterObjectMeta } from './metadata';
 import { FLASH_PATH, PERSISTENT_PATH } from './node-pod';
 import { DesiredCertificates, DesiredLdap } from '../contract/desired-state';
 import { LdapProtocol } from './security-props';
+import { formatRedisSoftwareVersion, imageRedisSoftwareVersion } from '../contract/redis-software';
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -19,6 +20,7 @@ export function buildDesiredState(spec: ClusterSpec, databases: readonly Attache
   const externalAccess: DesiredExternalAccess | undefined = access && {
     method: access.method, apiFqdn: access.apiFqdn, dbFqdnSuffix: access.dbFqdnSuffix, port: 443,
   };
+  const version = imageRedisSoftwareVersion(spec.image);
   const cluster: DesiredCluster = {
     name: spec.name,
     namespace: spec.namespace,
@@ -36,6 +38,9 @@ export function buildDesiredState(spec: ClusterSpec, databases: readonly Attache
     ...(spec.ldap ? { ldap: desiredLdap(spec) } : {}),
     ...(spec.internodeEncryption !== undefined ? { dataInternodeEncryption: spec.internodeEncryption } : {}),
     ...(spec.autoTiering ? { flashPath: FLASH_PATH } : {}),
+    image: spec.image,
+    ...(version ? { redisEnterpriseVersion: formatRedisSoftwareVersion(version) } : {}),
+    upgradeNodeTimeoutSeconds: spec.upgradeNodeTimeoutSeconds,
   };
   const unique = <T extends { name: string }>(items: T[]) =>
     [...new Map(items.map((i) => [i.name, i])).values()].sort(byName);

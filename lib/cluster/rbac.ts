@@ -48,6 +48,10 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
     { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
     { reason: 'set or remove redis.io/role-master on this cluster\'s pods only', rule: core(['pods'], ['patch'], pods) },
     {
+      reason: 'rolling upgrade (updateStrategy OnDelete): delete this cluster\'s pods only, one at a time once the previous node rejoined, so the StatefulSet recreates each on the new image',
+      rule: core(['pods'], ['delete'], pods),
+    },
+    {
       reason: 'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
       rule: { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
     },

@@ -64,6 +64,17 @@ export interface DesiredCluster {
   readonly dataInternodeEncryption?: boolean;
   /** Auto Tiering: where the flash volume is mounted (the bootstrap `bigstore_path`). */
   readonly flashPath?: string;
+  /**
+   * The `redis-enterprise-node` container image of the StatefulSet's pod
+   * template. The StatefulSet updates pods `OnDelete`: the leader's rolling
+   * upgrade replaces the pods whose image differs, one at a time.
+   * Absent in documents of older builds (then nothing is rolled).
+   */
+  readonly image?: string;
+  /** The Redis Software version of `image`'s tag (`8.0.20-44`): what every node's `software_version` must become. */
+  readonly redisEnterpriseVersion?: string;
+  /** How long a replaced node may take to come back healthy before the roll stops (Blocked). */
+  readonly upgradeNodeTimeoutSeconds?: number;
 }
 
 /** Secret names per Redis Enterprise certificate. */

@@ -65,6 +65,12 @@ export const RULES = {
     fix: 'remove rackIdFromNodeApi: false, or set kubernetesVersion to 1.35 or newer once every cluster runs it',
   },
   REC030: { severity: ERROR, summary: 'the cluster FQDN `<rec>.<namespace>.svc.cluster.local` (the bootstrap cluster name) is at most 64 characters', fix: 'shorten the cluster name or the namespace' },
+  REC031: {
+    severity: ERROR,
+    summary: '`image` has a Redis Software version in its tag (`8.0.20-44...`; any registry, a digest may follow): the rolling upgrade compares it with each node\'s version',
+    fix: 'keep the upstream tag when mirroring the image, e.g. registry.example.com/redislabs/redis:8.0.20-44.23',
+  },
+  REC032: { severity: ERROR, summary: '`upgradeNodeTimeoutSeconds` is a whole number of at least 60', fix: 'leave it out for the 600-second default' },
 
   // RedisEnterpriseDatabase (and the settings Active-Active databases share)
   REDB001: { severity: ERROR, summary: 'database name is a lowercase DNS label of at most 54 characters', fix: 'choose a name such as "orders" or "session-cache"' },
@@ -159,6 +165,11 @@ export const RULES = {
   REGIT006: { severity: ERROR, summary: 'GitOps: a database with deletion policy retain is not removed (it would stay in the cluster, unmanaged)', fix: 'keep the database, or set deletionPolicy: DeletionPolicy.DELETE and sync before removing it' },
   REGIT007: { severity: ERROR, summary: 'GitOps: a LoadBalancer Service keeps its type (its external address would be released)', fix: 'keep the LoadBalancer type' },
   REGIT008: { severity: ERROR, summary: 'GitOps: a cluster\'s StatefulSet is not removed', fix: 'keep the cluster, or acknowledge REGIT008 to remove it deliberately' },
+  REGIT009: {
+    severity: ERROR,
+    summary: 'GitOps: a new Redis Enterprise `image` is a documented upgrade path (the Redis Software upgrade matrix and release notes): no downgrade, no unsupported or unknown path',
+    fix: 'upgrade to a supported intermediate version first and sync it; for a version newer than the library knows, check the upgrade matrix and acknowledge REGIT009',
+  },
 
   // RedisEnterpriseArgoCdApplication
   REGIT101: { severity: ERROR, summary: 'Argo CD Application: the name is a DNS label', fix: 'use lower-case letters, digits and hyphens, at most 63 characters' },

@@ -10,6 +10,7 @@ const WRITES: Record<string, [string, string]> = {
   replaceConfigMap: ['update', 'configmaps'],
   createSecret: ['create', 'secrets'],
   patchPodLabels: ['patch', 'pods'],
+  deletePod: ['delete', 'pods'],
   createEndpointSlice: ['create', 'endpointslices'],
   replaceEndpointSlice: ['update', 'endpointslices'],
   deleteEndpointSlice: ['delete', 'endpointslices'],

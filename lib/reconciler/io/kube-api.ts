@@ -56,6 +56,8 @@ export interface KubeApi {
   listPods(labelSelector: string): Promise<ListResult<Pod>>;
   /** JSON merge patch of labels; a null value removes the label. */
   patchPodLabels(name: string, labels: Record<string, string | null>): Promise<void>;
+  /** Deletes the pod only if it is still the one with `uid` (a precondition: 409 otherwise); its grace period applies. */
+  deletePod(name: string, uid: string): Promise<void>;
 
   /** Cluster-scoped; only used for rack awareness without RACK_ID. */
   getNode(name: string): Promise<KubeNode | undefined>;

@@ -94,6 +94,10 @@ export class KubeClient implements KubeApi {
     await this.http.request('PATCH', this.item('pods', name), { metadata: { labels } }, 'application/merge-patch+json');
   }
 
+  async deletePod(name: string, uid: string): Promise<void> {
+    await this.http.request('DELETE', this.item('pods', name), { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } });
+  }
+
   getNode(name: string) { return orUndefined(this.http.request<KubeNode>('GET', `${CORE}/nodes/${encodeURIComponent(name)}`)); }
 
   listEndpointSlices(labelSelector: string) { return this.list<EndpointSlice>('endpointslices', { labelSelector }); }

@@ -14,6 +14,8 @@ export interface ObjectMeta {
   ownerReferences?: OwnerReference[];
   /** Set once deletion was requested (the object is terminating), RFC 3339. */
   deletionTimestamp?: string;
+  /** RFC 3339, set by the API server. */
+  creationTimestamp?: string;
 }
 
 export interface OwnerReference {
@@ -47,9 +49,14 @@ export interface PodCondition {
   status: string;
 }
 
+export interface PodContainer {
+  name: string;
+  image?: string;
+}
+
 export interface Pod {
   metadata: ObjectMeta;
-  spec?: { nodeName?: string };
+  spec?: { nodeName?: string; containers?: PodContainer[] };
   status?: { podIP?: string; phase?: string; conditions?: PodCondition[] };
 }
 

@@ -37,6 +37,8 @@ export interface ReNode {
   rack_id?: string;
   shard_count?: number;
   bigstore_enabled?: boolean;
+  /** Documented (node object): the installed Redis Software version, e.g. `8.0.20-44`. */
+  software_version?: string;
 }
 
 /** One entry of `GET /v1/nodes/status` (keyed by node uid), or `GET /v1/nodes/{uid}/status`. */
