@@ -3,6 +3,7 @@
  * the master label, cluster settings, databases and Active-Active databases,
  * then EndpointSlices. The Secrets come before (the secret duty, which every
  * node's bootstrap needs) and the status ConfigMap after (the controller).
+ * Last, the rolling upgrade, which needs the databases' live state.
  * Each step reads first and writes only what differs.
  */
 import { DesiredState } from '../../contract/desired-state';
@@ -16,11 +17,12 @@ import { InvolvedObject } from '../io/events';
 import { Pod } from '../io/kube-types';
 import { errorMessage } from '../runtime/logger';
 import { M } from '../runtime/metrics';
-import { Bdb, ReNode } from '../io/re-types';
+import { Bdb, ReNode, ReNodeStatus } from '../io/re-types';
 import { AdminCredentials } from './secret-duty';
 import { QUORUM_LOST, quorumLoss, quorumLossMessage } from '../plan/quorum';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
 import { OperationLog } from '../plan/operations';
+import { reconcileRollingUpgrade } from './rolling-upgrade-duty';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -47,7 +49,7 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
-  _operations: OperationLog, previousSettings?: ClusterSettingsStatus,
+  operations: OperationLog, previousSettings?: ClusterSettingsStatus,
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
   if (!admin) {
@@ -57,10 +59,12 @@ export async function runClusterDuty(
 
   // Nodes and the master, from this node's REST API (which needs this node in the cluster).
   let nodes: ReNode[];
+  let nodeStatuses: Record<string, ReNodeStatus>;
   let masterAddr: string | undefined;
   try {
     const [list, statuses] = await Promise.all([ctx.re.listNodes(), ctx.re.nodesStatus()]);
     nodes = list;
+    nodeStatuses = statuses;
     const byIp = podByIp(pods);
     for (const n of list) {
       const st = statuses[String(n.uid)];
@@ -105,6 +109,12 @@ export async function runClusterDuty(
     targets.push({ serviceName: d.serviceName, bdb }, { serviceName: d.headlessServiceName, bdb });
   }
   await reconcileSlices(ctx, targets, pods);
+
+  try {
+    await reconcileRollingUpgrade(ctx, state, pods, nodes, nodeStatuses, bdbs, operations, subject);
+  } catch (e) {
+    obs.errors.push(`rolling upgrade: ${errorMessage(e)}`);
+  }
 
   const byIp = podByIp(pods);
   obs.databases = outcomes.filter((o) => !o.deleted).map((o) => {

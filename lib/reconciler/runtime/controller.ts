@@ -105,9 +105,11 @@ export class Reconciler {
     // A leader whose own node is still joining cannot reach the cluster API yet: that is waiting too.
     const onlyWaiting = node.waitingFor !== undefined && obs.clusterState === 'Unreachable';
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
-    // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node.
+    // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node,
+    // and so is a day-2 operation in progress (a replaced node rejoining, shards moving back).
     const nodeOutcome = nodeResult(node);
-    const result = obs.clusterState === 'Forming' && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
+    const poll = obs.clusterState === 'Forming' || operations.active().length > 0;
+    const result = poll && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
     // Written by someone else meanwhile (e.g. a former leader): the next pass rewrites it.
     return written || result.requeueAfterMs !== undefined ? result : { ...result, requeue: true };
   }
