@@ -17,7 +17,7 @@ import { testChart } from '../../support/synth';
  * by RuleCode, so a rule added to lib/validation/rules.ts without a
  * triggering declaration here does not compile (and the first test names it).
  * Each declaration is synthesized as a whole app and must report its code
- * with the catalogue's severity. The GitOps rules (REGIT001-008) compare two
+ * with the catalogue's severity. The GitOps rules (REGIT001-009) compare two
  * declarations: the first is rendered to a folder, as the committed manifests
  * would be, and the second is synthesized with an UnsafeChangeGuard reading it.
  */
@@ -125,6 +125,8 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REC022: cluster({ kubernetesVersion: '1.29' }),
   REC023: cluster({ minimumRacks: 3 }),
   REC024: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: false }),
+  REC031: cluster({ image: 'registry.example.com/redis:latest' }),
+  REC032: cluster({ upgradeNodeTimeoutSeconds: 10 }),
   REC030: (app) => { new RedisEnterpriseCluster(new Chart(app, 'long', { namespace: 'n'.repeat(40) }), 'rec', { name: 'redis-enterprise' }); },
 
   REDB001: database({ name: 'Orders' }),
@@ -189,6 +191,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REGIT006: change(database({ name: 'orders' }), cluster({})), // deletionPolicy defaults to retain
   REGIT007: change(cluster({ uiServiceType: ServiceType.LOAD_BALANCER }), cluster({})),
   REGIT008: change(cluster({}), emptyChart),
+  REGIT009: change(cluster({ image: 'redislabs/redis:8.0.20-44.23' }), cluster({ image: 'redislabs/redis:8.0.16-37' })),
   REGIT101: application({ name: 'Redis_Prod' }),
   REGIT102: application({ destinationName: 'in-cluster' }),
   REGIT103: application({ repoUrl: 'git.example.com/redis' }),
