@@ -29,15 +29,21 @@ describe('RedisEnterpriseCluster props', () => {
     const objects = synthCluster({ nodes: 5 });
     expect(sts(objects).spec.replicas).toBe(5);
     const role = findObject(objects, 'Role', 'rec');
-    expect(role.rules.find((r: any) => r.resources.includes('pods') && r.resourceNames)).toEqual({
-      apiGroups: [''], resources: ['pods'], verbs: ['patch'], resourceNames: ['rec-0', 'rec-1', 'rec-2', 'rec-3', 'rec-4'],
-    });
+    const names = ['rec-0', 'rec-1', 'rec-2', 'rec-3', 'rec-4'];
+    expect(role.rules.filter((r: any) => r.resources.includes('pods') && r.resourceNames)).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['patch'], resourceNames: names },
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete'], resourceNames: names },
+    ]);
   });
 
   test('image and reconcilerImage', () => {
     const objects = synthCluster({ image: 'registry.example.com/redis:8.2.0-46.13', reconcilerImage: 'registry.example.com/rec-reconciler:1.0' });
     expect(container(objects, 'redis-enterprise-node').image).toBe('registry.example.com/redis:8.2.0-46.13');
     expect(container(objects, 'reconciler').image).toBe('registry.example.com/rec-reconciler:1.0');
+    // The desired state carries the image and its Redis Software version, the StatefulSet leaves the roll to the reconciler.
+    const doc = JSON.parse(findObject(objects, 'ConfigMap', 'rec-desired-state').data['desired-state.json']);
+    expect(doc.cluster).toMatchObject({ image: 'registry.example.com/redis:8.2.0-46.13', redisEnterpriseVersion: '8.2.0-46', upgradeNodeTimeoutSeconds: 600 });
+    expect(sts(objects).spec.updateStrategy).toEqual({ type: 'OnDelete' });
   });
 
   test('nodeResources: one side copies the other; volume size follows memory', () => {
