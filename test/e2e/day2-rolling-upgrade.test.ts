@@ -114,7 +114,7 @@ describeE2E('day-2: rolling upgrade under the reconciler\'s control', ({ client,
       expect(Object.keys(before).sort()).toEqual(PODS);
       const claimsBefore = (await client.list('v1', 'PersistentVolumeClaim', ns)).map((c) => `${c.metadata.name}:${c.metadata.uid}`).sort();
       const secretsBefore = (await client.list('v1', 'Secret', ns)).map((s) => `${s.metadata.name}:${s.metadata.resourceVersion}`).sort();
-      const bdbsBefore = cluster().bdbs.list().map((b) => `${b.uid}:${b.name}`);
+      const bdbsBefore = cluster().bdbs.list().map((b) => `${b.uid}:${b.config.name}`);
       const nodeUidsBefore = cluster().nodes().map((n) => n.uid).sort();
       expect(cluster().nodes().map((n) => n.softwareVersion)).toEqual(['8.0.16-37', '8.0.16-37', '8.0.16-37']);
       const restMark = registry.requestLog.mark();
@@ -179,7 +179,7 @@ describeE2E('day-2: rolling upgrade under the reconciler\'s control', ({ client,
       expect(minActive).toBeGreaterThanOrEqual(2);
       expect(maxDown).toBeLessThanOrEqual(1);
       // Nothing lost or overwritten.
-      expect(cluster().bdbs.list().map((b) => `${b.uid}:${b.name}`)).toEqual(bdbsBefore);
+      expect(cluster().bdbs.list().map((b) => `${b.uid}:${b.config.name}`)).toEqual(bdbsBefore);
       expect(cluster().bdbs.list().every((b) => b.status === 'active')).toBe(true);
       expect((await client.list('v1', 'PersistentVolumeClaim', ns)).map((c) => `${c.metadata.name}:${c.metadata.uid}`).sort()).toEqual(claimsBefore);
       expect((await client.list('v1', 'Secret', ns)).map((s) => `${s.metadata.name}:${s.metadata.resourceVersion}`).sort()).toEqual(secretsBefore);
