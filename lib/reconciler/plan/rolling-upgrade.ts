@@ -15,7 +15,8 @@
  *
  * The bound: a replaced pod whose node is not healthy within
  * `upgradeNodeTimeoutSeconds` of the new pod's creation (before any
- * deletion: of the run's start) stops the roll: Blocked, with the reason,
+ * deletion: of the run's start; no clock runs while a pod terminates or is
+ * missing) stops the roll: Blocked, with the reason,
  * and nothing more is deleted until the cluster is whole again, when the
  * roll resumes by itself. Never a cascade.
  *
@@ -130,6 +131,9 @@ function unhealthy(input: RollingUpgradeInput, target: RedisSoftwareVersion): st
  * yet (its termination is bounded by the preStop timeout and its grace period).
  */
 function waitingSince(input: RollingUpgradeInput, run: OperationStatus | undefined): number | undefined {
+  // A pod terminating or not recreated yet (whichever: a leader may have died between a delete and its status).
+  const live = input.pods.filter((p) => !p.metadata.deletionTimestamp);
+  if (live.length < input.pods.length || live.length < input.nodes) return undefined;
   if (!run) return input.now;
   if (!run.node) return Date.parse(run.startedAt);
   const pod = input.pods.find((p) => p.metadata.name === run.node);

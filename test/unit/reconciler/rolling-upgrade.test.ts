@@ -104,6 +104,9 @@ describe('rolling upgrade planner', () => {
     expect(d).toMatchObject({ action: 'blocked', node: 'rec-2', message: expect.stringMatching(/not healthy 600 s after pod rec-2 was replaced.*node 3 \(rec-2\) is down/) });
     // A terminating replaced pod has no clock yet: its termination is bounded elsewhere.
     expect(planRollingUpgrade(input({ ...stuck, pods: [pod(0, OLD), pod(1, OLD), pod(2, OLD, { terminating: true })], now: T0 + 3_600_000 })).action).toBe('wait');
+    // Nor while any pod is missing or terminating (a leader may have died between a delete and its status).
+    expect(planRollingUpgrade(input({ ...stuck, pods: [pod(0, OLD), pod(1, OLD, { terminating: true }), pod(2, NEW, { createdAt: T0 })], now: T0 + 3_600_000 })).action).toBe('wait');
+    expect(planRollingUpgrade(input({ ...stuck, pods: [pod(0, OLD), pod(2, NEW, { createdAt: T0 })], now: T0 + 3_600_000 })).action).toBe('wait');
   });
 
   it('waits for another day-2 operation, without a bound', () => {
