@@ -21,8 +21,7 @@ import { ArgoCd, startArgoCd } from './harness/argocd';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
 import {
-  fleetQueries, FleetDatabase, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountCredentials,
-  ensureReconcilerBuilt, stopReconciler,
+  ensureReconcilerBuilt, FleetDatabase, fleetQueries, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountCredentials, stopFleet,
 } from './harness/reconciler-fleet';
 import { ensureAvailableVolumes } from './harness/storage';
 import { synthObjects } from './harness/synth';
@@ -75,15 +74,10 @@ describeE2E('GitOps with a real Argo CD', ({ client, info }) => {
   });
 
   afterAll(async () => {
-    for (const n of nodes) await stopReconciler(n);
-    for (const n of nodes) await n.double.dispose();
-    if (argo) {
-      fs.writeFileSync(path.join(info.workDir, 'logs', 'argocd-e2e-reconcilers.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
-      // Applications carry no resources finalizer: deleting the namespace deletes nothing they synced.
-      await argo.stop();
-    }
+    await stopFleet({ nodes, info, logName: 'argocd-e2e-reconcilers.log', tmp });
+    // Applications carry no resources finalizer: deleting the namespace deletes nothing they synced.
+    if (argo) await argo.stop();
     if (ns) await deleteNamespace(client, ns).catch(() => undefined);
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it('syncs the production example from git, wave by wave, Progressing until the cluster formed, then Healthy', async () => {

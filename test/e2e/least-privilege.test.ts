@@ -28,7 +28,7 @@ import { kubernetesMinorVersion } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
 import { reconcilerRuntime } from './harness/reconciler-image';
-import { deployWithReconcilers, ensureReconcilerBuilt, fleetQueries, REC, ReconcilerNode, stopReconciler } from './harness/reconciler-fleet';
+import { deployWithReconcilers, ensureReconcilerBuilt, fleetQueries, REC, ReconcilerNode, stopFleet } from './harness/reconciler-fleet';
 import { execInSidecar } from './harness/reconciler-sidecar';
 import { STORAGE_CLASS } from './harness/storage';
 import { synthObjects } from './harness/synth';
@@ -123,13 +123,8 @@ describeE2E('least privilege at run time', ({ client, info }) => {
 
   afterAll(async () => {
     for (const n of nodes) n.token?.stop();
-    for (const n of nodes) await stopReconciler(n);
-    for (const n of nodes) await n.double.dispose();
+    await stopFleet({ nodes, info, logName: 'least-privilege-e2e.log', tmp });
     if (ns) await deleteNamespace(client, ns);
-    if (tmp) {
-      fs.writeFileSync(path.join(info.workDir, 'logs', 'least-privilege-e2e.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
   });
 
   it('a Secret the declaration does not name can be neither read, listed nor watched (SubjectAccessReview)', async () => {

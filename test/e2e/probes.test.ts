@@ -19,7 +19,7 @@ import { createNamespace, deleteNamespace } from './harness/namespaces';
 import { PodEvent, PodHistory } from './harness/pod-history';
 import { probedByHarness, Prober } from './harness/prober';
 import {
-  ensureReconcilerBuilt, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountCredentials, stopReconciler,
+  ensureReconcilerBuilt, launchReconcilers, productionObjectsWith, REC, ReconcilerNode, serviceAccountCredentials, stopFleet,
 } from './harness/reconciler-fleet';
 import { ensureAvailableVolumes } from './harness/storage';
 import { isPodReady, waitForReadyPods } from './harness/workloads';
@@ -55,9 +55,7 @@ describeE2E('node pod probes, run by the harness prober', ({ client, info }) => 
     afterAll(async () => {
       await prober.stop();
       await history?.stop();
-      for (const n of nodes) await stopReconciler(n);
-      for (const n of nodes) await n.double.dispose();
-      if (dir) fs.writeFileSync(path.join(info.workDir, 'logs', 'probes-e2e.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
+      await stopFleet({ nodes, info, logName: 'probes-e2e.log' });
       if (ns) await deleteNamespace(client, ns);
     });
 

@@ -30,8 +30,7 @@ import { readPlaneProcesses } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
 import {
-  deployWithReconcilers, desiredOf, fleetQueries, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
-  stopReconciler,
+  deployWithReconcilers, desiredOf, ensureReconcilerBuilt, FleetDatabase, fleetQueries, productionObjectsWith, REC, ReconcilerNode, stopFleet,
 } from './harness/reconciler-fleet';
 import { probe } from './harness/readiness';
 import { RunRecord } from './harness/run-registry';
@@ -183,14 +182,8 @@ describeE2E('reconciler across kube-apiserver restarts', ({ client, info }) => {
     // Whatever happened above, leave the shared plane serving for the next file.
     await waitFor('kube-apiserver /readyz 200 after the restart tests', async () => (await probe(`${info.apiserverUrl}/readyz`)) === 200,
       { timeoutMs: 60_000 }).catch((e) => log(String(e)));
-    for (const n of nodes) await stopReconciler(n);
-    for (const n of nodes) await n.double.dispose();
+    await stopFleet({ nodes, info, logName: 'reconciler-restart-e2e.log', tmp });
     if (ns) await deleteNamespace(client, ns);
-    if (tmp) {
-      // Keep the reconcilers' logs of a failed run next to the harness logs.
-      fs.writeFileSync(path.join(info.workDir, 'logs', 'reconciler-restart-e2e.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
     if (restarts.length > 0) {
       log(`kube-apiserver restarts: ${restarts.map((r) => `down ${r.downMs} ms (old process gone after ${r.exitMs} ms, new one ready ${r.startMs} ms after its start)`).join('; ')}`);
     }

@@ -21,8 +21,7 @@ import { reconcilerImage } from './harness/reconciler-image';
 import { execInSidecar, sidecarContainers } from './harness/reconciler-sidecar';
 import { RECONCILER_CONTAINER_NAME } from '../../lib/contract/names';
 import {
-  deployWithReconcilers, desiredOf, fleetQueries, ensureReconcilerBuilt, FleetDatabase, productionObjectsWith, REC, ReconcilerNode,
-  startReconciler, stopReconciler,
+  deployWithReconcilers, desiredOf, ensureReconcilerBuilt, FleetDatabase, fleetQueries, productionObjectsWith, REC, ReconcilerNode, startReconciler, stopFleet, stopReconciler,
 } from './harness/reconciler-fleet';
 
 const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e';
@@ -37,7 +36,7 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   const initial: FleetDatabase[] = [{ name: 'cache' }, { name: 'sessions', replication: true, deletionPolicy: DeletionPolicy.DELETE }];
   let desired: DesiredState;
 
-  const { status, cluster, slices, servingIps, leaseHolder } = fleetQueries(client, () => ns, registry);
+  const { status, cluster, slices, servingIps } = fleetQueries(client, () => ns, registry);
 
   async function converged(dbNames: string[]): Promise<boolean> {
     const s = await status();
@@ -58,14 +57,8 @@ describeE2E('reconciler on a real control plane', ({ client, info }) => {
   });
 
   afterAll(async () => {
-    for (const n of nodes) await stopReconciler(n);
-    for (const n of nodes) await n.double.dispose();
+    await stopFleet({ nodes, info, logName: 'reconciler-e2e.log', tmp });
     if (ns) await deleteNamespace(client, ns);
-    if (tmp) {
-      // Keep the logs of a failed run next to the harness logs.
-      fs.writeFileSync(path.join(info.workDir, 'logs', 'reconciler-e2e.log'), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
   });
 
   it('forms one Redis Enterprise cluster from all three nodes, with rack ids from the zones', async () => {

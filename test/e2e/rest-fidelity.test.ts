@@ -17,7 +17,9 @@ import { KubeObject, waitFor } from '../support/kube-client';
 import { ApiDoubleClusterRegistry, ApiDoubleSoftwareVersion, selfSignedCertificate } from '../support/redis-enterprise-api-double';
 import { describeE2E } from './harness/describe-e2e';
 import { deleteNamespace } from './harness/namespaces';
-import { deployWithReconcilers, ensureReconcilerBuilt, FleetDatabase, fleetQueries, ReconcilerNode, stopReconciler } from './harness/reconciler-fleet';
+import {
+  deployWithReconcilers, ensureReconcilerBuilt, FleetDatabase, fleetQueries, ReconcilerNode, stopFleet,
+} from './harness/reconciler-fleet';
 
 const FIELD_MANAGER = 'cdk8s-redis-enterprise-e2e-rest-fidelity';
 const SASL = { username: 'tickets-app', password: 'sasl-secret-for-e2e' };
@@ -69,13 +71,8 @@ describe.each<ApiDoubleSoftwareVersion>(['8.0', '8.2'])('REST fidelity, REST API
     });
 
     afterAll(async () => {
-      for (const n of nodes) await stopReconciler(n);
-      for (const n of nodes) await n.double.dispose();
+      await stopFleet({ nodes, info, logName: `rest-fidelity-${version}.log`, tmp });
       if (ns) await deleteNamespace(client, ns);
-      if (tmp) {
-        fs.writeFileSync(path.join(info.workDir, 'logs', `rest-fidelity-${version}.log`), nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
     });
 
     it('converges: the status ConfigMap reports every database active on its port', async () => {

@@ -148,6 +148,18 @@ export async function launchReconcilers(o: {
 }
 
 /**
+ * Stops a fleet's sidecars, then its doubles, keeps the sidecars' logs beside
+ * the harness logs (`<workDir>/logs/<logName>`) and removes the fleet's temp
+ * dir. Safe with a fleet that was only partly started.
+ */
+export async function stopFleet(o: { nodes: ReconcilerNode[]; info: PlaneInfo; logName: string; tmp?: string }): Promise<void> {
+  for (const n of o.nodes) await stopReconciler(n);
+  for (const n of o.nodes) await n.double.dispose();
+  if (o.nodes.length > 0) fs.writeFileSync(path.join(o.info.workDir, 'logs', o.logName), o.nodes.map((n) => `==== ${n.pod}\n${n.log}`).join('\n'));
+  if (o.tmp) fs.rmSync(o.tmp, { recursive: true, force: true });
+}
+
+/**
  * The production example plus `dbs` applied in a fresh namespace, its pods
  * Ready, and a reconciler sidecar per pod (as the ServiceAccount).
  */
