@@ -49,6 +49,7 @@ function desiredCluster(namespace: string, nodes: number, externalAccess?: { api
     credentialsSecretName: 'rec', rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', nodeMemoryBytes: NODE_MEMORY_BYTES,
     persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
     ...(externalAccess ? { externalAccess: { method: 'ingress', ...externalAccess, port: 443 } } : {}),
+    volumeClaims: [{ template: 'redis-enterprise-storage', size: '20Gi' }],
   };
 }
 
@@ -108,12 +109,13 @@ export function addPlainClusterWithDatabases(chart: Chart, namespace: string, no
   for (let i = 0; i < names.length; i++) addDatabaseServices(chart, namespace, names[i], ports[i]);
 }
 
-/** plain-cluster.ts's objects are for 3 nodes: the StatefulSet's replicas and the Role's pod names follow `nodes`. */
+/** plain-cluster.ts's objects are for 3 nodes: the StatefulSet's replicas and the Role's pod and claim names follow `nodes`. */
 function resizePlainCluster(chart: Chart, nodes: number): void {
   if (nodes === 3) return;
   ApiObject.of(chart.node.findChild('StatefulSet')).addJsonPatch(JsonPatch.replace('/spec/replicas', nodes));
   ApiObject.of(chart.node.findChild('Role')).addJsonPatch(
-    JsonPatch.replace('/rules/6/resourceNames', Array.from({ length: nodes }, (_, i) => `rec-${i}`)));
+    JsonPatch.replace('/rules/6/resourceNames', Array.from({ length: nodes }, (_, i) => `rec-${i}`)),
+    JsonPatch.replace('/rules/7/resourceNames', Array.from({ length: nodes }, (_, i) => `redis-enterprise-storage-rec-${i}`)));
 }
 
 /** One participant of the Active-Active case: its chart, name and external hostnames. */

@@ -18,7 +18,7 @@ export const CLUSTER_PROPS_SHAPE: PropsShape = {
     extraAnnotations: true, podAnnotations: true, uiServiceType: true, apiServiceType: true, adminUsername: true,
     credentialsSecretName: true, licenseSecretName: true, imagePullSecrets: true, terminationGracePeriodSeconds: true,
     extraVolumes: true, extraVolumeMounts: true, sideContainers: true, extraEnv: true, externalAccess: true, monitoring: true, networkPolicy: true,
-    certificates: true, ldap: true, internodeEncryption: true, autoTiering: true, minimumRacks: true, kubernetesVersion: true,
+    certificates: true, ldap: true, internodeEncryption: true, autoTiering: true, minimumRacks: true, kubernetesVersion: true, recoveryGeneration: true,
   }),
   nested: {
     nodeResources: resources,

@@ -160,6 +160,16 @@ export interface RedisEnterpriseClusterProps {
    */
   readonly minimumRacks?: number;
   /**
+   * A GitOps-safe manual trigger for the quorum recovery. The reconciler
+   * recovers a cluster that lost its quorum by itself (once every pod is back
+   * on its claim and no node reports a live cluster); a recovery that ended
+   * Failed is not retried by itself. Raise this number (a whole number, only
+   * ever raised, so that git holds no flag a controller has to reset) to start
+   * a new run once the cause is fixed. It never bypasses the guard.
+   * @default 0
+   */
+  readonly recoveryGeneration?: number;
+  /**
    * The oldest Kubernetes minor version the manifests must work on, written
    * "1.<minor>" (e.g. "1.33"). Supported: 1.30 to 1.36. It decides what the
    * manifests may rely on: below 1.35 pods do not carry their node's zone

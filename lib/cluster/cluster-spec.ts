@@ -50,6 +50,8 @@ export interface ClusterSpec {
   readonly minimumRacks: number;
   /** `minimumRacks` as the user set it, for validation. */
   readonly minimumRacksProp?: number;
+  /** The quorum recovery's manual trigger (validated by REC029); 0 when not set. */
+  readonly recoveryGeneration?: number;
   /** Required anti-affinity topology keys: the hostname first, then the additional ones. */
   readonly antiAffinityTopologyKeys: string[];
   /** The target Kubernetes version as written (validated by REC022). */
@@ -120,6 +122,7 @@ export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: strin
     rackIdFromNodeApiProp: props.rackIdFromNodeApi,
     minimumRacks: props.minimumRacks ?? d.DEFAULT_MINIMUM_RACKS,
     minimumRacksProp: props.minimumRacks,
+    recoveryGeneration: props.recoveryGeneration,
     antiAffinityTopologyKeys: [HOSTNAME_LABEL, ...(props.antiAffinityAdditionalTopologyKeys ?? [])],
     kubernetesVersion,
     kubernetesMinor,
@@ -182,6 +185,7 @@ function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEn
     rackAwarenessNodeLabel: t.string('rackAwarenessNodeLabel', p.rackAwarenessNodeLabel),
     rackIdFromNodeApi: t.boolean('rackIdFromNodeApi', p.rackIdFromNodeApi),
     minimumRacks: t.number('minimumRacks', p.minimumRacks),
+    recoveryGeneration: t.number('recoveryGeneration', p.recoveryGeneration),
     kubernetesVersion: t.string('kubernetesVersion', p.kubernetesVersion),
     antiAffinityAdditionalTopologyKeys: t.array('antiAffinityAdditionalTopologyKeys', p.antiAffinityAdditionalTopologyKeys, 'string'),
     nodeSelector: t.stringMap('nodeSelector', p.nodeSelector),

@@ -37,8 +37,15 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
     ...validateTopology(spec),
     ...validateMetadata(spec),
     ...validateExtensions(spec),
+    ...validateRecoveryGeneration(spec),
     ...validateUpgrade(spec),
   ];
+}
+
+function validateRecoveryGeneration(spec: ClusterSpec): Finding[] {
+  const g = spec.recoveryGeneration;
+  if (g === undefined || (Number.isInteger(g) && g >= 0)) return [];
+  return [finding('REC029', 'recoveryGeneration', `recoveryGeneration is ${String(g)}; it counts recovery retries`)];
 }
 
 /**
@@ -46,7 +53,7 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
  * version of the image tag and checks the documented upgrade path, so the
  * tag must carry the version. Any registry or mirror works, and a digest
  * may follow the tag; a version the upgrade matrix does not know is not
- * refused here (a new release must stay usable): the GitOps guard (REGIT009)
+ * refused here (a new release must stay usable): the GitOps guard (REGIT010)
  * asks to acknowledge an upgrade to it.
  */
 function validateUpgrade(spec: ClusterSpec): Finding[] {

@@ -6,6 +6,7 @@ import {
 import { AttachedDatabase } from './attached-database';
 import { ClusterSpec } from './cluster-spec';
 import { clusterObjectMeta } from './metadata';
+import { claimTemplateSizes } from './statefulset';
 import { FLASH_PATH, PERSISTENT_PATH } from './node-pod';
 import { DesiredCertificates, DesiredLdap } from '../contract/desired-state';
 import { LdapProtocol } from './security-props';
@@ -38,6 +39,8 @@ export function buildDesiredState(spec: ClusterSpec, databases: readonly Attache
     ...(spec.ldap ? { ldap: desiredLdap(spec) } : {}),
     ...(spec.internodeEncryption !== undefined ? { dataInternodeEncryption: spec.internodeEncryption } : {}),
     ...(spec.autoTiering ? { flashPath: FLASH_PATH } : {}),
+    volumeClaims: claimTemplateSizes(spec).map(({ name, size }) => ({ template: name, size })),
+    ...(spec.recoveryGeneration ? { recoveryGeneration: spec.recoveryGeneration } : {}),
     image: spec.image,
     ...(version ? { redisEnterpriseVersion: formatRedisSoftwareVersion(version) } : {}),
     upgradeNodeTimeoutSeconds: spec.upgradeNodeTimeoutSeconds,

@@ -4,6 +4,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { ClusterSpec } from './cluster-spec';
 import { isValidNodeCount } from './cluster-validation';
 import { clusterObjectMeta } from './metadata';
+import { claimName } from '../contract/names';
+import { claimTemplateSizes } from './statefulset';
 
 /**
  * The rules of the reconciler's Role: exactly the calls lib/reconciler makes
@@ -29,6 +31,9 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
   if (secretNames.length === 0) throw new Error('reconcilerRules: the desired state names no Secret (it always names the admin credentials)');
   // An invalid node count is reported by REC001; don't build a list from it.
   const pods = isValidNodeCount(spec.nodes) ? Array.from({ length: spec.nodes }, (_, i) => `${spec.name}-${i}`) : [];
+  const claims = isValidNodeCount(spec.nodes)
+    ? claimTemplateSizes(spec).flatMap((t) => Array.from({ length: spec.nodes }, (_, i) => claimName(t.name, spec.name, i)))
+    : [];
   const core = (resources: string[], verbs: string[], resourceNames?: string[]): k8s.PolicyRule =>
     ({ apiGroups: [''], resources, verbs, ...(resourceNames ? { resourceNames } : {}) });
   return [
@@ -46,10 +51,22 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
       rule: core(['secrets'], ['create']),
     },
     { reason: 'find the node pods (IPs, readiness, labels) and follow their changes', rule: core(['pods'], ['list', 'watch']) },
-    { reason: 'set or remove redis.io/role-master on this cluster\'s pods only', rule: core(['pods'], ['patch'], pods) },
     {
-      reason: 'rolling upgrade (updateStrategy OnDelete): delete this cluster\'s pods only, one at a time once the previous node rejoined, so the StatefulSet recreates each on the new image',
+      reason: 'set or remove redis.io/role-master on this cluster\'s pods only; each sidecar reports on its own pod its node during a quorum loss (label cdk8s-redis-enterprise.io/node-state) and the admin Secret version it authenticates with during a password rotation (annotation)',
+      rule: core(['pods'], ['patch'], pods),
+    },
+    {
+      reason: 'quorum recovery: restart (delete, the StatefulSet recreates it with the same claim) a pod of this cluster whose node still holds the cluster that lost its quorum, as the official operator\'s RecoveryReset does; '
+        + 'rolling upgrade (updateStrategy OnDelete): delete the next pod on the old image, one at a time once the previous node rejoined, so the StatefulSet recreates it on the new image',
       rule: core(['pods'], ['delete'], pods),
+    },
+    ...(claims.length > 0 ? [{
+      reason: 'volume expansion: read the node pods\' claims and raise their storage request to the declared size (the API server refuses it unless the StorageClass allows expansion)',
+      rule: core(['persistentvolumeclaims'], ['get', 'patch'], claims),
+    }] : []),
+    {
+      reason: 'volume expansion: read this cluster\'s StatefulSet and, once every claim is expanded, delete it with propagationPolicy Orphan (pods and claims stay) so that the next apply creates it with the new claim templates; never create',
+      rule: { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'delete'], resourceNames: [spec.names.cluster] },
     },
     {
       reason: 'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',

@@ -45,6 +45,18 @@ export function addNodeStatefulSet(scope: Construct, spec: ClusterSpec): ApiObje
   return statefulSet;
 }
 
+/**
+ * The claim templates' names and sizes: the StatefulSet's templates and the
+ * desired state's `volumeClaims` (what the reconciler expands claims to) both
+ * come from here.
+ */
+export function claimTemplateSizes(spec: ClusterSpec): Array<{ name: string; storageClassName?: string; size: string }> {
+  return [
+    { name: STORAGE_VOLUME_NAME, storageClassName: spec.storageClassName, size: spec.volumeSize },
+    ...(spec.autoTiering ? [{ name: FLASH_VOLUME_NAME, storageClassName: spec.autoTiering.storageClassName, size: spec.flashDiskSize ?? '' }] : []),
+  ];
+}
+
 /** The persistent volume of every node, and with Auto Tiering its flash volume. */
 function claimTemplates(spec: ClusterSpec): Array<{ template: k8s.KubePersistentVolumeClaimProps }> {
   const claim = (name: string, storageClassName: string | undefined, size: string) => ({
@@ -58,8 +70,5 @@ function claimTemplates(spec: ClusterSpec): Array<{ template: k8s.KubePersistent
       },
     },
   });
-  return [
-    claim(STORAGE_VOLUME_NAME, spec.storageClassName, spec.volumeSize),
-    ...(spec.autoTiering ? [claim(FLASH_VOLUME_NAME, spec.autoTiering.storageClassName, spec.flashDiskSize ?? '')] : []),
-  ];
+  return claimTemplateSizes(spec).map((c) => claim(c.name, c.storageClassName, c.size));
 }

@@ -65,6 +65,15 @@ export interface DesiredCluster {
   /** Auto Tiering: where the flash volume is mounted (the bootstrap `bigstore_path`). */
   readonly flashPath?: string;
   /**
+   * The declared size of every claim template of the StatefulSet
+   * (`redis-enterprise-storage`, and `redis-enterprise-flash` with Auto
+   * Tiering), so that the reconciler can expand claims created smaller.
+   * Absent in documents of older builds: no volume expansion then.
+   */
+  readonly volumeClaims?: DesiredVolumeClaim[];
+  /** The quorum recovery's manual trigger: a new value starts a new run after a failed one. Absent means 0. */
+  readonly recoveryGeneration?: number;
+  /**
    * The `redis-enterprise-node` container image of the StatefulSet's pod
    * template. The StatefulSet updates pods `OnDelete`: the leader's rolling
    * upgrade replaces the pods whose image differs, one at a time.
@@ -75,6 +84,14 @@ export interface DesiredCluster {
   readonly redisEnterpriseVersion?: string;
   /** How long a replaced node may take to come back healthy before the roll stops (Blocked). */
   readonly upgradeNodeTimeoutSeconds?: number;
+}
+
+/** One claim template: PVCs `<template>-<rec>-<ordinal>` should have at least `size`. */
+export interface DesiredVolumeClaim {
+  /** Claim template name, e.g. `redis-enterprise-storage`. */
+  readonly template: string;
+  /** Kubernetes quantity, as written in the claim template (`30Gi`). */
+  readonly size: string;
 }
 
 /** Secret names per Redis Enterprise certificate. */

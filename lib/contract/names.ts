@@ -37,6 +37,11 @@ export const STORAGE_VOLUME_NAME = 'redis-enterprise-storage';
 /** Claim template of the Auto Tiering flash volume; PVCs are `redis-enterprise-flash-<rec>-<ordinal>`. */
 export const FLASH_VOLUME_NAME = 'redis-enterprise-flash';
 
+/** The PVC the StatefulSet controller creates from claim template `template` for pod `<rec>-<ordinal>`. */
+export function claimName(template: string, clusterName: string, ordinal: number): string {
+  return `${template}-${clusterName}-${ordinal}`;
+}
+
 /** Container names, kept from the operator so log collectors keep working. */
 export const NODE_CONTAINER_NAME = 'redis-enterprise-node';
 export const RECONCILER_CONTAINER_NAME = 'reconciler';

@@ -27,6 +27,7 @@ export const SIDECAR_ENV = {
   logLevel: 'LOG_LEVEL',
   prestopTimeoutSeconds: 'PRESTOP_TIMEOUT_SECONDS',
   shutdownPrestopWaitSeconds: 'SHUTDOWN_PRESTOP_WAIT_SECONDS',
+  databasePasswordGraceSeconds: 'DATABASE_PASSWORD_GRACE_SECONDS',
   kubeconfig: 'KUBECONFIG',
 } as const;
 

@@ -5,6 +5,9 @@
  *   shared with the reconciler and the StatefulSet controller);
  * - `RespectIgnoreDifferences=true`, so a sync never overwrites what the
  *   reconciler writes at run time (the `<rec>-status` ConfigMap's data);
+ * - a failed sync is retried without limit (backing off to every 3 minutes),
+ *   so an apply that fails until the reconciler has done its part (the
+ *   StatefulSet of a volume expansion) heals itself;
  * - automated sync with self-heal and prune; the stateful objects opt out of
  *   prune and delete by annotation (sync-waves.ts), and the Application has
  *   no resources finalizer, so deleting it deletes nothing.
@@ -96,7 +99,12 @@ export class RedisEnterpriseArgoCdApplication extends Construct {
         syncPolicy: {
           ...((props.automated ?? true) ? { automated: { prune: true, selfHeal: true } } : {}),
           syncOptions,
-          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+          // Unlimited retries (-1), backing off to one every 3 minutes: auto-sync never re-attempts a
+          // failed sync of the same revision by itself (Argo CD 3.2 appcontroller autoSync), and the
+          // StatefulSet apply of a volume expansion fails on the immutable claim templates until the
+          // reconciler has expanded every claim and deleted the StatefulSet (orphan), which can take
+          // longer than a bounded number of retries.
+          retry: { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
         },
         ignoreDifferences: runTimeIgnoreDifferences(props.clusterName, props.namespace),
       },

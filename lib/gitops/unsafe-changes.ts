@@ -7,7 +7,9 @@
  * deliberate change through.
  *
  *   REGIT001 an immutable StatefulSet field changed (volumeClaimTemplates,
- *            selector, serviceName, podManagementPolicy)
+ *            selector, serviceName, podManagementPolicy); a claim template
+ *            whose only change is a larger storage request is not: the
+ *            reconciler expands the claims and replaces the StatefulSet
  *   REGIT002 a claim template's storage request shrinks
  *   REGIT003 the node count goes down by more than one at a time
  *   REGIT004 the node count becomes even (no majority after one loss)
@@ -16,7 +18,10 @@
  *            (its Services disappear; the database stays, unmanaged)
  *   REGIT007 a LoadBalancer Service changes type (its address is released)
  *   REGIT008 a cluster's StatefulSet is removed
- *   REGIT009 the Redis Enterprise image changes to a version the documented
+ *   REGIT009 a claim grows on a cluster with Auto Tiering (a flash claim
+ *            template): Redis documents PVC expansion as unsupported there
+ *            (RED-165770)
+ *   REGIT010 the Redis Enterprise image changes to a version the documented
  *            upgrade matrix does not allow from the last rendered one (a
  *            downgrade, an unsupported or an unknown path)
  */
@@ -63,25 +68,50 @@ function desiredStateOf(o: Obj): DesiredState | undefined {
   }
 }
 
+const templatesOf = (o: Obj): Obj[] => o.spec?.volumeClaimTemplates ?? [];
+const storageOf = (t: Obj | undefined): string | undefined => t?.spec?.resources?.requests?.storage;
+
+/**
+ * The claim templates of `after` with every storage request that grew set
+ * back to its `before` value: equal to `before` when growth is the only
+ * change (what the reconciler's volume expansion carries out).
+ */
+function withoutGrowth(before: Obj[], after: Obj[]): Obj[] {
+  return after.map((t) => {
+    const was = before.find((b) => b.metadata?.name === t.metadata?.name);
+    const grew = (bytes(storageOf(t)) ?? 0) > (bytes(storageOf(was)) ?? Infinity);
+    return grew ? { ...t, spec: { ...t.spec, resources: { ...t.spec.resources, requests: { ...t.spec.resources.requests, storage: storageOf(was) } } } } : t;
+  });
+}
+
+const FLASH_TEMPLATE = 'redis-enterprise-flash';
+
 function statefulSetFindings(before: Obj, after: Obj): Finding[] {
   const findings: Finding[] = [];
-  const templates = (o: Obj): Obj[] => o.spec?.volumeClaimTemplates ?? [];
-  for (const t of templates(before)) {
-    const next = templates(after).find((n) => n.metadata?.name === t.metadata?.name);
-    const was = bytes(t.spec?.resources?.requests?.storage);
-    const now = bytes(next?.spec?.resources?.requests?.storage);
+  const grown: string[] = [];
+  for (const t of templatesOf(before)) {
+    const next = templatesOf(after).find((n) => n.metadata?.name === t.metadata?.name);
+    const was = bytes(storageOf(t));
+    const now = bytes(storageOf(next));
     if (was !== undefined && now !== undefined && now < was) {
       findings.push(finding('REGIT002', `${label(after)}.spec.volumeClaimTemplates[${t.metadata.name}]`,
         `the claim size shrinks from ${t.spec.resources.requests.storage} to ${next!.spec.resources.requests.storage}; volumes never shrink`));
     }
+    if (was !== undefined && now !== undefined && now > was) grown.push(`${t.metadata.name} ${storageOf(t)} -> ${storageOf(next)}`);
+  }
+  const growthOnly = canonical(templatesOf(before)) === canonical(withoutGrowth(templatesOf(before), templatesOf(after)));
+  if (grown.length > 0 && templatesOf(after).some((t) => t.metadata?.name === FLASH_TEMPLATE)) {
+    findings.push(finding('REGIT009', `${label(after)}.spec.volumeClaimTemplates`,
+      `the claims grow (${grown.join(', ')}) on a cluster with Auto Tiering; Redis documents PVC expansion as not supported with Auto Tiering (RED-165770)`));
   }
   for (const field of IMMUTABLE_STATEFULSET_FIELDS) {
     if (canonical(before.spec?.[field]) === canonical(after.spec?.[field])) continue;
-    if (field === 'volumeClaimTemplates' && findings.length > 0) continue;
+    // Growth alone is carried out by the reconciler (volume expansion); a shrink has its own finding.
+    if (field === 'volumeClaimTemplates' && (growthOnly || findings.some((f) => f.code === 'REGIT002'))) continue;
     findings.push(finding('REGIT001', `${label(after)}.spec.${field}`,
       `spec.${field} changes (${describeChange(before.spec?.[field], after.spec?.[field])}); Kubernetes refuses updates to it and the sync stays failed`,
       field === 'volumeClaimTemplates'
-        ? 'keep the claim template as it is: set persistence.volumeSize explicitly to the current size, and change labels with extraLabels (they stay off the claim template); a resize needs the explicit resize path'
+        ? 'change only the sizes in the claim template (a larger persistence.volumeSize is expanded in place by the reconciler); set persistence.volumeSize explicitly to keep a derived size, and change labels with extraLabels (they stay off the claim template)'
         : 'revert the change, or delete the StatefulSet with --cascade=orphan before the sync (acknowledge the finding)'));
   }
   return findings;
@@ -140,11 +170,11 @@ function upgradePathFindings(where: string, before: DesiredState, after: Desired
   if (!from || !to) return [];
   const path = upgradePath(from, to);
   if (!('reason' in path)) return [];
-  return [finding('REGIT009', `${where}.image`, `the Redis Enterprise image changes from ${was} to ${now}: ${path.reason}`,
+  return [finding('REGIT010', `${where}.image`, `the Redis Enterprise image changes from ${was} to ${now}: ${path.reason}`,
     path.verdict === 'downgrade'
       ? `keep image ${was}: a cluster cannot go back to an older version`
       : path.verdict === 'unknown'
-        ? 'check the Redis Software upgrade matrix for this path and acknowledge REGIT009 if it is supported'
+        ? 'check the Redis Software upgrade matrix for this path and acknowledge REGIT010 if it is supported'
         : 'upgrade to a supported intermediate version first, sync it and let the roll finish, then change the image again')];
 }
 

@@ -64,6 +64,7 @@ export const RULES = {
     summary: '`rackIdFromNodeApi: false` below `kubernetesVersion` 1.35 needs the PodTopologyLabelsAdmission feature gate (alpha in 1.33)',
     fix: 'remove rackIdFromNodeApi: false, or set kubernetesVersion to 1.35 or newer once every cluster runs it',
   },
+  REC029: { severity: ERROR, summary: '`recoveryGeneration` is a whole number of at least 0', fix: 'raise it by one (e.g. from 0 to 1) to retry a failed quorum recovery, or leave it out' },
   REC030: { severity: ERROR, summary: 'the cluster FQDN `<rec>.<namespace>.svc.cluster.local` (the bootstrap cluster name) is at most 64 characters', fix: 'shorten the cluster name or the namespace' },
   REC031: {
     severity: ERROR,
@@ -155,7 +156,7 @@ export const RULES = {
   // GitOps: unsafe changes since the last rendered manifests (UnsafeChangeGuard; acknowledge `<code>` or `<code>:<Kind>/<name>`)
   REGIT001: {
     severity: ERROR,
-    summary: 'GitOps: no immutable StatefulSet field changes (volumeClaimTemplates, selector, serviceName, podManagementPolicy); Kubernetes refuses it',
+    summary: 'GitOps: no immutable StatefulSet field changes (volumeClaimTemplates other than a larger storage request, selector, serviceName, podManagementPolicy); Kubernetes refuses it',
     fix: 'revert the change, or delete the StatefulSet with --cascade=orphan before the sync and acknowledge the finding',
   },
   REGIT002: { severity: ERROR, summary: 'GitOps: a claim template\'s storage request never shrinks', fix: 'keep persistence.volumeSize at its current value (set it explicitly when it was derived from the node memory)' },
@@ -167,8 +168,13 @@ export const RULES = {
   REGIT008: { severity: ERROR, summary: 'GitOps: a cluster\'s StatefulSet is not removed', fix: 'keep the cluster, or acknowledge REGIT008 to remove it deliberately' },
   REGIT009: {
     severity: ERROR,
+    summary: 'GitOps: no volume growth on a cluster with Auto Tiering (Redis documents PVC expansion as unsupported with it, RED-165770)',
+    fix: 'keep persistence.volumeSize and autoTiering.flashDiskSize, or acknowledge REGIT009 to let the reconciler expand the claims anyway',
+  },
+  REGIT010: {
+    severity: ERROR,
     summary: 'GitOps: a new Redis Enterprise `image` is a documented upgrade path (the Redis Software upgrade matrix and release notes): no downgrade, no unsupported or unknown path',
-    fix: 'upgrade to a supported intermediate version first and sync it; for a version newer than the library knows, check the upgrade matrix and acknowledge REGIT009',
+    fix: 'upgrade to a supported intermediate version first and sync it; for a version newer than the library knows, check the upgrade matrix and acknowledge REGIT010',
   },
 
   // RedisEnterpriseArgoCdApplication

@@ -1,6 +1,6 @@
 /**
- * The cluster duties of the elected sidecar, in order, through the REST API:
- * the master label, cluster settings, databases and Active-Active databases,
+ * The cluster duties of the elected sidecar, in order: volume expansion
+ * (Kubernetes only), then through the REST API the master label, cluster settings, databases and Active-Active databases,
  * then EndpointSlices. The Secrets come before (the secret duty, which every
  * node's bootstrap needs) and the status ConfigMap after (the controller).
  * Last, the rolling upgrade, which needs the databases' live state.
@@ -22,6 +22,10 @@ import { AdminCredentials } from './secret-duty';
 import { QUORUM_LOST, quorumLoss, quorumLossMessage } from '../plan/quorum';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
 import { OperationLog } from '../plan/operations';
+import { runVolumeExpansionDuty } from './volume-expansion-duty';
+import { QUORUM_RECOVERY, RECOVERING, inRecoveryContext } from '../plan/quorum-recovery';
+import { StatusDocument } from '../plan/status';
+import { continueRecovery, currentRecovery, superviseQuorumLoss } from './quorum-recovery-duty';
 import { reconcileRollingUpgrade } from './rolling-upgrade-duty';
 
 export interface ClusterObservation {
@@ -32,6 +36,8 @@ export interface ClusterObservation {
   activeActiveDatabases: ActiveActiveStatus[];
   clusterSettings?: ClusterSettingsStatus;
   errors: string[];
+  /** Look again then even without a watch event: a day-2 operation in progress that no watch follows, or a database password's grace period ending. */
+  requeueAfterMs?: number;
 }
 
 function podByIp(pods: Pod[]): Map<string, Pod> {
@@ -45,13 +51,18 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  * secret duty ran. `previousSettings`: what the last status recorded (applied
  * versions, refusals), kept across leaders by the status ConfigMap.
  * `operations`: the day-2 operations as the last status left them; the
- * duties that carry one out report its progress there.
+ * duties that carry one out report its progress there (quorum recovery:
+ * quorum-recovery-duty.ts). `previous`: the last status document.
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
-  operations: OperationLog, previousSettings?: ClusterSettingsStatus,
+  operations: OperationLog, previousSettings?: ClusterSettingsStatus, previous?: StatusDocument,
 ): Promise<ClusterObservation> {
   const obs: ClusterObservation = { clusterState: 'Forming', nodes: [], databases: [], activeActiveDatabases: [], errors: [] };
+  // Kubernetes only (claims and the StatefulSet): it needs neither the admin credentials nor the REST API, so it runs first.
+  const volumes = await runVolumeExpansionDuty(ctx, state, operations, subject);
+  if (volumes.error) obs.errors.push(volumes.error);
+  obs.requeueAfterMs = volumes.pollAfterMs;
   if (!admin) {
     obs.errors.push(`admin credentials Secret ${state.cluster.credentialsSecretName} is incomplete (needs username and password)`);
     return obs;
@@ -66,26 +77,49 @@ export async function runClusterDuty(
     nodes = list;
     nodeStatuses = statuses;
     const byIp = podByIp(pods);
+    // A node that is down may have lost its pod (and IP): the last status still knows which pod it was.
+    const formerPod = new Map((previous?.nodes ?? []).map((n) => [n.uid, n.pod]));
     for (const n of list) {
       const st = statuses[String(n.uid)];
       if (st?.role === 'master') masterAddr = n.addr;
-      obs.nodes.push({ uid: n.uid, addr: n.addr ?? '', pod: n.addr ? byIp.get(n.addr)?.metadata.name : undefined, role: st?.role, status: n.status ?? st?.node_status });
+      const status = n.status ?? st?.node_status;
+      const pod = (n.addr ? byIp.get(n.addr)?.metadata.name : undefined) ?? (status !== 'active' ? formerPod.get(n.uid) : undefined);
+      obs.nodes.push({ uid: n.uid, addr: n.addr ?? '', pod, role: st?.role, status });
     }
     obs.masterPod = masterAddr ? byIp.get(masterAddr)?.metadata.name : undefined;
     obs.clusterState = list.length >= state.cluster.nodes ? 'Running' : 'Forming';
   } catch (e) {
+    // During a quorum loss the leader's own node may be fresh (restarted for the recovery): the recovery goes on.
+    if (previous && inRecoveryContext(previous)) {
+      obs.nodes = previous.nodes;
+      obs.clusterState = previous.clusterState === RECOVERING ? RECOVERING : QUORUM_LOST;
+      await superviseQuorumLoss(ctx, state, pods, admin, operations, previous);
+      return obs;
+    }
     obs.errors.push(`cluster: ${errorMessage(e)}`);
     obs.clusterState = 'Unreachable';
     return obs;
   }
   ctx.log.debug('cluster observed', { nodes: nodes.length, master: obs.masterPod });
-  // Without its quorum the cluster refuses administrative requests: nothing to do but report it and retry.
+  // A recovered cluster: its nodes rejoin, then its databases are recovered, before anything else is done.
+  const run = currentRecovery(operations);
+  if (run?.node) {
+    const progress = await continueRecovery(ctx, nodes, operations, run);
+    if (progress === 'recovering') {
+      obs.clusterState = RECOVERING;
+      return obs;
+    }
+  }
+  // Without its quorum the cluster refuses administrative requests: report it and see whether it can be recovered.
   const loss = quorumLoss(obs.nodes);
   if (loss) {
     obs.clusterState = QUORUM_LOST;
     obs.errors.push(quorumLossMessage(loss));
+    await superviseQuorumLoss(ctx, state, pods, admin, operations, previous);
     return obs;
   }
+  // Enough nodes came back as members before any recovery began: there is nothing to recover.
+  if (run && !run.node) operations.succeeded(QUORUM_RECOVERY, run.target, 'not needed: the cluster has its quorum again');
   await reconcileMasterLabel(ctx, pods, masterAddr);
 
   // Before the databases: a new database takes the cluster's internode encryption default.
@@ -94,7 +128,9 @@ export async function runClusterDuty(
   obs.errors.push(...settings.errors);
 
   let bdbs: Bdb[] = await ctx.re.listBdbs();
-  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject);
+  const outcomes = await reconcileDatabases(ctx, state, bdbs, subject, operations);
+  const retries = outcomes.map((o) => o.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+  if (retries.length > 0) obs.requeueAfterMs = Math.min(...retries, ...(obs.requeueAfterMs !== undefined ? [obs.requeueAfterMs] : []));
   for (const o of outcomes) if (o.error) obs.errors.push(o.error);
   const aa = await reconcileActiveActive(ctx, state, admin, subject);
   for (const a of aa) if (a.error) obs.errors.push(a.error);
@@ -111,7 +147,8 @@ export async function runClusterDuty(
   await reconcileSlices(ctx, targets, pods);
 
   try {
-    await reconcileRollingUpgrade(ctx, state, pods, nodes, nodeStatuses, bdbs, operations, subject);
+    const roll = await reconcileRollingUpgrade(ctx, state, pods, nodes, nodeStatuses, bdbs, operations, subject);
+    if (roll.pollAfterMs !== undefined) obs.requeueAfterMs = Math.min(roll.pollAfterMs, obs.requeueAfterMs ?? roll.pollAfterMs);
   } catch (e) {
     obs.errors.push(`rolling upgrade: ${errorMessage(e)}`);
   }

@@ -6,9 +6,11 @@
  */
 import { DesiredDatabase, DesiredState } from '../../contract/desired-state';
 import { waitForAction } from '../runtime/async-tasks';
-import { DatabaseCredentials, createBdbBody, desiredBdbFields, isManaged, ownedTagValue, passwordFields } from '../plan/bdb-spec';
+import { DatabaseCredentials, createBdbBody, desiredBdbFields, isManaged, ownedTagValue } from '../plan/bdb-spec';
 import { alertsToSet, desiredAlerts } from '../plan/alert-settings';
-import { diffBdb, passwordNeedsRotation } from '../plan/bdb-diff';
+import { diffBdb } from '../plan/bdb-diff';
+import { applyDatabasePassword } from './database-password-duty';
+import { OperationLog } from '../plan/operations';
 import { DutyContext } from '../runtime/context';
 import { InvolvedObject } from '../io/events';
 import { errorMessage } from '../runtime/logger';
@@ -30,6 +32,8 @@ export interface DatabaseOutcome {
   wrote?: boolean;
   /** Deleted in this pass (not reported in the status). */
   deleted?: boolean;
+  /** Look again then (a password rotation's grace period ends). */
+  retryAfterMs?: number;
 }
 
 function statusOf(db: { name: string }, bdb: Bdb | undefined, declared: boolean, message?: string): DatabaseStatus {
@@ -66,7 +70,9 @@ async function readCredentials(ctx: DutyContext, db: DesiredDatabase): Promise<{
   return { creds: { password: password.value, ...(username !== undefined ? { username } : {}) }, version: password.version };
 }
 
-async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | undefined, roles: RoleDirectory, subject: InvolvedObject, rackAware: boolean): Promise<DatabaseOutcome> {
+async function reconcileOne(
+  ctx: DutyContext, db: DesiredDatabase, live: Bdb | undefined, roles: RoleDirectory, subject: InvolvedObject, rackAware: boolean, operations: OperationLog,
+): Promise<DatabaseOutcome> {
   const ns = ctx.config.namespace;
   try {
     const refs = await resolveReferences(ctx, db, roles, rackAware);
@@ -79,20 +85,11 @@ async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | u
       ctx.log.info('database created', { database: db.name, uid: created.uid });
       return { status: statusOf(db, created, true), bdb: created, wrote: true };
     }
-    let appliedVersion = ownedTagValue(live.tags, 'passwordVersion');
-    let wrote = false;
-    let rotation: Record<string, unknown> = {};
-    if (passwordNeedsRotation(live, password.version)) {
-      wrote = true;
-      // Redis passwords have their own endpoint; memcached SASL credentials are bdb fields.
-      if (db.type === 'memcached') rotation = passwordFields(db, password.creds);
-      else if (password.creds.password !== '') await ctx.re.setBdbPassword(live.uid!, password.creds.password);
-      appliedVersion = password.version;
-      ctx.log.info('database password applied from its Secret', { database: db.name });
-    }
-    const diff = diffBdb(desiredBdbFields(db, ns, refs, appliedVersion), live);
-    if (Object.keys(rotation).length > 0) {
-      diff.update = { ...(diff.update ?? {}), ...rotation };
+    const pw = await applyDatabasePassword(ctx, db, live, password, operations);
+    let wrote = pw.wrote;
+    const diff = diffBdb(desiredBdbFields(db, ns, refs, pw.passwordVersion, pw.passwordAdded), live);
+    if (Object.keys(pw.fields).length > 0) {
+      diff.update = { ...(diff.update ?? {}), ...pw.fields };
       diff.changed.push('credentials');
     }
     let current = live;
@@ -109,6 +106,7 @@ async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | u
       }
     }
     let message: string | undefined;
+    const rotating = pw.message;
     if (diff.portMismatch) {
       message = `database ${db.name} listens on port ${diff.portMismatch.observed}, declared ${diff.portMismatch.desired}; ports cannot change, recreate the database to move it`;
       await ctx.events.record(subject, 'Warning', 'DatabasePortMismatch', message);
@@ -118,7 +116,9 @@ async function reconcileOne(ctx: DutyContext, db: DesiredDatabase, live: Bdb | u
       await ctx.events.record(subject, 'Warning', 'DatabaseModulesMismatch', modules);
       message = message ? `${message}; ${modules}` : modules;
     }
-    return { status: statusOf(db, current, true, message), bdb: current, error: message, wrote };
+    const status = statusOf(db, current, true, message);
+    if (rotating) status.passwordRotation = rotating;
+    return { status, bdb: current, error: message, wrote, retryAfterMs: pw.retryAfterMs };
   } catch (e) {
     const message = `database ${db.name}: ${errorMessage(e)}`;
     await ctx.events.record(subject, 'Warning', 'DatabaseReconcileFailed', message);
@@ -145,11 +145,11 @@ async function handleUndeclared(ctx: DutyContext, bdb: Bdb, subject: InvolvedObj
   return { status: statusOf(bdb, bdb, false, message), bdb };
 }
 
-export async function reconcileDatabases(ctx: DutyContext, state: DesiredState, liveBdbs: Bdb[], subject: InvolvedObject): Promise<DatabaseOutcome[]> {
+export async function reconcileDatabases(ctx: DutyContext, state: DesiredState, liveBdbs: Bdb[], subject: InvolvedObject, operations: OperationLog): Promise<DatabaseOutcome[]> {
   const byName = new Map(liveBdbs.map((b) => [b.name, b]));
   const roles = new RoleDirectory(ctx);
   const rackAware = state.cluster.rackAwarenessNodeLabel !== undefined;
-  const declared = await mapPool(state.databases, DATABASE_CONCURRENCY, (db) => reconcileOne(ctx, db, byName.get(db.name), roles, subject, rackAware));
+  const declared = await mapPool(state.databases, DATABASE_CONCURRENCY, (db) => reconcileOne(ctx, db, byName.get(db.name), roles, subject, rackAware, operations));
   const declaredNames = new Set([...state.databases, ...state.activeActiveDatabases].map((d) => d.name));
   const undeclared = liveBdbs.filter((b) => !declaredNames.has(b.name) && isManaged(b, ctx.config.namespace) && !b.crdt);
   const rest = await mapPool(undeclared, DATABASE_CONCURRENCY, (b) => handleUndeclared(ctx, b, subject));

@@ -5,16 +5,16 @@
  * bootstrap state is `completed` is left alone.
  */
 import { DesiredState } from '../../contract/desired-state';
-import { sleep } from '../runtime/backoff';
 import { BootstrapDecision, decideBootstrap } from '../plan/bootstrap-plan';
 import { podOrdinal } from '../runtime/config';
 import { DutyContext } from '../runtime/context';
 import { Pod } from '../io/kube-types';
-import { errorMessage } from '../runtime/logger';
 import { M } from '../runtime/metrics';
 import { BootstrapRequest } from '../io/re-types';
 import { AdminCredentials } from './secret-duty';
 import { secretValue } from '../plan/secrets';
+import { awaitBootstrap } from './bootstrap-wait';
+import { NodeRecoveryView, reportNodeState } from './node-recovery';
 
 export interface NodeDutyResult {
   bootstrapped: boolean;
@@ -37,6 +37,17 @@ async function rackId(ctx: DutyContext, label: string | undefined): Promise<stri
 }
 
 /**
+ * During a quorum loss a fresh node waits (the leader recovers the cluster);
+ * once recovered it joins the recovered cluster. Undefined: the usual decision.
+ */
+function recoveryDecision(bootState: string | undefined, recovery: NodeRecoveryView | undefined): BootstrapDecision | undefined {
+  // In a cluster, or a bootstrap action runs: the usual decision (none, or wait).
+  if (!recovery || (bootState !== undefined && bootState !== 'idle' && bootState !== 'error')) return undefined;
+  if (recovery.phase === 'rejoin' && recovery.clusterAddrs.length > 0) return { action: 'join', nodes: recovery.clusterAddrs };
+  return { action: 'wait', reason: 'the cluster lost its quorum: waiting for its recovery' };
+}
+
+/**
  * `admin` is the credentials snapshot the REST client authenticates with in
  * this pass. The duty must bootstrap with exactly those: reading the Secret
  * again here could find it just created by the leader, bootstrap the node
@@ -45,14 +56,17 @@ async function rackId(ctx: DutyContext, label: string | undefined): Promise<stri
  */
 export async function runNodeDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], knownClusterAddrs: string[], admin: AdminCredentials | undefined,
+  recovery?: NodeRecoveryView,
 ): Promise<NodeDutyResult> {
   const boot = await ctx.re.getBootstrap();
+  await reportNodeState(ctx, pods, boot.bootstrap_status?.state, recovery);
   const ordinal = podOrdinal(ctx.config.podName, ctx.config.clusterName);
   const readyPeerIps = pods
     .filter((p) => p.metadata.name !== ctx.config.podName && podReady(p) && p.status?.podIP)
     .sort((a, b) => (podOrdinal(a.metadata.name, ctx.config.clusterName) ?? 1e9) - (podOrdinal(b.metadata.name, ctx.config.clusterName) ?? 1e9))
     .map((p) => p.status!.podIP!);
-  const decision = decideBootstrap({ state: boot.bootstrap_status?.state, ordinal, podIp: ctx.config.podIp, knownClusterAddrs, readyPeerIps });
+  const decision = recoveryDecision(boot.bootstrap_status?.state, recovery)
+    ?? decideBootstrap({ state: boot.bootstrap_status?.state, ordinal, podIp: ctx.config.podIp, knownClusterAddrs, readyPeerIps });
   ctx.metrics.set(M.nodeBootstrapped, decision.action === 'none' ? 1 : 0, {}, '1 when this pod\'s node is in the cluster');
   if (decision.action === 'none') return { bootstrapped: true, decision };
   if (decision.action === 'wait') return { bootstrapped: false, decision };
@@ -66,6 +80,8 @@ export async function runNodeDuty(
     node: { identity: { addr: ctx.config.podIp, name: ctx.config.podName } },
     credentials: admin,
   };
+  // Rejoining a recovered cluster: take the place of this pod's former node (documented identity.uid).
+  if (recovery?.phase === 'rejoin' && recovery.formerUid !== undefined) request.node.identity.uid = recovery.formerUid;
   const rack = await rackId(ctx, state.cluster.rackAwarenessNodeLabel);
   if (rack) request.node.identity.rack_id = rack;
   // Older desired-state documents lack persistentPath: Redis Enterprise's default applies then.
@@ -83,25 +99,20 @@ export async function runNodeDuty(
   ctx.log.info(decision.action === 'create' ? 'creating the cluster' : 'joining the cluster', { nodes: decision.action === 'join' ? decision.nodes : [] });
   await ctx.re.bootstrap(request);
   // Follow the bootstrap to its end (bounded), so readiness flips promptly.
-  const deadline = Date.now() + ctx.poll.timeoutMs;
-  while (Date.now() < deadline && !ctx.signal.aborted) {
-    let state2: string | undefined;
-    let errorCode: string | undefined;
-    try {
-      const b = (await ctx.re.getBootstrap()).bootstrap_status;
-      state2 = b?.state;
-      errorCode = b?.error_code;
-    } catch (e) {
-      ctx.log.debug('bootstrap status not readable yet', { error: errorMessage(e) });
-    }
-    if (state2 === 'completed') {
-      ctx.metrics.set(M.nodeBootstrapped, 1);
-      await ctx.events.record({ kind: 'Pod', name: ctx.config.podName }, 'Normal', decision.action === 'create' ? 'ClusterCreated' : 'NodeJoined',
-        decision.action === 'create' ? `created Redis Enterprise cluster ${state.cluster.fqdn}` : `node ${ctx.config.podIp} joined the cluster`);
-      return { bootstrapped: true, decision };
-    }
-    if (state2 === 'error') throw new Error(`bootstrap (${request.action}) ended in error${errorCode ? ` ${errorCode}` : ''}`);
-    await sleep(ctx.poll.intervalMs, ctx.signal);
+  let end = await awaitBootstrap(ctx);
+  // A recovered cluster accepts replacement nodes only (documented repair_required): take the node it proposes.
+  const candidate = end.state === 'error' && end.errorCode === 'repair_required' ? end.details?.replace_candidate : undefined;
+  if (candidate !== undefined && request.node.identity.uid === undefined) {
+    ctx.log.info('the cluster accepts replacement nodes only: replacing its candidate', { uid: candidate });
+    await ctx.re.bootstrap({ ...request, node: { ...request.node, identity: { ...request.node.identity, uid: candidate } } });
+    end = await awaitBootstrap(ctx);
   }
+  if (end.state === 'completed') {
+    ctx.metrics.set(M.nodeBootstrapped, 1);
+    await ctx.events.record({ kind: 'Pod', name: ctx.config.podName }, 'Normal', decision.action === 'create' ? 'ClusterCreated' : 'NodeJoined',
+      decision.action === 'create' ? `created Redis Enterprise cluster ${state.cluster.fqdn}` : `node ${ctx.config.podIp} joined the cluster`);
+    return { bootstrapped: true, decision };
+  }
+  if (end.state === 'error') throw new Error(`bootstrap (${request.action}) ended in error${end.errorCode ? ` ${end.errorCode}` : ''}`);
   return { bootstrapped: false, decision };
 }

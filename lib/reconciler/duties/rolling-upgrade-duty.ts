@@ -16,12 +16,23 @@ import { isConflict, isNotFound } from '../io/kube-api';
 import { Pod } from '../io/kube-types';
 import { Bdb, ReNode, ReNodeStatus } from '../io/re-types';
 import { M } from '../runtime/metrics';
-import { OperationLog } from '../plan/operations';
+import { OperationLog, isEnded } from '../plan/operations';
 import { DEFAULT_NODE_TIMEOUT_SECONDS, planRollingUpgrade } from '../plan/rolling-upgrade';
 
 const KIND = 'RollingUpgrade';
+/** No watch reports a node rejoining or its shards moving back: a roll in progress (or blocked) is polled. */
+export const ROLL_POLL_MS = 2000;
 
 export async function reconcileRollingUpgrade(
+  ctx: DutyContext, state: DesiredState, pods: Pod[], nodes: ReNode[], statuses: Record<string, ReNodeStatus>, bdbs: Bdb[],
+  operations: OperationLog, subject: InvolvedObject,
+): Promise<{ pollAfterMs?: number }> {
+  await applyDecision(ctx, state, pods, nodes, statuses, bdbs, operations, subject);
+  const op = operations.get(KIND);
+  return op && !isEnded(op) ? { pollAfterMs: ROLL_POLL_MS } : {};
+}
+
+async function applyDecision(
   ctx: DutyContext, state: DesiredState, pods: Pod[], nodes: ReNode[], statuses: Record<string, ReNodeStatus>, bdbs: Bdb[],
   operations: OperationLog, subject: InvolvedObject,
 ): Promise<void> {

@@ -5,6 +5,7 @@ import { InvolvedObject } from '../io/events';
 import { isConflict } from '../io/kube-api';
 import { Secret } from '../io/kube-types';
 import { secretValue, secretsToEnsure } from '../plan/secrets';
+import type { VersionedCredentials } from '../plan/admin-credentials';
 
 /**
  * The secret duty of the elected sidecar: creates each missing Secret, with
@@ -32,8 +33,11 @@ export async function ensureSecrets(ctx: DutyContext, state: DesiredState, subje
 
 export interface AdminCredentials { username: string; password: string }
 
-export async function readAdminCredentials(ctx: DutyContext, state: DesiredState): Promise<AdminCredentials | undefined> {
-  return credentialsFrom(await ctx.kube.getSecret(state.cluster.credentialsSecretName));
+/** The admin credentials Secret's username and password, with its resourceVersion (what rotations are told by). */
+export async function readAdminSecret(ctx: DutyContext, state: DesiredState): Promise<VersionedCredentials | undefined> {
+  const secret = await ctx.kube.getSecret(state.cluster.credentialsSecretName);
+  const credentials = credentialsFrom(secret);
+  return credentials && secret ? { credentials, version: secret.metadata.resourceVersion ?? '' } : undefined;
 }
 
 export function credentialsFrom(secret: Secret | undefined): AdminCredentials | undefined {

@@ -7,7 +7,7 @@
  * methods IS the RBAC surface: README.md maps each one to its rule.
  */
 import {
-  ConfigMap, EndpointSlice, KubeEvent, KubeNode, Lease, Pod, Secret,
+  ConfigMap, EndpointSlice, KubeEvent, KubeNode, Lease, PersistentVolumeClaim, Pod, Secret, StatefulSet,
 } from './kube-types';
 
 /** A failed Kubernetes call with its HTTP status (0 when no answer came). */
@@ -20,6 +20,7 @@ export class KubeApiError extends Error {
 
 export function isNotFound(e: unknown): boolean { return e instanceof KubeApiError && e.status === 404; }
 export function isConflict(e: unknown): boolean { return e instanceof KubeApiError && e.status === 409; }
+export function isForbidden(e: unknown): boolean { return e instanceof KubeApiError && e.status === 403; }
 export function isGone(e: unknown): boolean { return e instanceof KubeApiError && e.status === 410; }
 
 export type WatchKind = 'configmaps' | 'pods' | 'secrets' | 'endpointslices';
@@ -56,11 +57,22 @@ export interface KubeApi {
   listPods(labelSelector: string): Promise<ListResult<Pod>>;
   /** JSON merge patch of labels; a null value removes the label. */
   patchPodLabels(name: string, labels: Record<string, string | null>): Promise<void>;
-  /** Deletes the pod only if it is still the one with `uid` (a precondition: 409 otherwise); its grace period applies. */
+  /** Deletes the pod only while it is the instance with `uid` (a precondition: a pod recreated meanwhile stays). */
   deletePod(name: string, uid: string): Promise<void>;
+  /** JSON merge patch of annotations (the sidecar reports on its own pod). */
+  patchPodAnnotations(name: string, annotations: Record<string, string | null>): Promise<void>;
 
   /** Cluster-scoped; only used for rack awareness without RACK_ID. */
   getNode(name: string): Promise<KubeNode | undefined>;
+
+  /** The node pods' claims (get with resourceNames), for volume expansion. */
+  getPersistentVolumeClaim(name: string): Promise<PersistentVolumeClaim | undefined>;
+  /** JSON merge patch of `spec.resources.requests.storage`; the PersistentVolumeClaimResize admission answers 403 when the StorageClass cannot expand. */
+  patchPersistentVolumeClaimStorage(name: string, size: string): Promise<PersistentVolumeClaim>;
+  /** The `<rec>` StatefulSet (apps/v1), for volume expansion. */
+  getStatefulSet(name: string): Promise<StatefulSet | undefined>;
+  /** Deletes it with `propagationPolicy: Orphan` (its pods and claims stay), only if its uid is still `uid`. */
+  deleteStatefulSetOrphan(name: string, uid: string): Promise<void>;
 
   listEndpointSlices(labelSelector: string): Promise<ListResult<EndpointSlice>>;
   createEndpointSlice(slice: EndpointSlice): Promise<EndpointSlice>;

@@ -1,13 +1,13 @@
 /**
  * {@link KubeApi} over {@link KubeHttpClient}: each method is one documented
  * REST call of the Kubernetes API (core/v1, discovery.k8s.io/v1,
- * coordination.k8s.io/v1), namespaced to the reconciler's namespace except
+ * coordination.k8s.io/v1, apps/v1), namespaced to the reconciler's namespace except
  * `getNode`. Objects pass through as plain JSON.
  */
 import { KubeApi, KubeApiError, ListResult, WatchHandle, WatchKind, WatchOptions } from './kube-api';
 import { KubeConnection } from './kube-config';
 import { KubeHttpClient, KubeHttpOptions } from './kube-http-client';
-import { ConfigMap, EndpointSlice, KubeEvent, KubeNode, Lease, Pod, Secret } from './kube-types';
+import { ConfigMap, EndpointSlice, KubeEvent, KubeNode, Lease, PersistentVolumeClaim, Pod, Secret, StatefulSet } from './kube-types';
 
 /** How long the server keeps a watch open before ending it (the watcher then resumes). */
 export const WATCH_TIMEOUT_SECONDS = 300;
@@ -15,14 +15,17 @@ export const WATCH_TIMEOUT_SECONDS = 300;
 const CORE = '/api/v1';
 const DISCOVERY = '/apis/discovery.k8s.io/v1';
 const COORDINATION = '/apis/coordination.k8s.io/v1';
+const APPS = '/apis/apps/v1';
 
-const COLLECTIONS: Record<WatchKind | 'leases' | 'events', string> = {
+const COLLECTIONS: Record<WatchKind | 'leases' | 'events' | 'persistentvolumeclaims' | 'statefulsets', string> = {
   configmaps: `${CORE}/%ns/configmaps`,
   pods: `${CORE}/%ns/pods`,
   secrets: `${CORE}/%ns/secrets`,
   events: `${CORE}/%ns/events`,
   endpointslices: `${DISCOVERY}/%ns/endpointslices`,
   leases: `${COORDINATION}/%ns/leases`,
+  persistentvolumeclaims: `${CORE}/%ns/persistentvolumeclaims`,
+  statefulsets: `${APPS}/%ns/statefulsets`,
 };
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -98,7 +101,24 @@ export class KubeClient implements KubeApi {
     await this.http.request('DELETE', this.item('pods', name), { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { uid } });
   }
 
+  async patchPodAnnotations(name: string, annotations: Record<string, string | null>): Promise<void> {
+    await this.http.request('PATCH', this.item('pods', name), { metadata: { annotations } }, 'application/merge-patch+json');
+  }
+
   getNode(name: string) { return orUndefined(this.http.request<KubeNode>('GET', `${CORE}/nodes/${encodeURIComponent(name)}`)); }
+
+  getPersistentVolumeClaim(name: string) { return this.get<PersistentVolumeClaim>('persistentvolumeclaims', name); }
+  patchPersistentVolumeClaimStorage(name: string, size: string): Promise<PersistentVolumeClaim> {
+    const body = { spec: { resources: { requests: { storage: size } } } };
+    return this.http.request<PersistentVolumeClaim>('PATCH', this.item('persistentvolumeclaims', name), body, 'application/merge-patch+json');
+  }
+
+  getStatefulSet(name: string) { return this.get<StatefulSet>('statefulsets', name); }
+  async deleteStatefulSetOrphan(name: string, uid: string): Promise<void> {
+    // DeleteOptions: orphan the dependents (pods, ControllerRevisions); the precondition never deletes a newer StatefulSet of the same name.
+    const body = { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan', preconditions: { uid } };
+    await this.http.request('DELETE', this.item('statefulsets', name), body);
+  }
 
   listEndpointSlices(labelSelector: string) { return this.list<EndpointSlice>('endpointslices', { labelSelector }); }
   createEndpointSlice(slice: EndpointSlice) { return this.create<EndpointSlice>('endpointslices', slice); }

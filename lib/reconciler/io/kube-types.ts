@@ -11,6 +11,7 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   resourceVersion?: string;
   uid?: string;
+  generation?: number;
   ownerReferences?: OwnerReference[];
   /** Set once deletion was requested (the object is terminating), RFC 3339. */
   deletionTimestamp?: string;
@@ -54,9 +55,14 @@ export interface PodContainer {
   image?: string;
 }
 
+export interface PodVolume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string };
+}
+
 export interface Pod {
   metadata: ObjectMeta;
-  spec?: { nodeName?: string; containers?: PodContainer[] };
+  spec?: { nodeName?: string; volumes?: PodVolume[]; containers?: PodContainer[] };
   status?: { podIP?: string; phase?: string; conditions?: PodCondition[] };
 }
 
@@ -116,4 +122,33 @@ export interface KubeEvent {
   count?: number;
   reportingComponent?: string;
   reportingInstance?: string;
+}
+
+export interface ClaimCondition {
+  type: string;
+  status: string;
+  message?: string;
+}
+
+/** The fields of a PVC that volume expansion reads. */
+export interface PersistentVolumeClaim {
+  metadata: ObjectMeta;
+  spec?: { storageClassName?: string; resources?: { requests?: Record<string, string> } };
+  status?: {
+    phase?: string;
+    capacity?: Record<string, string>;
+    conditions?: ClaimCondition[];
+    /** e.g. `{ storage: 'ControllerResizeInProgress' }` while a resize runs (RecoverVolumeExpansionFailure, GA in 1.34). */
+    allocatedResourceStatuses?: Record<string, string>;
+  };
+}
+
+/** The fields of the `<rec>` StatefulSet that volume expansion reads. */
+export interface StatefulSet {
+  metadata: ObjectMeta;
+  spec?: {
+    replicas?: number;
+    volumeClaimTemplates?: Array<{ metadata?: { name?: string }; spec?: { resources?: { requests?: Record<string, string> } } }>;
+  };
+  status?: { replicas?: number; readyReplicas?: number; currentRevision?: string; updateRevision?: string; observedGeneration?: number };
 }

@@ -49,12 +49,22 @@ export interface ReApi {
   createBdb(body: Record<string, unknown>): Promise<Bdb>;
   updateBdb(uid: number, body: Record<string, unknown>): Promise<Bdb>;
   deleteBdb(uid: number): Promise<void>;
+  /** `PUT /v1/bdbs/{uid}/passwords`: the default user's password list becomes this one password. */
   setBdbPassword(uid: number, password: string): Promise<void>;
+  /** `POST /v1/bdbs/{uid}/passwords`: one more valid password for the default user. */
+  addBdbPassword(uid: number, password: string): Promise<void>;
   /** `GET /v1/bdbs/alerts/{uid}`: alert name → its settings and state. */
   getBdbAlerts(uid: number): Promise<Record<string, BdbAlertSetting>>;
   /** `POST /v1/bdbs/alerts/{uid}`: the alerts named in the body are set, the others stay. */
   setBdbAlerts(uid: number, alerts: Record<string, BdbAlertSetting>): Promise<void>;
   getAction(actionUid: string): Promise<ReAction>;
+  /** `POST /v1/bdbs/{uid}/actions/recover` with an empty body (automatic recovery); the answer holds `action_uid`. */
+  recoverBdb(uid: number): Promise<{ action_uid?: string }>;
+
+  /** `POST /v1/users/password`: adds a password to the authenticated user's list (the old one stays valid). */
+  addUserPassword(newPassword: string): Promise<void>;
+  /** `DELETE /v1/users/password`: deletes one password of the authenticated user (never the last one). */
+  deleteUserPassword(oldPassword: string): Promise<void>;
 
   listRoles(): Promise<ReRole[]>;
   listRedisAcls(): Promise<ReRedisAcl[]>;

@@ -38,6 +38,8 @@ export interface ReClientOptions {
   onProbe?: (fingerprint: string, outcome: ProbeOutcome) => void;
   /** Called after every request with the path pattern (no ids) and the status (0 for no answer). */
   onRequest?: (method: string, route: string, status: number) => void;
+  /** Told the status of every answer to a request sent with credentials, and which ones (the object `credentials()` gave). */
+  onAuthenticatedAnswer?: (credentials: Credentials, status: number) => void;
 }
 
 function isLoopback(hostname: string): boolean {
@@ -145,6 +147,7 @@ export class ReClient implements ReApi {
           const status = res.statusCode ?? 0;
           const text = Buffer.concat(chunks).toString('utf8');
           this.options.onRequest?.(method, route, status);
+          if (creds) this.options.onAuthenticatedAnswer?.(creds, status);
           if (status >= 200 && status < 300) {
             if (text.trim() === '') return resolve(undefined as T);
             try {
@@ -209,11 +212,23 @@ export class ReClient implements ReApi {
   async setBdbPassword(uid: number, password: string): Promise<void> {
     await this.request('PUT', `/v1/bdbs/${uid}/passwords`, { password });
   }
+  async addBdbPassword(uid: number, password: string): Promise<void> {
+    await this.request('POST', `/v1/bdbs/${uid}/passwords`, { password });
+  }
   getBdbAlerts(uid: number): Promise<Record<string, BdbAlertSetting>> { return this.request('GET', `/v1/bdbs/alerts/${uid}`); }
   async setBdbAlerts(uid: number, alerts: Record<string, BdbAlertSetting>): Promise<void> {
     await this.request('POST', `/v1/bdbs/alerts/${uid}`, alerts);
   }
+  recoverBdb(uid: number): Promise<{ action_uid?: string }> { return this.request('POST', `/v1/bdbs/${uid}/actions/recover`); }
   getAction(actionUid: string): Promise<ReAction> { return this.request('GET', `/v1/actions/${encodeURIComponent(actionUid)}`); }
+
+  // No `username`: the request acts on the authenticated user, in every version of the page.
+  async addUserPassword(newPassword: string): Promise<void> {
+    await this.request('POST', '/v1/users/password', { new_password: newPassword });
+  }
+  async deleteUserPassword(oldPassword: string): Promise<void> {
+    await this.request('DELETE', '/v1/users/password', { old_password: oldPassword });
+  }
 
   listRoles(): Promise<ReRole[]> { return this.request('GET', '/v1/roles'); }
   listRedisAcls(): Promise<ReRedisAcl[]> { return this.request('GET', '/v1/redis_acls'); }

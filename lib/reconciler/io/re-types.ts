@@ -9,23 +9,27 @@ export interface BootstrapStatus {
     /** idle | initiated | creating_cluster | recovering_cluster | joining_cluster | error | completed */
     state?: string;
     error_code?: string;
-    error_details?: { message?: string };
+    /** `repair_required` adds `failed_nodes` [{uid, rack_id}] and `replace_candidate` (documented). */
+    error_details?: { message?: string; failed_nodes?: Array<{ uid?: number; rack_id?: string }>; replace_candidate?: number };
   };
   /** A real answer has `uid` as a string ("1") and `available_addresses` [{address, format, if_name, private}]. */
   local_node_info?: { uid?: string | number; available_addresses?: Array<{ address?: string }> };
 }
 
 export interface BootstrapRequest {
-  action: 'create_cluster' | 'join_cluster';
+  action: 'create_cluster' | 'join_cluster' | 'recover_cluster';
   cluster: { name: string; nodes?: string[] };
   node: {
-    identity: { addr: string; name?: string; rack_id?: string };
+    /** `uid`: the documented "assumed node's UID", to replace a dead node (join) or the uid the recovering node takes. */
+    identity: { addr: string; name?: string; rack_id?: string; uid?: number };
     paths?: { persistent_path?: string; bigstore_path?: string };
     /** Auto Tiering on this node; documented as settable at bootstrap only. */
     bigstore_enabled?: boolean;
   };
   credentials: { username: string; password: string };
   license?: string;
+  /** recover_cluster: the cluster configuration file to recover from (documented bootstrap `recovery_filename`). */
+  recovery_filename?: string;
   /** Cluster policy at creation; `rack_aware` makes Redis Enterprise place replicas across racks. */
   policy?: { rack_aware?: boolean };
 }

@@ -19,6 +19,8 @@ const CREATE_ONLY = new Set([
   'name', 'port', 'shard_key_regex', 'backup_location', 'module_list', 'authentication_redis_pass', 'authentication_sasl_pass', 'tags',
 ]);
 const LEGACY_KEYS = new Set(Object.values(LEGACY_TAG));
+/** Tags this reconciler owns only while they mean something: dropped when the managed set leaves them out. */
+const TRANSIENT_KEYS = new Set<string>([TAG.passwordAdded]);
 
 function isEmptyValue(v: unknown): boolean {
   if (v === false || v === '' || v === 0) return true;
@@ -65,12 +67,13 @@ export function matches(desired: unknown, observed: unknown): boolean {
  */
 export function mergeTags(observed: BdbTag[] | undefined, managed: BdbTag[]): BdbTag[] {
   const keys = new Set(managed.map((t) => t.key));
-  const kept = (observed ?? []).filter((t) => !keys.has(t.key) && !isSystemTag(t) && !LEGACY_KEYS.has(t.key));
+  const kept = (observed ?? []).filter((t) => !keys.has(t.key) && !isSystemTag(t) && !LEGACY_KEYS.has(t.key) && !TRANSIENT_KEYS.has(t.key));
   return [...kept.map((t) => ({ key: t.key, value: t.value })), ...managed];
 }
 
 function tagsMatch(observed: BdbTag[] | undefined, managed: BdbTag[]): boolean {
   if (observed?.some((t) => LEGACY_KEYS.has(t.key))) return false;
+  if (observed?.some((t) => TRANSIENT_KEYS.has(t.key) && !managed.some((m) => m.key === t.key))) return false;
   return managed.every((m) => observed?.some((t) => t.key === m.key && t.value === m.value));
 }
 
@@ -131,10 +134,4 @@ export function diffBdb(desired: Record<string, unknown>, observed: Bdb): BdbDif
     result.portMismatch = { desired: desiredPort, observed: observed.port };
   }
   return result;
-}
-
-/** True when the password Secret changed since it was last applied (compared by resourceVersion tag). */
-export function passwordNeedsRotation(observed: Bdb, secretVersion: string | undefined): boolean {
-  if (secretVersion === undefined) return false;
-  return ownedTagValue(observed.tags, 'passwordVersion') !== secretVersion;
 }

@@ -27,6 +27,11 @@ export const TAG = {
   passwordVersion: 'redb_password_version',
   /** Digest of the backup declaration and its Secret's resourceVersion last applied (never of a credential). */
   backupVersion: 'redb_backup_version',
+  /**
+   * `<resourceVersion>:<unix seconds>` while a rotation runs: that Secret version's password
+   * was added then, beside the previous one (plan/database-password.ts).
+   */
+  passwordAdded: 'redb_password_added',
 } as const;
 
 /**
@@ -123,7 +128,7 @@ export function databaseSettingsFields(name: string, s: DesiredDatabaseSettings,
   return body;
 }
 
-export function managedTags(db: DesiredDatabase, namespace: string, passwordVersion?: string): BdbTag[] {
+export function managedTags(db: DesiredDatabase, namespace: string, passwordVersion?: string, passwordAdded?: string): BdbTag[] {
   const tags: BdbTag[] = [
     { key: TAG.managedBy, value: MANAGED_BY },
     { key: TAG.name, value: db.name },
@@ -133,12 +138,13 @@ export function managedTags(db: DesiredDatabase, namespace: string, passwordVers
   ];
   // A tag value must not be empty (8.2 rules): an unset version is simply not tagged.
   if (passwordVersion) tags.push({ key: TAG.passwordVersion, value: passwordVersion });
+  if (passwordAdded) tags.push({ key: TAG.passwordAdded, value: passwordAdded });
   return tags;
 }
 
 /** The managed fields of a plain database, without the password. */
-export function desiredBdbFields(db: DesiredDatabase, namespace: string, refs: ResolvedReferences, passwordVersion?: string): Record<string, unknown> {
-  const tags = managedTags(db, namespace, passwordVersion);
+export function desiredBdbFields(db: DesiredDatabase, namespace: string, refs: ResolvedReferences, passwordVersion?: string, passwordAdded?: string): Record<string, unknown> {
+  const tags = managedTags(db, namespace, passwordVersion, passwordAdded);
   if (refs.backupVersion) tags.push({ key: TAG.backupVersion, value: refs.backupVersion });
   return { ...databaseSettingsFields(db.name, db, refs), tags };
 }

@@ -24,7 +24,7 @@
  * must upgrade to the image's version along the documented matrix
  * (lib/contract/redis-software.ts); a downgrade or an unsupported path is
  * Failed before any pod is touched. A path the matrix does not know was
- * acknowledged at synth (REGIT009) and is rolled.
+ * acknowledged at synth (REGIT010) and is rolled.
  */
 import { NODE_CONTAINER_NAME } from '../../contract/names';
 import {

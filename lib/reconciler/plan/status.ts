@@ -7,6 +7,7 @@
 import { ConfigMap } from '../io/kube-types';
 import { clusterLabels } from '../../contract/labels';
 import { OperationStatus } from './operations';
+import { AdminCredentialsStatus } from './admin-credentials';
 import { STATUS_HEALTH_KEY, STATUS_HEALTH_MESSAGE_KEY, StatusHealth } from '../../contract/status-health';
 
 export const STATUS_KEY = 'status.json';
@@ -30,6 +31,8 @@ export interface DatabaseStatus {
   endpoints: Array<{ dnsName?: string; port?: number; pods: string[] }>;
   /** False for a retained database that left the desired state. */
   declared: boolean;
+  /** While a password rotation's grace period runs: until when both passwords are valid (not a failure, unlike `message`). */
+  passwordRotation?: string;
   message?: string;
 }
 
@@ -83,6 +86,8 @@ export interface StatusDocument {
   activeActiveDatabases: ActiveActiveStatus[];
   /** Only when the desired state declares any (so existing documents stay byte-identical). */
   clusterSettings?: ClusterSettingsStatus;
+  /** Which admin Secret versions the cluster accepts (plan/admin-credentials.ts): versions, never values. */
+  adminCredentials?: AdminCredentialsStatus;
   /** Day-2 operations, the latest of each kind (plan/operations.ts); only once one ran. */
   operations?: OperationStatus[];
   lastError?: string;

@@ -22,7 +22,7 @@ import { NodeMaintenance } from '../duties/node-maintenance';
 import { NodeReadiness } from './node-readiness';
 import { ReApi } from '../io/re-api';
 import { ReClient } from '../io/re-client';
-import { AdminCredentials } from '../duties/secret-duty';
+import { AdminCredentialKeeper } from './admin-credentials';
 import { ResourceWatcher } from '../io/watcher';
 import { referencedSecretNames } from '../../contract/secret-names';
 import { SecretWatches } from './secret-watches';
@@ -70,7 +70,7 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
   const { config, log } = o;
   const metrics = o.metrics ?? new Metrics();
   const kube = countingKube(o.kube, metrics);
-  const credentials: { current?: AdminCredentials } = {};
+  const credentials = new AdminCredentialKeeper();
   metrics.declare(M.restRequests, 'counter', 'Redis Enterprise REST API requests, by method, route and status');
   const apiCa = o.apiCa ?? (config.apiCaFile ? fs.readFileSync(config.apiCaFile) : undefined);
   // Without a CA file the node's certificate is pinned (io/certificate-pins.ts).
@@ -86,6 +86,7 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     },
     timeoutMs: config.restTimeoutMs,
     onRequest: (method, route, status) => metrics.inc(M.restRequests, { method, route, status: String(status) }),
+    onAuthenticatedAnswer: (sent, status) => credentials.answered(sent, status),
   });
   const re = o.re ?? reClient!;
   const shutdown = new AbortController();

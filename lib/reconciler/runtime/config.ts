@@ -28,6 +28,8 @@ export interface ReconcilerConfig {
   prestopTimeoutMs: number;
   /** After SIGTERM, how long to keep serving for a /prestop that has not arrived yet. */
   shutdownPrestopWaitMs: number;
+  /** How long a database accepts both its previous and its new password after its Secret changed. */
+  databasePasswordGraceMs: number;
 }
 
 export const DEFAULT_HTTP_PORT = RECONCILER_PORT;
@@ -59,6 +61,7 @@ export const ENVIRONMENT_HELP: ReadonlyArray<[string, string]> = [
   [E.leaseDurationSeconds, 'Lease duration; renewed every third of it (default 15)'],
   [E.restTimeoutMs, 'timeout of one REST API request (default 10000)'],
   [E.logLevel, 'debug | info | warn | error (default info)'],
+  [E.databasePasswordGraceSeconds, 'after a database password Secret changed, the previous password stays valid this long beside the new one, for clients to pick up the Secret (default 120; 0 replaces at once)'],
   [E.prestopTimeoutSeconds, 'bound on /prestop: how long maintenance_on is followed before answering anyway (default 600); also bounds the maintenance_off after a restart'],
   [E.shutdownPrestopWaitSeconds, 'after SIGTERM, keep serving this long for the node container\'s /prestop when it has not arrived yet (default 3; 0 = exit at once)'],
   [E.kubeconfig, 'kubeconfig file (tests); unset: in-cluster service account'],
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ReconcilerConfig {
     logLevel,
     prestopTimeoutMs: integer(env, E.prestopTimeoutSeconds, 600, 1, 31_536_000, problems) * 1000,
     shutdownPrestopWaitMs: integer(env, E.shutdownPrestopWaitSeconds, 3, 0, 600, problems) * 1000,
+    databasePasswordGraceMs: integer(env, E.databasePasswordGraceSeconds, 120, 0, 86400, problems) * 1000,
   };
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;

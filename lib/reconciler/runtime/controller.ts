@@ -17,13 +17,19 @@ import { nodePodSelector } from '../../contract/labels';
 import { errorMessage } from './logger';
 import { runNodeDuty } from '../duties/node-duty';
 import { NodeMaintenance } from '../duties/node-maintenance';
-import { ensureSecrets, readAdminCredentials, AdminCredentials } from '../duties/secret-duty';
+import { ensureSecrets, readAdminSecret } from '../duties/secret-duty';
+import { AdminCredentialKeeper } from './admin-credentials';
+import { rotateAdminPassword } from '../duties/admin-password-rotation';
+import { reportCredentialsVersion } from '../duties/credentials-report';
+import { AdminCredentialsStatus, rotationInProgress } from '../plan/admin-credentials';
 import { StatusDocument, STATUS_SCHEMA_VERSION, parseStatus, renderStatus, statusConfigMapUpdate } from '../plan/status';
 import { statusHealth } from '../plan/status-health';
 import { QUORUM_LOST } from '../plan/quorum';
 import { ReconcileResult } from './work-queue';
 import { OperationLog } from '../plan/operations';
 import { reportOperations } from '../duties/operation-report';
+import { nodeRecoveryView } from '../duties/node-recovery';
+import { RECOVERING } from '../plan/quorum-recovery';
 
 /** While waiting (not failing), look again at least this often. */
 export const WAIT_POLL_MS = 2000;
@@ -37,8 +43,8 @@ export interface ReconcilerState {
 
 export interface ReconcilerOptions {
   isLeader: () => boolean;
-  /** Shared with the REST client, which authenticates with whatever is here. */
-  credentials: { current?: AdminCredentials };
+  /** Shared with the REST client, which authenticates with its `current` credentials and reports every answer to it. */
+  credentials: AdminCredentialKeeper;
   /** Takes the node out of maintenance mode left from the last stop (once per process). */
   maintenance?: NodeMaintenance;
   /** Told, before this pass's first REST request, what the desired state and the status say of the API certificate. */
@@ -86,32 +92,50 @@ export class Reconciler {
     const previous = parseStatus(statusCm);
     // Before credentials are handed to the REST client: it must know which certificate to trust.
     await this.options.followApiCertificate?.(state, previous);
-    const admin = await readAdminCredentials(ctx, state);
-    this.options.credentials.current = admin;
+    // Last credentials that worked, until the cluster accepts the Secret's new ones (runtime/admin-credentials.ts).
+    const keeper = this.options.credentials;
+    keeper.observe(await readAdminSecret(ctx, state), previous?.adminCredentials);
 
     const pods = (await ctx.kube.listPods(nodePodSelector(ctx.config.clusterName))).items;
     const node = await this.runNode(state, pods, previous);
     // A bootstrap can take long: a leader that lost the Lease meanwhile leaves the cluster duties to the new one.
-    if (!leader || !this.options.isLeader()) return nodeResult(node);
+    if (!leader || !this.options.isLeader()) {
+      await reportCredentialsVersion(ctx, pods, keeper, previous?.adminCredentials);
+      return withCredentialsPoll(nodeResult(node), keeper, previous?.adminCredentials);
+    }
 
     const operations = new OperationLog(previous?.operations);
-    const obs = await runClusterDuty(ctx, state, pods, subject, admin, operations, previous?.clusterSettings);
+    const rotation = await this.rotateAdmin(state, pods, previous, operations);
+    const obs = await runClusterDuty(ctx, state, pods, subject, keeper.current, operations, previous?.clusterSettings, previous);
+    if (rotation.error) obs.errors.push(rotation.error);
     const nodeError = node.error ?? node.waitingFor;
     const doc = clusterStatus(obs, previous, nodeError ?? obs.errors[0]);
+    if (rotation.status) doc.adminCredentials = rotation.status;
     const ops = operations.list();
     if (ops) doc.operations = ops;
     const written = await this.writeStatus(statusName, statusCm, doc, cm);
     if (written) await reportOperations(operations, ctx.events, ctx.metrics, subject);
+    // After the status that lists the new version: the pod event this may cause starts the others' passes.
+    if (written) await reportCredentialsVersion(ctx, pods, keeper, doc.adminCredentials);
     // A leader whose own node is still joining cannot reach the cluster API yet: that is waiting too.
     const onlyWaiting = node.waitingFor !== undefined && obs.clusterState === 'Unreachable';
     if (obs.errors.length > 0 && !onlyWaiting) throw new Error((nodeError ? [nodeError, ...obs.errors] : obs.errors).join('; '));
-    // No watch reports a node joining over the REST API: a forming cluster is polled, like a joining node,
-    // and so is a day-2 operation in progress (a replaced node rejoining, shards moving back).
-    const nodeOutcome = nodeResult(node);
-    const poll = obs.clusterState === 'Forming' || operations.active().length > 0;
-    const result = poll && nodeOutcome.requeueAfterMs === undefined ? { ...nodeOutcome, requeueAfterMs: WAIT_POLL_MS } : nodeOutcome;
+    // No watch reports a node joining over the REST API or a recovery advancing: a forming or recovering cluster is polled;
+    // so are the day-2 operations no watch follows (a claim growing, the StatefulSet applied again, a password's grace period).
+    const polled = obs.clusterState === 'Forming' || obs.clusterState === RECOVERING || obs.clusterState === QUORUM_LOST;
+    const result = withCredentialsPoll(withRequeue(withRequeue(nodeResult(node), obs.requeueAfterMs), polled ? WAIT_POLL_MS : undefined), keeper, doc.adminCredentials);
     // Written by someone else meanwhile (e.g. a former leader): the next pass rewrites it.
     return written || result.requeueAfterMs !== undefined ? result : { ...result, requeue: true };
+  }
+
+  /** The leader's step of an admin password rotation; a failed request is this pass's error, retried. */
+  private async rotateAdmin(state: DesiredState, pods: Pod[], previous: StatusDocument | undefined, operations: OperationLog): Promise<{ status?: AdminCredentialsStatus; error?: string }> {
+    try {
+      const inCluster = this.state.nodeBootstrapped;
+      return { status: await rotateAdminPassword(this.ctx, state, pods, this.options.credentials, previous?.adminCredentials, operations, inCluster) };
+    } catch (e) {
+      return { status: previous?.adminCredentials, error: `admin password rotation: ${errorMessage(e)}` };
+    }
   }
 
   /** Nothing can be done until the document changes (its watch event triggers the next pass). */
@@ -133,7 +157,7 @@ export class Reconciler {
     const { ctx } = this;
     const knownAddrs = previous && previous.nodes.length > 0 ? previous.nodes.map((n) => n.addr).filter(Boolean) : [];
     try {
-      const node = await runNodeDuty(ctx, state, pods, knownAddrs, this.options.credentials.current);
+      const node = await runNodeDuty(ctx, state, pods, knownAddrs, this.options.credentials.current, nodeRecoveryView(previous, ctx.config.podName));
       this.state.nodeBootstrapped = node.bootstrapped;
       if (node.bootstrapped) {
         this.options.maintenance?.leaveAfterRestart(pods);
@@ -181,7 +205,8 @@ function clusterStatus(obs: ClusterObservation, previous: StatusDocument | undef
   };
   // An unreachable REST API must not erase what the last good pass learned;
   // nor must a cluster without quorum, whose nodes (now partly down) are all it answered.
-  const unobserved = obs.clusterState === 'Unreachable' || obs.clusterState === QUORUM_LOST;
+  // A recovered cluster's databases are not running yet either: keep what the last good pass learned.
+  const unobserved = obs.clusterState === 'Unreachable' || obs.clusterState === QUORUM_LOST || obs.clusterState === RECOVERING;
   if (unobserved && previous) {
     if (obs.clusterState === 'Unreachable') doc.nodes = previous.nodes;
     doc.databases = previous.databases;
@@ -190,6 +215,21 @@ function clusterStatus(obs: ClusterObservation, previous: StatusDocument | undef
     if (previous.clusterSettings) doc.clusterSettings = previous.clusterSettings;
   }
   return doc;
+}
+
+/**
+ * A rotation in progress, or new Secret credentials waiting for the leader,
+ * is polled: the status ConfigMap that moves it on is not watched.
+ */
+function withCredentialsPoll(result: ReconcileResult, keeper: AdminCredentialKeeper, status: AdminCredentialsStatus | undefined): ReconcileResult {
+  const waiting = keeper.pending !== undefined && keeper.pending.version !== status?.refusedVersion;
+  return waiting || rotationInProgress(status) ? withRequeue(result, WAIT_POLL_MS) : result;
+}
+
+/** The earlier of the result's requeue and `ms`. */
+function withRequeue(result: ReconcileResult, ms: number | undefined): ReconcileResult {
+  if (ms === undefined) return result;
+  return result.requeueAfterMs === undefined || result.requeueAfterMs > ms ? { ...result, requeueAfterMs: ms } : result;
 }
 
 /** Not in the cluster yet is polled: no watch reports REST-side progress. */

@@ -9,6 +9,11 @@
  * stage derived from it (`pod-running-probed`) makes them Running with their
  * IPs but Ready=False, and the harness's prober (prober.ts) owns their
  * readiness from then on.
+ *
+ * Another: kwok's `pod-delete` removes every terminating pod at once. Pods
+ * annotated {@link TERMINATED_POD_ANNOTATION} are left out of it: the
+ * simulated kubelet (simulated-kubelet.ts) runs their preStop hook and
+ * deletes them itself at the end of their termination.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -19,7 +24,11 @@ import * as yaml from 'js-yaml';
 /** Pods carrying this annotation (value `prober`) get their readiness from the harness's prober, not from kwok. */
 export const PROBED_POD_ANNOTATION = 'e2e.cdk8s-redis-enterprise.io/readiness';
 export const PROBED_BY_PROBER = 'prober';
+/** Pods carrying this annotation (value `simulated-kubelet`) are terminated by the harness's simulated kubelet, not deleted by kwok. */
+export const TERMINATED_POD_ANNOTATION = 'e2e.cdk8s-redis-enterprise.io/termination';
+export const TERMINATED_BY_SIMULATED_KUBELET = 'simulated-kubelet';
 const POD_READY = 'pod/fast/pod-ready.yaml';
+const POD_DELETE = 'pod/fast/pod-delete.yaml';
 
 const STAGES = [
   'node/fast/node-initialize.yaml',
@@ -51,6 +60,10 @@ export function writeKwokConfig(file: string, kwokVersion: string): void {
   const docs: string[] = [];
   for (const s of STAGES) {
     const text = fs.readFileSync(path.join(stageDir, s), 'utf8').trim();
+    if (s === POD_DELETE) {
+      docs.push(yaml.dump(withoutSimulatedTermination(yaml.load(text) as Stage), { lineWidth: -1 }).trim());
+      continue;
+    }
     if (s !== POD_READY) {
       docs.push(text);
       continue;
@@ -67,6 +80,14 @@ interface Stage {
 }
 
 const annotationKey = `.metadata.annotations["${PROBED_POD_ANNOTATION}"]`;
+const terminationKey = `.metadata.annotations["${TERMINATED_POD_ANNOTATION}"]`;
+
+/** kwok's pod-delete for pods the simulated kubelet does not terminate. */
+function withoutSimulatedTermination(stage: Stage): Stage {
+  const s: Stage = structuredClone(stage);
+  s.spec.selector.matchExpressions.push({ key: terminationKey, operator: 'DoesNotExist' });
+  return s;
+}
 
 /**
  * kwok's pod-ready for pods without the annotation, and a copy for pods with

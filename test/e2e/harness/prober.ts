@@ -53,6 +53,8 @@ export class Prober {
   private readonly namespaces = new Set<string>();
   private readonly pods = new Map<string, PodState>();
   private readonly ports = new Map<string, Record<number, number>>();
+  /** Pods (by uid) whose containers were stopped: the kubelet probes no stopped container. */
+  private readonly stoppedPods = new Set<string>();
   private timer?: NodeJS.Timeout;
   private discovering?: Promise<void>;
   private stopped = false;
@@ -70,6 +72,13 @@ export class Prober {
   /** What stands in for each container port of `pod`, on 127.0.0.1. */
   standIns(namespace: string, pod: string, ports: Record<number, number>): void {
     this.ports.set(`${namespace}/${pod}`, { ...ports });
+  }
+
+  /** The pod's containers stopped (it is terminating, or they were killed): no more probes and status writes for this pod. */
+  containersStopped(namespace: string, pod: string, uid: string): void {
+    this.stoppedPods.add(uid);
+    const key = `${namespace}/${pod}`;
+    if (this.pods.get(key)?.uid === uid) this.forget(key);
   }
 
   /** Probe counts of one container of the current pod `name` (undefined before the prober saw it running). */
@@ -103,7 +112,7 @@ export class Prober {
       for (const pod of await withDeadline(this.client.list('v1', 'Pod', ns), CALL_MS, `list pods of ${ns}`)) {
         if (pod.metadata.annotations?.[PROBED_POD_ANNOTATION] !== PROBED_BY_PROBER) continue;
         // Running: kwok has "started" the containers and given the pod its IP.
-        if (pod.status?.phase !== 'Running') continue;
+        if (pod.status?.phase !== 'Running' || this.stoppedPods.has(pod.metadata.uid)) continue;
         const key = `${ns}/${pod.metadata.name}`;
         seen.add(key);
         const known = this.pods.get(key);

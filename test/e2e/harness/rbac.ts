@@ -71,7 +71,8 @@ export function deniedChecks(role: KubeObject, otherNamespaces: string[]): Acces
       checks.push({ verb, group, resource, allowed: false }); // all namespaces at once
     }
   }
-  // Sensitive neighbours that no rule mentions.
+  // Sensitive neighbours: no rule mentions them, or only by name (the StatefulSet and the claims, for volume
+  // expansion: without a name they stay denied, and creating a StatefulSet is never granted).
   const cluster = (group: string, resource: string, verbs: string[]): AccessCheck[] =>
     verbs.map((verb) => ({ verb, group, resource, allowed: false }));
   const inNs = (group: string, resource: string, verbs: string[], subresource?: string): AccessCheck[] =>
@@ -82,8 +83,8 @@ export function deniedChecks(role: KubeObject, otherNamespaces: string[]): Acces
     ...cluster('', 'persistentvolumes', ['get', 'list', 'delete']),
     ...cluster('rbac.authorization.k8s.io', 'clusterroles', ['get', 'create', 'bind', 'escalate']),
     ...cluster('rbac.authorization.k8s.io', 'clusterrolebindings', ['create']),
-    ...inNs('apps', 'statefulsets', ['get', 'patch', 'update', 'delete']),
-    ...inNs('', 'persistentvolumeclaims', ['get', 'delete']),
+    ...inNs('apps', 'statefulsets', ['get', 'create', 'patch', 'update', 'delete']),
+    ...inNs('', 'persistentvolumeclaims', ['get', 'create', 'patch', 'delete']),
     ...inNs('', 'pods', ['create', 'delete']),
     ...inNs('', 'pods', ['create'], 'exec'),
     ...inNs('', 'pods', ['create'], 'eviction'),

@@ -55,3 +55,36 @@ export async function ensureAvailableVolumes(client: KubeClient, min: number): P
   ).length;
   if (available < min) await addPersistentVolumes(client, min - available);
 }
+
+/**
+ * A StorageClass of its own with PVs of exactly `size`, for tests whose claims
+ * must be bound to volumes of their requested size (an expansion then really
+ * grows the volume; a 100Gi pool PV would already cover a larger request).
+ * `allowVolumeExpansion` decides what the PersistentVolumeClaimResize
+ * admission lets through. Cluster-scoped: the caller deletes both (`removeSizedStorage`).
+ */
+export async function addSizedStorage(client: KubeClient, o: { className: string; allowVolumeExpansion: boolean; size: string; count: number }): Promise<string[]> {
+  await client.apply([{
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: o.className },
+    provisioner: 'kubernetes.io/no-provisioner',
+    volumeBindingMode: 'Immediate',
+    allowVolumeExpansion: o.allowVolumeExpansion,
+    reclaimPolicy: 'Retain',
+  }], 'e2e-storage');
+  const batch = randomBytes(3).toString('hex');
+  const names = Array.from({ length: o.count }, (_, i) => `${o.className}-${batch}-${i}`);
+  for (const name of names) {
+    const pv = pvObject(name);
+    await client.create({ ...pv, spec: { ...pv.spec, storageClassName: o.className, capacity: { storage: o.size } } });
+  }
+  return names;
+}
+
+export async function removeSizedStorage(client: KubeClient, className: string): Promise<void> {
+  for (const pv of await client.list('v1', 'PersistentVolume')) {
+    if (pv.spec.storageClassName === className) await client.delete({ apiVersion: 'v1', kind: 'PersistentVolume', name: pv.metadata.name });
+  }
+  await client.delete({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className });
+}

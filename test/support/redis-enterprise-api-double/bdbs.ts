@@ -135,6 +135,8 @@ export class BdbStore {
     const previous = { config: rec.config, shards: rec.shards, endpointNodes: rec.endpointNodes };
     this.writtenFields.push({ method: 'PUT', uid, fields: Object.keys(body).sort() });
     this.apply(rec, next);
+    // A new authentication_redis_pass replaces the default user's passwords.
+    if ('authentication_redis_pass' in body) rec.passwords = undefined;
     rec.status = 'active-change-pending';
     rec.actionUid = this.startAction('SMUpdateBDB', rec, {
       onComplete: () => { rec.status = 'active'; },
@@ -207,7 +209,60 @@ export class BdbStore {
   }
 
   onNodeUp(): void {
-    for (const rec of this.records.values()) refreshEndpoints(rec, this.host.placementNodes());
+    // A database waiting for its recovery serves nothing until it is recovered.
+    for (const rec of this.records.values()) if (rec.status !== 'recovery') refreshEndpoints(rec, this.host.placementNodes());
+  }
+
+  /**
+   * recover_cluster rebuilt the cluster from its configuration: every database
+   * is back with its configuration (same uid, name, port), not running, no
+   * endpoint, until it is recovered (`status: recovery`, the double's choice:
+   * the docs list the value as "intended for future use" and describe the
+   * databases as "pending recovery" after a cluster recovery).
+   */
+  markForRecovery(): void {
+    for (const rec of this.records.values()) {
+      rec.status = 'recovery';
+      rec.actionUid = undefined;
+      rec.endpointNodes = [];
+    }
+  }
+
+  /** GET /v1/bdbs/{uid}/actions/recover: the documented recovery plan {data_files, status}. */
+  recoveryPlanJson(uid: number): Record<string, unknown> {
+    const rec = this.require(uid);
+    const persistence = String(rec.config.data_persistence ?? 'disabled');
+    // File names are the double's; without persistence a database is recovered empty (documented), so no files.
+    const files = persistence === 'disabled' ? [] : rec.shards.filter((sh) => sh.role === 'master').map((sh) => ({
+      filename: persistence === 'aof' ? `appendonly-${sh.uid}.aof` : `dump-${sh.uid}.rdb`, node_uid: String(sh.nodeUid),
+    }));
+    return { data_files: files, status: rec.status === 'recovery' ? 'ready' : 'not-in-recovery' };
+  }
+
+  /**
+   * POST /v1/bdbs/{uid}/actions/recover (empty body: automatic recovery from
+   * the persistence files where the shards last ran). Documented: 200 with an
+   * `action_uid`, 409 when busy, already recovering or not recoverable; the
+   * database becomes `active` when recovered. The double also answers 409 while
+   * a node holding one of its shards has not rejoined (the docs say the
+   * automatic recovery waits for such files; the code is the double's).
+   */
+  recover(uid: number): BdbRecord {
+    const rec = this.require(uid);
+    if (rec.actionUid) throw new ApiError(409, 'busy', `database ${uid} is already being recovered`);
+    if (rec.status !== 'recovery') throw new ApiError(409, 'not_in_recovery', `database ${uid} is ${rec.status}, not in a recoverable state`);
+    const missing = rec.shards.filter((sh) => this.host.node(sh.nodeUid)?.status !== 'active').map((sh) => sh.nodeUid);
+    if (missing.length > 0) {
+      throw new ApiError(409, 'nodes_missing', `node(s) ${[...new Set(missing)].join(', ')} holding database ${uid}'s persistence files have not rejoined`);
+    }
+    rec.actionUid = this.startAction('SMRecoverBDB', rec, {
+      onComplete: () => {
+        rec.status = 'active';
+        rec.endpointNodes = endpointNodesFor(String(rec.config.proxy_policy), rec.shards, this.host.placementNodes());
+      },
+      onFail: () => { rec.status = 'recovery'; },
+    });
+    return rec;
   }
 
   /** Test hook: bind a database's endpoint to another node (as an endpoint migration would). */

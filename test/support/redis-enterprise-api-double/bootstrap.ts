@@ -14,9 +14,15 @@
 import { isoTime } from './clock';
 import { ApiDoubleCluster, ClusterInit, NodeInit, isPlausibleLicense } from './cluster-state';
 import { ApiError } from './errors';
+import { DEFAULT_PERSISTENT_PATH, PersistentVolume } from './persistent-volume';
+import { hasQuorum } from './quorum';
 
-export type BootstrapState = 'idle' | 'creating_cluster' | 'joining_cluster' | 'error' | 'completed';
-export type BootstrapAction = 'create_cluster' | 'join_cluster';
+export type BootstrapState = 'idle' | 'creating_cluster' | 'joining_cluster' | 'recovering_cluster' | 'error' | 'completed';
+export type BootstrapAction = 'create_cluster' | 'join_cluster' | 'recover_cluster';
+
+const IN_PROGRESS: Record<BootstrapAction, BootstrapState> = {
+  create_cluster: 'creating_cluster', join_cluster: 'joining_cluster', recover_cluster: 'recovering_cluster',
+};
 
 export interface BootstrapEnvironment {
   now(): number;
@@ -24,14 +30,16 @@ export interface BootstrapEnvironment {
   createCluster(init: ClusterInit): ApiDoubleCluster;
   /** The cluster a live node with this address belongs to. */
   clusterOfLiveNode(addr: string): ApiDoubleCluster | undefined;
+  /** Whether a running node other than this one is still a member of `cluster`. */
+  runsElsewhere(cluster: ApiDoubleCluster): boolean;
 }
 
-/** Facts about the local node that do not come from the request. */
+/** Facts about the local node that do not come from the request (address and software change when its pod restarts). */
 export interface LocalNode {
-  readonly addr: string;
+  addr: string;
   readonly totalMemory: number;
   readonly cores: number;
-  readonly softwareVersion: string;
+  softwareVersion: string;
 }
 
 class BootstrapFailure extends Error {
@@ -49,14 +57,14 @@ export class NodeBootstrap {
   private failure?: BootstrapFailure;
   private pending?: { action: BootstrapAction; body: Record<string, unknown> };
 
-  constructor(private readonly env: BootstrapEnvironment, private readonly local: LocalNode) {}
+  constructor(private readonly env: BootstrapEnvironment, private readonly local: LocalNode, private readonly volume: PersistentVolume) {}
 
   begin(action: BootstrapAction, body: Record<string, unknown>): void {
     if (this.state !== 'idle' && this.state !== 'error') {
       throw new ApiError(409, 'bootstrap_in_progress',
         this.state === 'completed' ? 'the node is already part of a cluster' : `bootstrap already in progress (${this.state})`);
     }
-    this.state = action === 'create_cluster' ? 'creating_cluster' : 'joining_cluster';
+    this.state = IN_PROGRESS[action];
     this.startTime = this.env.now();
     this.endTime = undefined;
     this.failure = undefined;
@@ -69,10 +77,13 @@ export class NodeBootstrap {
     this.pending = undefined;
     this.endTime = now;
     try {
-      const { cluster, nodeUid } = action === 'create_cluster' ? this.create(body) : this.join(body);
+      const { cluster, nodeUid } = action === 'create_cluster' ? this.create(body) : action === 'join_cluster' ? this.join(body) : this.recover(body);
       this.cluster = cluster;
       this.nodeUid = nodeUid;
       this.state = 'completed';
+      // A member keeps the cluster configuration on its persistent volume.
+      const persistentPath = obj(obj(obj(body.node).paths)).persistent_path;
+      this.volume.ccs = { cluster, nodeUid, persistentPath: typeof persistentPath === 'string' ? persistentPath : DEFAULT_PERSISTENT_PATH };
     } catch (e) {
       if (!(e instanceof BootstrapFailure)) throw e;
       this.failure = e;
@@ -123,18 +134,73 @@ export class NodeBootstrap {
     const credentials = this.credentials(body);
     const cluster = (addrs as string[]).map((a) => this.env.clusterOfLiveNode(a)).find((c) => c !== undefined);
     if (!cluster) throw new BootstrapFailure('connect_error', 'no live cluster node answers at the given addresses');
+    // "Unresponsive to client requests or administrative actions" (cluster-recovery): code and text are the double's.
+    if (!hasQuorum(cluster.nodes())) throw new BootstrapFailure('connect_error', 'the cluster at the given addresses has lost its quorum');
     if (!cluster.checkCredentials(credentials.username, credentials.password)) {
       throw new BootstrapFailure('access_denied', 'invalid credentials supplied');
     }
     const node = this.nodeInit(body);
-    if (cluster.nodeByAddr(node.addr)) {
+    if (cluster.nodeByAddr(node.addr) && !cluster.nodeByAddr(node.addr)!.awaitingReplacement) {
       throw new BootstrapFailure('config_error', `a node with address ${node.addr} is already part of the cluster`);
     }
     if (cluster.rackAware && !node.rackId) {
       const current = [...new Set(cluster.nodes().map((n) => n.rackId).filter((r): r is string => !!r))].sort();
       throw new BootstrapFailure('rack_id_required', 'the cluster is rack-aware and the node has no rack_id', { current_rack_ids: current });
     }
+    const replacement = this.replacement(cluster, body);
+    if (replacement !== undefined) return { cluster, nodeUid: cluster.replaceNode(replacement, node).uid };
     return { cluster, nodeUid: cluster.addNode(node).uid };
+  }
+
+  /**
+   * recover_cluster (bootstrap object `recovery_filename`, requests/bootstrap
+   * state `recovering_cluster`): rebuilds the cluster from the configuration
+   * file on this node's persistent volume. The file must be the one the
+   * volume holds (else the documented `path_error`). The node takes
+   * `node.identity.uid` (documented "assumed node's UID"), default the uid it
+   * had (the double's choice; `rladmin cluster recover` defaults to 1). The
+   * credentials must be the cluster's admin credentials (the double's choice).
+   * Recovering a cluster that still runs on another node would split it in two;
+   * the double refuses that loudly (`cluster_still_running`, its own code).
+   */
+  private recover(body: Record<string, unknown>): { cluster: ApiDoubleCluster; nodeUid: number } {
+    const file = body.recovery_filename;
+    if (typeof file !== 'string' || !file) throw new BootstrapFailure('config_error', 'recovery_filename is required to recover a cluster');
+    const ccs = this.volume.ccs;
+    if (!ccs || file !== this.volume.recoveryFilename) throw new BootstrapFailure('path_error', `recovery file ${file} does not exist on this node`);
+    const name = obj(body.cluster).name;
+    if (name !== undefined && name !== ccs.cluster.name) {
+      throw new BootstrapFailure('config_error', `the recovery file holds cluster ${ccs.cluster.name}, not ${String(name)}`);
+    }
+    const credentials = this.credentials(body);
+    if (!ccs.cluster.checkCredentials(credentials.username, credentials.password)) throw new BootstrapFailure('access_denied', 'invalid credentials supplied');
+    if (this.env.runsElsewhere(ccs.cluster)) {
+      throw new BootstrapFailure('cluster_still_running', `cluster ${ccs.cluster.name} still runs on another node (test double: a recovery now would split it)`);
+    }
+    const uid = obj(obj(body.node).identity).uid ?? ccs.nodeUid;
+    if (typeof uid !== 'number' || !ccs.cluster.node(uid)) throw new BootstrapFailure('config_error', `node uid ${String(uid)} is not part of the recovered configuration`);
+    return { cluster: ccs.cluster, nodeUid: ccs.cluster.recover(uid, this.nodeInit(body)).uid };
+  }
+
+  /**
+   * A recovered cluster accepts only replacement nodes until every node of
+   * its configuration is back: documented `repair_required` with
+   * `failed_nodes` [{uid, rack_id}] and `replace_candidate`; the documented
+   * `identity.uid` names the node to replace.
+   */
+  private replacement(cluster: ApiDoubleCluster, body: Record<string, unknown>): number | undefined {
+    const failed = cluster.nodesAwaitingReplacement();
+    const uid = obj(obj(body.node).identity).uid;
+    if (uid === undefined && failed.length === 0) return undefined;
+    if (uid === undefined) {
+      throw new BootstrapFailure('repair_required', 'the cluster is in degraded mode and can only accept replacement nodes', {
+        failed_nodes: failed.map((n) => ({ uid: n.uid, ...(n.rackId ? { rack_id: n.rackId } : {}) })), replace_candidate: failed[0].uid,
+      });
+    }
+    if (typeof uid !== 'number' || !failed.some((n) => n.uid === uid)) {
+      throw new BootstrapFailure('config_error', `node uid ${String(uid)} is not a failed node of the cluster`);
+    }
+    return uid;
   }
 
   private credentials(body: Record<string, unknown>): { username: string; password: string } {

@@ -71,9 +71,24 @@ export class ApiDoubleClusterRegistry implements ClusterEnvironment {
     }
   }
 
+  /**
+   * A running node's address is its own. A stopped node's address can be
+   * taken by a new instance (a pod IP given to another pod while the old
+   * node is down); the stopped one answers at it again only after it
+   * re-registers (rebind).
+   */
   register(node: RegisteredNode): void {
-    if (this.nodesByAddr.has(node.addr)) throw new Error(`a test double node with address ${node.addr} already exists in this registry`);
+    const holder = this.nodesByAddr.get(node.addr);
+    if (holder && holder !== node && holder.running) throw new Error(`a test double node with address ${node.addr} already exists in this registry`);
     this.nodesByAddr.set(node.addr, node);
+  }
+
+  /** `node` (stopped) moves from address `from` to `to`. */
+  readdress(node: RegisteredNode, from: string, to: string): void {
+    const holder = this.nodesByAddr.get(to);
+    if (holder && holder !== node && holder.running) throw new Error(`a test double node with address ${to} already exists in this registry`);
+    if (this.nodesByAddr.get(from) === node) this.nodesByAddr.delete(from);
+    this.nodesByAddr.set(to, node);
   }
 
   unregister(node: RegisteredNode): void {
@@ -98,6 +113,11 @@ export class ApiDoubleClusterRegistry implements ClusterEnvironment {
   clusterOfLiveNode(addr: string): ApiDoubleCluster | undefined {
     const node = this.nodesByAddr.get(addr);
     return node && node.running ? node.memberOf : undefined;
+  }
+
+  /** Whether a running node other than `self` is a member of `cluster`. */
+  runsElsewhere(cluster: ApiDoubleCluster, self: RegisteredNode): boolean {
+    return [...this.nodesByAddr.values()].some((n) => n !== self && n.running && n.memberOf === cluster);
   }
 
   findCluster(ref: { name?: string; url?: string }): ApiDoubleCluster | undefined {

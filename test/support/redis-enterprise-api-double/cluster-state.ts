@@ -5,7 +5,6 @@
  * answers from this shared object, as every real node answers for the whole
  * cluster.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { ActionFailureSpec, ActionTracker } from './actions';
 import { BdbHost, BdbStore } from './bdbs';
 import { CertificateStore } from './certificates';
@@ -19,6 +18,7 @@ import {
   MaintenanceHost, enterMaintenance, exitMaintenance, parseMaintenanceOff, parseMaintenanceOn, snapshotJson,
 } from './maintenance';
 import { NodeActionName, NodeActionTracker } from './node-actions';
+import { UserStore } from './users';
 import type { ApiDoublePolicy, ApiDoubleTiming } from './policy';
 import type { Credentials, NodeRecord } from './types';
 
@@ -75,7 +75,8 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   /** Faults for every node of this cluster (after the node joined). */
   readonly faults: FaultInjector;
   masterUid = 0;
-  private readonly credentialDigest: Buffer;
+  /** The admin user and its password list (users.ts); `/v1/users/password` changes it. */
+  readonly users: UserStore;
   private settings: Record<string, unknown> = {};
   private license: string;
   private licenseInstalledAt: number;
@@ -91,8 +92,8 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     this.createdTime = env.now();
     this.license = init.license ?? '';
     this.licenseInstalledAt = this.createdTime;
-    // Keep only a digest of the admin credentials: nothing to leak in a dump of this object.
-    this.credentialDigest = digest(init.credentials.username, init.credentials.password);
+    // Only digests of the admin password are kept: nothing to leak in a dump of this object.
+    this.users = new UserStore(init.credentials, () => env.now());
     this.bdbs = new BdbStore(this);
     this.crdbs = new CrdbStore(this);
     this.faults = new FaultInjector(faultSeed);
@@ -140,7 +141,7 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   }
 
   checkCredentials(username: string, password: string): boolean {
-    return timingSafeEqual(digest(username, password), this.credentialDigest);
+    return this.users.authenticate(username, password);
   }
 
   // ---- nodes ---------------------------------------------------------------
@@ -225,6 +226,22 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     this.bdbs.onNodeDown(uid);
   }
 
+  /** A down node's internal address changed (docs: `rladmin node addr set`, only while the node is down). */
+  setNodeAddr(uid: number, addr: string): void {
+    const node = this.requireNode(uid);
+    if (node.status !== 'down') throw new Error(`node ${uid} is active: its internal address can change only while it is down`);
+    const holder = this.nodeByAddr(addr);
+    if (holder && holder !== node) throw new Error(`node ${holder.uid} of cluster ${this.name} already has address ${addr}`);
+    node.addr = addr;
+  }
+
+  /** A down node restarts with other software. */
+  setNodeSoftwareVersion(uid: number, version: string): void {
+    const node = this.requireNode(uid);
+    if (node.status !== 'down') throw new Error(`node ${uid} is active: its software can change only while it is down`);
+    node.softwareVersion = version;
+  }
+
   setNodeUp(uid: number): void {
     const node = this.requireNode(uid);
     if (node.status === 'active') return;
@@ -244,6 +261,43 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     if (node.status !== 'down') throw new Error(`node ${uid} is active: stop its double before removing it`);
     if (this.bdbs.list().some((b) => b.shards.some((sh) => sh.nodeUid === uid))) throw new Error(`node ${uid} still holds shards`);
     this.nodeList.splice(this.nodeList.indexOf(node), 1);
+  }
+
+  // ---- recovery (clusters/cluster-recovery, bootstrap recover_cluster) -------
+
+  /** Nodes of a recovered cluster that wait for a replacement (a join with their `identity.uid`). */
+  nodesAwaitingReplacement(): NodeRecord[] {
+    return this.nodeList.filter((n) => n.awaitingReplacement).sort((a, b) => a.uid - b.uid);
+  }
+
+  /**
+   * recover_cluster on a new node: the cluster is rebuilt from its persisted
+   * configuration (same name, credentials, settings, node uids and databases).
+   * The recovering node takes `nodeUid` and becomes master; every other node
+   * is down and awaits its replacement; the databases await their recovery.
+   */
+  recover(nodeUid: number, init: NodeInit): NodeRecord {
+    for (const n of this.nodeList) {
+      n.status = 'down';
+      n.awaitingReplacement = true;
+      // The recovered node runs no shards yet: maintenance bookkeeping of the failed cluster does not survive.
+      n.maintenance = undefined;
+    }
+    const node = this.replaceNode(nodeUid, init);
+    this.masterUid = node.uid;
+    this.bdbs.markForRecovery();
+    return node;
+  }
+
+  /** Documented `identity.uid` of join_cluster: the new node takes the place (uid, shards) of a node awaiting replacement. */
+  replaceNode(uid: number, init: NodeInit): NodeRecord {
+    const node = this.requireNode(uid);
+    if (!node.awaitingReplacement) throw new Error(`node ${uid} does not await a replacement`);
+    Object.assign(node, {
+      addr: init.addr, name: init.name ?? init.addr, rackId: init.rackId ?? node.rackId, status: 'active', awaitingReplacement: false,
+      totalMemory: init.totalMemory, cores: init.cores, softwareVersion: init.softwareVersion,
+    });
+    return node;
   }
 
   /** Test hook: move the cluster master role to another live node. */
@@ -392,6 +446,3 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
   }
 }
 
-function digest(username: string, password: string): Buffer {
-  return createHash('sha256').update(`${username}\u0000${password}`).digest();
-}

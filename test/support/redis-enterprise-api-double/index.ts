@@ -23,4 +23,8 @@ export { CERTIFICATE_NAMES } from './certificates';
 export type { NodeActionName } from './node-actions';
 export type { CrdbRecord } from './crdbs';
 export type { BootstrapState } from './bootstrap';
+export { PersistentVolume } from './persistent-volume';
 export type { ApiDoubleSoftwareVersion } from './policy';
+export { PasswordList } from './passwords';
+export type { PasswordChange, PasswordChangeKind } from './passwords';
+export { bdbPasswords } from './routes-bdb-extras';

@@ -19,8 +19,14 @@ export function quorumSize(members: number): number {
   return Math.floor(members / 2) + 1;
 }
 
+/** Nodes a recovered cluster still waits to have replaced do not count (the double's choice, README "Cluster recovery"). */
+function voters(nodes: readonly NodeRecord[]): NodeRecord[] {
+  return nodes.filter((n) => !n.awaitingReplacement);
+}
+
 export function hasQuorum(nodes: readonly NodeRecord[]): boolean {
-  return nodes.filter((n) => n.status === 'active').length >= quorumSize(nodes.length);
+  const members = voters(nodes);
+  return members.filter((n) => n.status === 'active').length >= quorumSize(members.length);
 }
 
 const NODE_READS = [/^\/v1\/nodes$/, /^\/v1\/nodes\/status$/, /^\/v1\/nodes\/\d+$/, /^\/v1\/nodes\/\d+\/status$/];
@@ -29,7 +35,7 @@ const NODE_READS = [/^\/v1\/nodes$/, /^\/v1\/nodes\/status$/, /^\/v1\/nodes\/\d+
 export function requireQuorum(cluster: ApiDoubleCluster, method: string, path: string): void {
   if (hasQuorum(cluster.nodes())) return;
   if (method === 'GET' && NODE_READS.some((p) => p.test(path))) return;
-  const nodes = cluster.nodes();
+  const nodes = voters(cluster.nodes());
   const down = nodes.filter((n) => n.status !== 'active').length;
   throw new ApiError(503, 'quorum_lost', `the cluster lost its quorum (${down} of ${nodes.length} nodes down)`);
 }

@@ -17,6 +17,8 @@ export interface RouteContext {
   /** Captured groups of the route pattern. */
   readonly params: string[];
   readonly bootstrap: NodeBootstrap;
+  /** The Basic auth username of a request that passed authentication (cluster routes). */
+  readonly authenticatedUser?: string;
   /** `local_node_info` of GET /v1/bootstrap. */
   localNodeInfo(): Record<string, unknown>;
 }

@@ -1,13 +1,15 @@
 /**
  * The database requests besides the bdb object itself that the reconciler
  * calls: alerts (`/v1/bdbs/alerts/{uid}`), passwords
- * (`/v1/bdbs/{uid}/passwords`), and the role and Redis ACL lists it resolves
- * `roles_permissions` with (`/v1/roles`, `/v1/redis_acls`).
+ * (`/v1/bdbs/{uid}/passwords`: PUT, POST, DELETE), and the role and Redis ACL lists it resolves
+ * `roles_permissions` with (`/v1/roles`, `/v1/redis_acls`), and database
+ * recovery (`/v1/bdbs/{uid}/actions/recover`).
  */
 import { ApiError, notFound, schemaError } from './errors';
 import { Route, intParam, objectBody, ok } from './router';
 import type { ApiDoubleCluster } from './cluster-state';
 import type { BdbRecord } from './types';
+import { BDB_PASSWORD_ERRORS, PasswordList } from './passwords';
 
 /** Database alert names ("Database alerts settings object"). */
 export const BDB_ALERT_NAMES = [
@@ -34,6 +36,16 @@ function bdbOf(c: ApiDoubleCluster, uid: string): BdbRecord {
   return rec;
 }
 
+/**
+ * The default user's password list, started from `authentication_redis_pass`
+ * on first use. PUT "sets a single password", POST adds, DELETE removes.
+ */
+export function bdbPasswords(c: ApiDoubleCluster, rec: BdbRecord): PasswordList {
+  const initial = typeof rec.config.authentication_redis_pass === 'string' && rec.config.authentication_redis_pass !== '' ? [rec.config.authentication_redis_pass] : [];
+  rec.passwords ??= new PasswordList(initial, () => c.now(), BDB_PASSWORD_ERRORS);
+  return rec.passwords;
+}
+
 /** The alert object of GET: every database alert, disabled unless set. */
 function alertsJson(rec: BdbRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -57,6 +69,18 @@ function setAlerts(rec: BdbRecord, body: Record<string, unknown>): void {
 }
 
 export const bdbExtraRoutes: Route[] = [
+  // requests/bdbs/actions/recover: the recovery plan, and the recovery itself (an empty body: automatic).
+  { method: 'GET', pattern: /^\/v1\/bdbs\/(\d+)\/actions\/recover$/, access: 'cluster', handle: (ctx, c) => ok(c.bdbs.recoveryPlanJson(intParam(ctx.params[0]))) },
+  {
+    method: 'POST', pattern: /^\/v1\/bdbs\/(\d+)\/actions\/recover$/, access: 'cluster',
+    handle: (ctx, c) => {
+      if (ctx.body !== undefined && (typeof ctx.body !== 'object' || ctx.body === null || Object.keys(ctx.body).length > 0)) {
+        // A recovery plan in the body (data_files, ignore_errors, recover_without_data) is documented but not modelled.
+        throw new ApiError(400, 'unsupported_recovery_plan', 'this test double recovers with an empty body only (automatic recovery)');
+      }
+      return ok({ action_uid: c.bdbs.recover(intParam(ctx.params[0])).actionUid });
+    },
+  },
   { method: 'GET', pattern: /^\/v1\/bdbs\/alerts\/(\d+)$/, access: 'cluster', handle: (ctx, c) => ok(alertsJson(bdbOf(c, ctx.params[0]))) },
   {
     method: 'POST', pattern: /^\/v1\/bdbs\/alerts\/(\d+)$/, access: 'cluster',
@@ -71,17 +95,19 @@ export const bdbExtraRoutes: Route[] = [
       return ok(alertsJson(rec));
     },
   },
-  {
-    method: 'PUT', pattern: /^\/v1\/bdbs\/(\d+)\/passwords$/, access: 'cluster',
+  ...(['PUT', 'POST', 'DELETE'] as const).map((method): Route => ({
+    method, pattern: /^\/v1\/bdbs\/(\d+)\/passwords$/, access: 'cluster',
     handle: (ctx, c) => {
       const rec = bdbOf(c, ctx.params[0]);
       const body = objectBody(ctx);
       if (typeof body.password !== 'string' || body.password === '') throw schemaError('password must be a non-empty string');
-      // Never stored: only that it was replaced, for tests.
-      rec.passwordChanges = (rec.passwordChanges ?? 0) + 1;
+      const list = bdbPasswords(c, rec);
+      if (method === 'PUT') list.replace(body.password, false);
+      else if (method === 'POST') list.add(body.password);
+      else list.delete(body.password);
       return ok();
     },
-  },
+  })),
   { method: 'GET', pattern: /^\/v1\/roles$/, access: 'cluster', handle: () => ok(ROLES) },
   { method: 'GET', pattern: /^\/v1\/redis_acls$/, access: 'cluster', handle: () => ok(REDIS_ACLS) },
 ];

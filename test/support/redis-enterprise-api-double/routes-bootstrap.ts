@@ -1,4 +1,4 @@
-/** GET /v1/bootstrap and POST /v1/bootstrap/{create_cluster|join_cluster}. */
+/** GET /v1/bootstrap and POST /v1/bootstrap/{create_cluster|join_cluster|recover_cluster}. */
 import type { BootstrapAction } from './bootstrap';
 import { ApiError } from './errors';
 import { Route, objectBody, ok } from './router';
@@ -9,7 +9,7 @@ export const bootstrapRoutes: Route[] = [
     handle: (ctx) => ok({ bootstrap_status: ctx.bootstrap.statusJson(), local_node_info: ctx.localNodeInfo() }),
   },
   {
-    method: 'POST', pattern: /^\/v1\/bootstrap\/(create_cluster|join_cluster)$/, access: 'bootstrap',
+    method: 'POST', pattern: /^\/v1\/bootstrap\/(create_cluster|join_cluster|recover_cluster)$/, access: 'bootstrap',
     handle: (ctx) => {
       const body = objectBody(ctx);
       const action = ctx.params[0] as BootstrapAction;

@@ -13,11 +13,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { NodeBootstrap } from './bootstrap';
+import { LocalNode, NodeBootstrap } from './bootstrap';
 import { ApiDoubleClusterRegistry, RegisteredNode, defaultRegistry } from './cluster-registry';
 import type { ApiDoubleCluster } from './cluster-state';
 import { ApiError } from './errors';
 import { FaultDecision, FaultInjector, combineDecisions } from './faults';
+import { PersistentVolume } from './persistent-volume';
 import { requireQuorum } from './quorum';
 import { MUTATING_METHODS, RequestLog, RequestLogEntry } from './request-log';
 import { Route, RouteResult, findRoute } from './router';
@@ -29,8 +30,9 @@ import { clusterSettingsRoutes } from './routes-cluster-settings';
 import { crdbRoutes } from './routes-crdbs';
 import { nodeActionRoutes } from './routes-node-actions';
 import { tlsMaterial, TlsMaterial } from './tls';
+import { userRoutes } from './routes-users';
 
-const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbExtraRoutes, ...bdbRoutes, ...crdbRoutes];
+const ROUTES: readonly Route[] = [...bootstrapRoutes, ...clusterRoutes, ...nodeActionRoutes, ...clusterSettingsRoutes, ...bdbExtraRoutes, ...bdbRoutes, ...crdbRoutes, ...userRoutes];
 const MAX_BODY_BYTES = 1 << 20;
 const GIB = 1024 ** 3;
 
@@ -47,6 +49,12 @@ export interface RedisEnterpriseApiDoubleOptions {
   readonly seed?: number;
   /** Port to listen on (127.0.0.1); default a free one. */
   readonly port?: number;
+  /**
+   * The node's persistent volume: pass the volume of a stopped (disposed)
+   * instance to model its pod coming back with the same claim: a fresh node
+   * holding the cluster configuration it had (persistent-volume.ts).
+   */
+  readonly volume?: PersistentVolume;
 }
 
 export interface StartedApiDouble {
@@ -59,35 +67,81 @@ export interface StartedApiDouble {
 
 export class RedisEnterpriseApiDouble implements RegisteredNode {
   readonly registry: ApiDoubleClusterRegistry;
-  readonly addr: string;
   /** Faults for requests to this node only. */
   readonly faults: FaultInjector;
   /** Requests this node saw (the registry's log has every node's). */
   readonly requestLog = new RequestLog();
+  /** What this node keeps on its persistent claim (the cluster configuration file once it is in a cluster). */
+  readonly volume: PersistentVolume;
   private readonly bootstrap: NodeBootstrap;
-  private readonly totalMemory: number;
-  private readonly cores: number;
-  private readonly softwareVersion: string;
+  /** What the node knows of itself: its address and software follow the pod it runs in (rebind, upgradeSoftware). */
+  private readonly local: LocalNode;
   private server?: Server;
   private port?: number;
   private readonly sockets = new Set<Socket>();
 
   constructor(options: RedisEnterpriseApiDoubleOptions = {}) {
     this.registry = options.registry ?? defaultRegistry();
-    this.addr = options.addr ?? this.registry.allocateAddr();
-    this.totalMemory = options.totalMemoryBytes ?? 4 * GIB;
-    this.cores = options.cores ?? 2;
-    // Build numbers are the double's; the major.minor follows the policy's version.
-    this.softwareVersion = options.softwareVersion ?? (this.registry.policy.softwareVersion === '8.2' ? '8.2.0-1' : '8.0.20-44');
+    this.local = {
+      addr: options.addr ?? this.registry.allocateAddr(),
+      totalMemory: options.totalMemoryBytes ?? 4 * GIB,
+      cores: options.cores ?? 2,
+      // Build numbers are the double's; the major.minor follows the policy's version.
+      softwareVersion: options.softwareVersion ?? (this.registry.policy.softwareVersion === '8.2' ? '8.2.0-1' : '8.0.20-44'),
+    };
     this.faults = new FaultInjector(options.seed ?? this.registry.seed + 1);
     this.port = options.port;
+    this.volume = options.volume ?? new PersistentVolume();
     this.bootstrap = new NodeBootstrap({
       now: () => this.registry.now(),
       bootstrapMs: () => this.registry.timing.bootstrapMs,
       createCluster: (init) => this.registry.createCluster(init),
       clusterOfLiveNode: (addr) => this.registry.clusterOfLiveNode(addr),
-    }, { addr: this.addr, totalMemory: this.totalMemory, cores: this.cores, softwareVersion: this.softwareVersion });
+      runsElsewhere: (cluster) => this.registry.runsElsewhere(cluster, this),
+    }, this.local, this.volume);
     this.registry.register(this);
+  }
+
+  /** This node's internal address: the (fake) IP of the pod it runs in, never dialled. */
+  get addr(): string {
+    return this.local.addr;
+  }
+
+  /** The Redis Enterprise software version this node runs (`software_version`). */
+  get softwareVersion(): string {
+    return this.local.softwareVersion;
+  }
+
+  /**
+   * The node comes back at another address, as a Redis Enterprise node whose
+   * pod restarted on its persistent storage with a new pod IP: same uid,
+   * cluster membership, shards and maintenance state, and its internal
+   * address (`addr`) is now `addr`. Only while stopped: the docs let a node's
+   * internal address change only while the node is down (`rladmin node addr
+   * set`). Who changes it on Kubernetes is not documented: the double's
+   * choice is that the node does it itself when it starts.
+   */
+  rebind(addr: string): void {
+    if (this.server) throw new Error(`test double ${this.addr} is running: stop it before it moves to ${addr}`);
+    if (addr === this.local.addr) return;
+    const previous = this.local.addr;
+    this.registry.readdress(this, previous, addr);
+    this.local.addr = addr;
+    const member = this.memberOf;
+    if (member && this.bootstrap.nodeUid !== undefined) member.setNodeAddr(this.bootstrap.nodeUid, addr);
+  }
+
+  /**
+   * The node restarts with other Redis Enterprise software (its pod's image
+   * changed): `software_version` of the node and of `GET /v1/nodes` follow.
+   * Only while stopped, as an upgrade replaces the software of a node that is
+   * not running. Which upgrade paths the product allows is not checked here.
+   */
+  upgradeSoftware(version: string): void {
+    if (this.server) throw new Error(`test double ${this.addr} is running: stop it before its software changes to ${version}`);
+    this.local.softwareVersion = version;
+    const member = this.memberOf;
+    if (member && this.bootstrap.nodeUid !== undefined) member.setNodeSoftwareVersion(this.bootstrap.nodeUid, version);
   }
 
   get running(): boolean {
@@ -122,6 +176,8 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
   /** `serve`: another certificate than the shared one (tests of the client's certificate verification). */
   async start(serve?: TlsMaterial): Promise<StartedApiDouble> {
     if (this.server) throw new Error(`test double ${this.addr} is already running`);
+    // Its address may have gone to another instance while it was down (a pod IP reused).
+    this.registry.register(this);
     const tls = serve ?? await tlsMaterial();
     const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
       void this.handle(req, res);
@@ -165,9 +221,9 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
     return {
       // A real answer has the uid as a string ("1") and the addresses as available_addresses.
       ...(this.memberOf ? { uid: String(this.bootstrap.nodeUid) } : {}),
-      software_version: this.softwareVersion,
-      cores: this.cores,
-      total_memory: this.totalMemory,
+      software_version: this.local.softwareVersion,
+      cores: this.local.cores,
+      total_memory: this.local.totalMemory,
       persistent_storage_path: '/var/opt/redislabs/persist',
       ephemeral_storage_path: '/var/opt/redislabs/tmp',
       available_addresses: [{ address: this.addr, format: 'ipv4', if_name: 'eth0', private: true }],
@@ -261,13 +317,14 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
         // Not documented; the double answers 503 so a client retries once the node has joined.
         throw new ApiError(503, 'node_not_bootstrapped', 'this node is not part of a cluster yet');
       }
-      if (cluster && !authorized(cluster, authorization)) {
+      const authenticatedUser = cluster ? authorized(cluster, authorization) : undefined;
+      if (cluster && authenticatedUser === undefined) {
         throw new ApiError(401, 'unauthorized', 'invalid or missing credentials');
       }
       if (route.access === 'cluster') requireQuorum(cluster as ApiDoubleCluster, method, path);
       const body = parseJson(bodyText);
       const ctx = {
-        method, path, query, body, params, bootstrap: this.bootstrap, localNodeInfo: () => this.localNodeInfo(),
+        method, path, query, body, params, bootstrap: this.bootstrap, authenticatedUser, localNodeInfo: () => this.localNodeInfo(),
       };
       return route.access === 'cluster' ? route.handle(ctx, cluster as ApiDoubleCluster) : route.handle(ctx);
     } catch (e) {
@@ -280,13 +337,15 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
   }
 }
 
-function authorized(cluster: ApiDoubleCluster, header: string | undefined): boolean {
+/** The username of valid Basic auth credentials, else undefined. */
+function authorized(cluster: ApiDoubleCluster, header: string | undefined): string | undefined {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!m) return false;
+  if (!m) return undefined;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const sep = decoded.indexOf(':');
-  if (sep < 0) return false;
-  return cluster.checkCredentials(decoded.slice(0, sep), decoded.slice(sep + 1));
+  if (sep < 0) return undefined;
+  const username = decoded.slice(0, sep);
+  return cluster.checkCredentials(username, decoded.slice(sep + 1)) ? username : undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -3,20 +3,28 @@
  * modules that own them (nodes in cluster-state.ts, BDBs in bdbs.ts, ...), so
  * internal bookkeeping never leaks into an answer.
  */
+import type { PasswordList } from './passwords';
 
 export type NodeStatus = 'active' | 'down';
 
 export interface NodeRecord {
   readonly uid: number;
-  /** Internal address given at bootstrap (`node.identity.addr`): a fake pod IP, never dialled. */
-  readonly addr: string;
+  /** Internal address given at bootstrap (`node.identity.addr`): a fake pod IP, never dialled; follows the pod's IP when the node restarts elsewhere (the double's `rebind`). */
+  addr: string;
   /** `node.identity.name`, or the address when none was given; reported as `hostname`. */
-  readonly name: string;
-  readonly rackId?: string;
+  name: string;
+  rackId?: string;
   status: NodeStatus;
+  /**
+   * A node of a recovered cluster that has not been replaced yet (recover_cluster
+   * rebuilt it from the configuration; a join with `identity.uid` replaces it).
+   * It is `down` and does not count for the quorum of the recovered cluster.
+   */
+  awaitingReplacement?: boolean;
   readonly totalMemory: number;
   readonly cores: number;
-  readonly softwareVersion: string;
+  /** Changes when the node restarts with other software (the double's `upgradeSoftware`). */
+  softwareVersion: string;
   /** Bootstrap `node.bigstore_enabled` (Auto Tiering); read-only after bootstrap, as documented. */
   readonly bigstoreEnabled: boolean;
   /** Bootstrap `node.paths.bigstore_path`, reported as `bigredis_storage_path`. */
@@ -51,7 +59,7 @@ export interface ShardRecord {
 }
 
 /** Documented BDB `status` values. */
-export type BdbStatus = 'pending' | 'active' | 'active-change-pending' | 'delete-pending' | 'creation-failed';
+export type BdbStatus = 'pending' | 'active' | 'active-change-pending' | 'delete-pending' | 'creation-failed' | 'recovery';
 
 export interface BdbRecord {
   readonly uid: number;
@@ -69,8 +77,11 @@ export interface BdbRecord {
   readonly autoPort?: boolean;
   /** Database alerts (`/v1/bdbs/alerts/{uid}`), by alert name. */
   alerts?: Record<string, { enabled: boolean; threshold?: string }>;
-  /** How often PUT /v1/bdbs/{uid}/passwords replaced the password (the value is never kept). */
-  passwordChanges?: number;
+  /**
+   * The default user's passwords once `/v1/bdbs/{uid}/passwords` was used
+   * (digests only, passwords.ts); until then the one of `authentication_redis_pass`.
+   */
+  passwords?: PasswordList;
 }
 
 /** Credentials are compared, never stored in records that are serialized. */

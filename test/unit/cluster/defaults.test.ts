@@ -110,6 +110,14 @@ describe('RedisEnterpriseCluster with default props', () => {
     expect(role.rules.filter((r: any) => r.verbs.includes('delete') && r.resources.includes('pods'))).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['delete'], resourceNames: ['rec-0', 'rec-1', 'rec-2'] },
     ]);
+    // Volume expansion: the node pods' claims and this cluster's StatefulSet, by name; never create.
+    expect(role.rules.find((r: any) => r.resources.includes('persistentvolumeclaims'))).toEqual({
+      apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'patch'],
+      resourceNames: ['redis-enterprise-storage-rec-0', 'redis-enterprise-storage-rec-1', 'redis-enterprise-storage-rec-2'],
+    });
+    expect(role.rules.find((r: any) => r.resources.includes('statefulsets'))).toEqual({
+      apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'delete'], resourceNames: ['rec'],
+    });
     const binding = findObject(objects, 'RoleBinding', 'rec');
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'rec', namespace: 'redis' }]);
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'rec' });
@@ -123,6 +131,7 @@ describe('RedisEnterpriseCluster with default props', () => {
         name: 'rec', namespace: 'redis', fqdn: 'rec.redis.svc.cluster.local', nodes: 3,
         adminUsername: 'demo@redis.com', credentialsSecretName: 'rec', nodeMemoryBytes: 4 * 2 ** 30,
         persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
+        volumeClaims: [{ template: 'redis-enterprise-storage', size: '20Gi' }],
         image: 'redislabs/redis:8.0.20-44.23', redisEnterpriseVersion: '8.0.20-44', upgradeNodeTimeoutSeconds: 600,
       },
       databases: [], remoteClusters: [], activeActiveDatabases: [],

@@ -25,15 +25,17 @@ describe('RedisEnterpriseCluster props', () => {
     expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['other']));
   });
 
-  test('nodes sets replicas, the desired state and the pods the Role may label', () => {
+  test('nodes sets replicas, the desired state and the pods the Role may label and (quorum recovery) restart', () => {
     const objects = synthCluster({ nodes: 5 });
     expect(sts(objects).spec.replicas).toBe(5);
     const role = findObject(objects, 'Role', 'rec');
-    const names = ['rec-0', 'rec-1', 'rec-2', 'rec-3', 'rec-4'];
+    const named = ['rec-0', 'rec-1', 'rec-2', 'rec-3', 'rec-4'];
     expect(role.rules.filter((r: any) => r.resources.includes('pods') && r.resourceNames)).toEqual([
-      { apiGroups: [''], resources: ['pods'], verbs: ['patch'], resourceNames: names },
-      { apiGroups: [''], resources: ['pods'], verbs: ['delete'], resourceNames: names },
+      { apiGroups: [''], resources: ['pods'], verbs: ['patch'], resourceNames: named },
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete'], resourceNames: named },
     ]);
+    // Pods of other workloads are never deletable: delete is granted by name only.
+    expect(role.rules.filter((r: any) => r.resources.includes('pods') && r.verbs.includes('delete') && !r.resourceNames)).toEqual([]);
   });
 
   test('image and reconcilerImage', () => {

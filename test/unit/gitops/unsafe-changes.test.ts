@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { productionClusterChart } from '../../../examples/production-cluster';
-import { findUnsafeChanges, UnsafeChangeGuard } from '../../../lib';
+import { findUnsafeChanges, RedisEnterpriseCluster, UnsafeChangeGuard } from '../../../lib';
 
 const render = (o: { nodes?: number; volumeSize?: string } = {}, dbs = true): any[] => {
   const app = Testing.app();
@@ -30,11 +30,39 @@ describe('unsafe-change detection', () => {
     expect(findUnsafeChanges(base, render())).toEqual([]);
   });
 
-  test('a claim template that grows is refused by Kubernetes (REGIT001), one that shrinks loses data (REGIT002)', () => {
-    expect(codes(findUnsafeChanges(base, render({ volumeSize: '30Gi' })))).toEqual(['REGIT001']);
+  test('a claim template that only grows is the reconciler\'s volume expansion (no finding), one that shrinks loses data (REGIT002)', () => {
+    expect(findUnsafeChanges(base, render({ volumeSize: '30Gi' }))).toEqual([]);
     const shrink = findUnsafeChanges(base, render({ volumeSize: '10Gi' }));
     expect(codes(shrink)).toEqual(['REGIT002']);
     expect(shrink[0].message).toMatch(/20Gi to 10Gi/);
+  });
+
+  test('any other claim template change is refused by Kubernetes (REGIT001), growth or not', () => {
+    const edit = (objs: any[], change: (t: any) => void) => {
+      const copy = JSON.parse(JSON.stringify(objs));
+      change(copy.find((x: any) => x.kind === 'StatefulSet').spec.volumeClaimTemplates[0]);
+      return copy;
+    };
+    const otherClass = edit(base, (t) => { t.spec.storageClassName = 'other'; });
+    expect(codes(findUnsafeChanges(base, otherClass))).toEqual(['REGIT001']);
+    const grownAndRelabelled = edit(render({ volumeSize: '30Gi' }), (t) => { t.metadata.labels.extra = 'x'; });
+    const findings = findUnsafeChanges(base, grownAndRelabelled);
+    expect(codes(findings)).toEqual(['REGIT001']);
+    expect(findings[0].message).toMatch(/volumeClaimTemplates changes \(\[0\]\.metadata\.labels\.extra/);
+  });
+
+  test('growth with Auto Tiering is refused (REGIT009, RED-165770) unless acknowledged', () => {
+    const flash = (volumeSize: string, flashDiskSize: string) => {
+      const chart = new Chart(Testing.app(), 'c', { namespace: 'redis' });
+      new RedisEnterpriseCluster(chart, 'rec', { name: 'rec', nodes: 3, persistence: { volumeSize }, autoTiering: { storageClassName: 'nvme', flashDiskSize } });
+      return chart.toJson();
+    };
+    const before = flash('20Gi', '40Gi');
+    const findings = findUnsafeChanges(before, flash('20Gi', '80Gi'));
+    expect(codes(findings)).toEqual(['REGIT009']);
+    expect(findings[0].message).toMatch(/redis-enterprise-flash 40Gi -> 80Gi\).*RED-165770/);
+    expect(codes(findUnsafeChanges(before, flash('30Gi', '40Gi')))).toEqual(['REGIT009']);
+    expect(findUnsafeChanges(before, flash('30Gi', '80Gi'), ['REGIT009'])).toEqual([]);
   });
 
   test('nodes leave one at a time and never to an even count (REGIT003, REGIT004)', () => {
@@ -75,7 +103,7 @@ describe('unsafe-change detection', () => {
   });
 });
 
-describe('unsafe-change detection: the Redis Enterprise image (REGIT009, the documented upgrade matrix)', () => {
+describe('unsafe-change detection: the Redis Enterprise image (REGIT010, the documented upgrade matrix)', () => {
   const withImage = (image: string) => withDesired(render(), (d) => { d.cluster.image = image; });
   const change = (from: string, to: string) => findUnsafeChanges(withImage(`redislabs/redis:${from}`), withImage(`redislabs/redis:${to}`));
 
@@ -86,7 +114,7 @@ describe('unsafe-change detection: the Redis Enterprise image (REGIT009, the doc
 
   test('a downgrade is refused, naming both images', () => {
     const f = change('8.0.20-44.23', '8.0.16-37');
-    expect(codes(f)).toEqual(['REGIT009']);
+    expect(codes(f)).toEqual(['REGIT010']);
     expect(f[0].message).toMatch(/8\.0\.16-37 is older than 8\.0\.20-44.*downgrades/);
   });
 
@@ -98,8 +126,8 @@ describe('unsafe-change detection: the Redis Enterprise image (REGIT009, the doc
 
   test('a version the matrix does not know asks for an acknowledgement', () => {
     const f = change('8.2.0-10', '9.0.0-1');
-    expect(codes(f)).toEqual(['REGIT009']);
+    expect(codes(f)).toEqual(['REGIT010']);
     expect(f[0].message).toMatch(/not in the documented upgrade matrix/);
-    expect(findUnsafeChanges(withImage('redislabs/redis:8.2.0-10'), withImage('redislabs/redis:9.0.0-1'), ['REGIT009'])).toEqual([]);
+    expect(findUnsafeChanges(withImage('redislabs/redis:8.2.0-10'), withImage('redislabs/redis:9.0.0-1'), ['REGIT010'])).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /** Decision logic of the reconciler: pure functions, no I/O. */
 import { Backoff } from '../../../lib/reconciler/runtime/backoff';
-import { diffBdb, matches, mergeTags, passwordNeedsRotation } from '../../../lib/reconciler/plan/bdb-diff';
+import { diffBdb, matches } from '../../../lib/reconciler/plan/bdb-diff';
+import { addedTag, passwordStep } from '../../../lib/reconciler/plan/database-password';
 import { DEFAULT_SHARD_KEY_REGEX, NO_REFERENCES, TAG, createBdbBody, desiredBdbFields, persistenceFields } from '../../../lib/reconciler/plan/bdb-spec';
 import { decideBootstrap } from '../../../lib/reconciler/plan/bootstrap-plan';
 import { ConfigError, loadConfig, podOrdinal } from '../../../lib/reconciler/runtime/config';
@@ -117,11 +118,24 @@ describe('BDB translation and diff', () => {
     expect(matches(true, undefined)).toBe(false);
     expect(matches(5, '5')).toBe(true);
   });
-  it('rotates the password only when the Secret version differs from the applied one', () => {
+  it('rotates a database password only when the Secret version differs from the applied one: add, wait out the grace period, replace', () => {
     const live = { name: 'a', tags: [{ key: TAG.passwordVersion, value: '7' }] };
-    expect(passwordNeedsRotation(live, '7')).toBe(false);
-    expect(passwordNeedsRotation(live, '8')).toBe(true);
-    expect(passwordNeedsRotation({ name: 'a' }, '1')).toBe(true);
+    expect(passwordStep(live, '7', 0, 60_000)).toEqual({ action: 'none' });
+    expect(passwordStep(live, '8', 0, 60_000)).toEqual({ action: 'add' });
+    expect(passwordStep({ name: 'a' }, '1', 0, 60_000)).toEqual({ action: 'add' });
+    // No grace period: replaced at once, as before multiple passwords.
+    expect(passwordStep(live, '8', 0, 0)).toEqual({ action: 'replace' });
+    const added = { name: 'a', tags: [...live.tags, { key: TAG.passwordAdded, value: addedTag('8', 1_000_000) }] };
+    expect(passwordStep(added, '8', 1_030_000, 60_000)).toEqual({ action: 'wait', remainingMs: 30_000, until: 1_060_000 });
+    expect(passwordStep(added, '8', 1_060_000, 60_000)).toEqual({ action: 'replace' });
+    // The Secret changed again during the grace period: the newest password is added, the period starts again.
+    expect(passwordStep(added, '9', 1_030_000, 60_000)).toEqual({ action: 'add' });
+  });
+  it('drops the rotation tag once the managed tags leave it out', () => {
+    const observed = [{ key: TAG.passwordVersion, value: '7' }, { key: TAG.passwordAdded, value: '8:1000' }, { key: 'team', value: 'x' }];
+    const d = diffBdb({ tags: [{ key: TAG.passwordVersion, value: '8' }] }, { name: 'a', tags: observed });
+    expect(d.update?.tags).toEqual([{ key: 'team', value: 'x' }, { key: TAG.passwordVersion, value: '8' }]);
+    expect(diffBdb({ tags: [{ key: TAG.passwordVersion, value: '7' }] }, { name: 'a', tags: observed }).changed).toEqual(['tags']);
   });
 });
 

@@ -124,6 +124,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REC021: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', minimumRacks: 2 }),
   REC022: cluster({ kubernetesVersion: '1.29' }),
   REC023: cluster({ minimumRacks: 3 }),
+  REC029: cluster({ recoveryGeneration: -1 }),
   REC024: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: false }),
   REC031: cluster({ image: 'registry.example.com/redis:latest' }),
   REC032: cluster({ upgradeNodeTimeoutSeconds: 10 }),
@@ -183,7 +184,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REMON005: cluster({ monitoring: {} }),
   REMON006: cluster({ monitoring: { serviceMonitor: 'yes' as never } }),
 
-  REGIT001: change(cluster({ persistence: { volumeSize: '20Gi' } }), cluster({ persistence: { volumeSize: '40Gi' } })),
+  REGIT001: change(cluster({ persistence: { storageClassName: 'gp3' } }), cluster({ persistence: { storageClassName: 'io2' } })),
   REGIT002: change(cluster({ persistence: { volumeSize: '40Gi' } }), cluster({ persistence: { volumeSize: '20Gi' } })),
   REGIT003: change(cluster({ nodes: 5 }), cluster({ nodes: 3 })),
   REGIT004: change(cluster({ nodes: 3 }), cluster({ nodes: 4 })), // REC001 refuses 4 as well; the guard still sees the render
@@ -191,7 +192,8 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REGIT006: change(database({ name: 'orders' }), cluster({})), // deletionPolicy defaults to retain
   REGIT007: change(cluster({ uiServiceType: ServiceType.LOAD_BALANCER }), cluster({})),
   REGIT008: change(cluster({}), emptyChart),
-  REGIT009: change(cluster({ image: 'redislabs/redis:8.0.20-44.23' }), cluster({ image: 'redislabs/redis:8.0.16-37' })),
+  REGIT009: change(cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '40Gi' } }), cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '80Gi' } })),
+  REGIT010: change(cluster({ image: 'redislabs/redis:8.0.20-44.23' }), cluster({ image: 'redislabs/redis:8.0.16-37' })),
   REGIT101: application({ name: 'Redis_Prod' }),
   REGIT102: application({ destinationName: 'in-cluster' }),
   REGIT103: application({ repoUrl: 'git.example.com/redis' }),

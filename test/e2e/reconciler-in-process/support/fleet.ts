@@ -25,6 +25,7 @@ import {
 import { Fixture } from '../../../unit/reconciler/support/desired';
 import { PlaneInfo } from '../../harness/connection';
 import { createNamedNamespace, createNamespace, deleteNamespace } from '../../harness/namespaces';
+import { STORAGE_CLASS, ensureAvailableVolumes } from '../../harness/storage';
 import { waitForReadyPods } from '../../harness/workloads';
 
 /** What the namespace gets from the synthesized objects: the reconciler's RBAC and its input. */
@@ -56,13 +57,21 @@ export interface FleetOptions {
   resyncSeconds?: number;
   /** PRESTOP_TIMEOUT_SECONDS, in ms (default 10 s). */
   prestopTimeoutMs?: number;
+  /** DATABASE_PASSWORD_GRACE_SECONDS, in ms (default 0: a changed database password replaces the old one at once). */
+  databasePasswordGraceMs?: number;
   /** Receives every log line (debug level and up), e.g. to check that no secret value is logged. */
   logSink?: (line: string) => void;
+  /**
+   * Each pod mounts a claim `redis-enterprise-storage-<pod>` (as the StatefulSet's
+   * claim template gives it), created and bound before the pod, so that a pod
+   * recreated by `recreatePod` comes back on the same claim.
+   */
+  persistentClaims?: boolean;
 }
 
 /** The Kubernetes writes counted by the reconciler's own client wrapper, Lease renewals excluded. */
 const WRITE_LABELS: Array<[string, string]> = [
-  ['create', 'configmaps'], ['update', 'configmaps'], ['create', 'secrets'], ['patch', 'pods'],
+  ['create', 'configmaps'], ['update', 'configmaps'], ['create', 'secrets'], ['patch', 'pods'], ['delete', 'pods'],
   ['create', 'endpointslices'], ['update', 'endpointslices'], ['delete', 'endpointslices'], ['create', 'events'],
 ];
 
@@ -94,6 +103,9 @@ export class InProcessFleet {
   state!: DesiredState;
   objects!: KubeObject[];
   kubeconfig!: string;
+  /** Reconcilers stopped by `podGone` (their metrics still count). */
+  readonly retired: RunningReconciler[] = [];
+  private podLabels: Record<string, string> = {};
 
   private constructor(readonly client: KubeClient, readonly info: PlaneInfo, readonly ns: string, readonly dir: string, readonly options: FleetOptions) {
     this.registry = options.sharedRegistry ?? new ApiDoubleClusterRegistry({ timing: { bootstrapMs: 20, actionMs: 20, crdbTaskMs: 20 }, ...options.registry });
@@ -112,17 +124,10 @@ export class InProcessFleet {
     for (const o of options.before?.(ns) ?? []) await client.create({ ...o, metadata: { ...o.metadata, namespace: ns } });
     const { name, nodes } = fixture.state.cluster;
     const sts = fixture.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === name);
+    fleet.podLabels = sts.spec.template.metadata.labels;
     const podNames = [...Array(nodes).keys()].map((i) => `${name}-${i}`);
-    for (const [i, podName] of podNames.entries()) {
-      await client.create({
-        apiVersion: 'v1', kind: 'Pod',
-        metadata: { name: podName, namespace: ns, labels: sts.spec.template.metadata.labels },
-        spec: {
-          nodeName: info.baseNodes[i % info.baseNodes.length],
-          containers: [{ name: 'redis-enterprise-node', image: 'registry.invalid/redis-enterprise:in-process-test' }],
-        },
-      });
-    }
+    if (options.persistentClaims) await fleet.createClaims(podNames);
+    for (const [i, podName] of podNames.entries()) await fleet.createPod(podName, info.baseNodes[i % info.baseNodes.length]);
     const pods = await waitForReadyPods(client, ns, podNames);
     fleet.kubeconfig = await serviceAccountKubeconfigFile(client, info, ns, name, dir);
     for (const p of pods) {
@@ -136,6 +141,90 @@ export class InProcessFleet {
       });
     }
     return fleet;
+  }
+
+  private claimName(podName: string): string {
+    return `redis-enterprise-storage-${podName}`;
+  }
+
+  private async createClaims(podNames: string[]): Promise<void> {
+    await ensureAvailableVolumes(this.client, podNames.length);
+    for (const podName of podNames) {
+      await this.client.create({
+        apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: this.claimName(podName), namespace: this.ns },
+        spec: { storageClassName: STORAGE_CLASS, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      });
+    }
+    await waitFor('claims Bound', async () => {
+      const claims = await this.client.list('v1', 'PersistentVolumeClaim', this.ns);
+      return claims.filter((c) => c.status?.phase === 'Bound').length >= podNames.length || undefined;
+    }, { timeoutMs: 60_000 });
+  }
+
+  private async createPod(podName: string, nodeName: string): Promise<void> {
+    await this.client.create({
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: podName, namespace: this.ns, labels: this.podLabels },
+      spec: {
+        nodeName,
+        containers: [{ name: 'redis-enterprise-node', image: 'registry.invalid/redis-enterprise:in-process-test' }],
+        ...(this.options.persistentClaims ? { volumes: [{ name: 'redis-enterprise-storage', persistentVolumeClaim: { claimName: this.claimName(podName) } }] } : {}),
+      },
+    });
+  }
+
+  /** The pod's containers are gone (its reconciler stopped, its REST API double disposed; its volume kept). */
+  async podGone(node: FleetNode): Promise<void> {
+    if (node.reconciler) {
+      await node.reconciler.stop();
+      this.retired.push(node.reconciler);
+      node.reconciler = undefined;
+    }
+    await node.double.dispose();
+  }
+
+  /**
+   * What the StatefulSet controller and the kubelet do for a deleted pod: the
+   * pod is created again with the same name, node and claim, gets an IP, and
+   * its containers start: a fresh Redis Enterprise node holding the old
+   * volume, and a new reconciler.
+   */
+  async recreatePod(node: FleetNode): Promise<void> {
+    const ref = this.ref('v1', 'Pod', node.podName);
+    await waitFor(`pod ${node.podName} deleted`, async () => (await this.client.tryGet(ref)) === undefined || undefined, { timeoutMs: 60_000 });
+    await this.createPod(node.podName, node.nodeName);
+    const [pod] = await waitForReadyPods(this.client, this.ns, [node.podName]);
+    node.podIp = pod.status.podIP;
+    node.double = new RedisEnterpriseApiDouble({ registry: this.registry, addr: node.podIp, volume: node.double.volume });
+    node.started = await node.double.start();
+    await this.startReconciler(node);
+  }
+
+  /** Emulates the StatefulSet controller: a fleet pod deleted by someone else (the reconciler) comes back. Returns a stop function. */
+  followPodDeletions(onRecreated?: (node: FleetNode) => void): () => Promise<void> {
+    let stopped = false;
+    const busy = new Set<string>();
+    const loop = (async () => {
+      while (!stopped) {
+        for (const node of this.nodes) {
+          if (busy.has(node.podName) || !node.reconciler) continue;
+          const pod = await this.client.tryGet(this.ref('v1', 'Pod', node.podName));
+          if (pod && !pod.metadata.deletionTimestamp) continue;
+          busy.add(node.podName);
+          await this.podGone(node);
+          await this.recreatePod(node);
+          onRecreated?.(node);
+          busy.delete(node.podName);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    return async () => { stopped = true; await loop; };
+  }
+
+  /** Every reconciler's metric summed, stopped ones included. */
+  metricTotal(read: (r: RunningReconciler) => number): number {
+    return [...this.retired, ...this.nodes.map((n) => n.reconciler).filter((r): r is RunningReconciler => !!r)].reduce((n, r) => n + read(r), 0);
   }
 
   config(node: FleetNode): ReconcilerConfig {
@@ -159,6 +248,7 @@ export class InProcessFleet {
       prestopTimeoutMs: this.options.prestopTimeoutMs ?? 10_000,
       // In-process stops need no grace for a preStop request: tests call /prestop themselves.
       shutdownPrestopWaitMs: 0,
+      databasePasswordGraceMs: this.options.databasePasswordGraceMs ?? 0,
     };
   }
 

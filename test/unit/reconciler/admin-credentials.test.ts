@@ -1,0 +1,67 @@
+/**
+ * The admin credentials a sidecar keeps in memory across a rotation
+ * (runtime/admin-credentials.ts) and the pod reports the leader waits on
+ * (plan/admin-credentials.ts). Pure: no Kubernetes, no REST.
+ */
+import { AdminCredentialKeeper } from '../../../lib/reconciler/runtime/admin-credentials';
+import { ADMIN_CREDENTIALS_VERSION_ANNOTATION, podsNotOn, rotationInProgress } from '../../../lib/reconciler/plan/admin-credentials';
+import { Pod } from '../../../lib/reconciler/io/kube-types';
+
+const OLD = { credentials: { username: 'admin@example.com', password: 'old-pass' }, version: '10' };
+const NEW = { credentials: { username: 'admin@example.com', password: 'new-pass' }, version: '20' };
+
+describe('AdminCredentialKeeper', () => {
+  it('keeps the credentials that work until the status lists the Secret version as accepted', () => {
+    const k = new AdminCredentialKeeper();
+    k.observe(OLD, undefined);
+    expect(k.current).toBe(OLD.credentials);
+    expect(k.confirmedVersion).toBeUndefined();
+    k.answered(k.current!, 200);
+    expect(k.confirmedVersion).toBe('10');
+
+    k.observe(NEW, { acceptedVersions: ['10'] });
+    expect([k.current, k.pending]).toEqual([OLD.credentials, NEW]);
+    k.observe(NEW, { acceptedVersions: ['10', '20'] });
+    expect([k.current, k.pending, k.version]).toEqual([NEW.credentials, undefined, '20']);
+    expect(k.previous('10')).toEqual(OLD);
+    k.answered(k.current!, 200);
+    expect(k.confirmedVersion).toBe('20');
+    k.forgetPrevious();
+    expect(k.previous('10')).toBeUndefined();
+  });
+
+  it('goes back to what worked when the cluster refuses a switch (401), and ignores answers to credentials it no longer uses', () => {
+    const k = new AdminCredentialKeeper();
+    k.observe(OLD, undefined);
+    const sentOld = k.current!;
+    k.answered(sentOld, 200);
+    k.observe(NEW, { acceptedVersions: ['10', '20'] });
+    k.answered(sentOld, 401);
+    expect(k.current).toBe(NEW.credentials);
+    k.answered(k.current!, 401);
+    expect([k.current, k.confirmedVersion]).toEqual([OLD.credentials, '10']);
+  });
+
+  it('treats a new resourceVersion with the same value as no rotation, and a fresh process uses the Secret as it is', () => {
+    const k = new AdminCredentialKeeper();
+    k.observe(OLD, undefined);
+    k.observe({ ...OLD, credentials: { ...OLD.credentials }, version: '11' }, { acceptedVersions: ['10'] });
+    expect([k.pending, k.version]).toEqual([undefined, '11']);
+    const fresh = new AdminCredentialKeeper();
+    fresh.observe(NEW, { acceptedVersions: ['10', '20'] });
+    expect(fresh.current).toBe(NEW.credentials);
+    expect(fresh.previous('10')).toBeUndefined();
+  });
+});
+
+function pod(name: string, version?: string, phase = 'Running'): Pod {
+  return { metadata: { name, annotations: version ? { [ADMIN_CREDENTIALS_VERSION_ANNOTATION]: version } : {} }, status: { phase } };
+}
+
+describe('rotation facts', () => {
+  it('waits for running pods only, sorted by name', () => {
+    expect(podsNotOn([pod('rec-2'), pod('rec-0', '20'), pod('rec-1', '10'), pod('rec-3', undefined, 'Pending')], '20')).toEqual(['rec-1', 'rec-2']);
+    expect(rotationInProgress({ acceptedVersions: ['10'] })).toBe(false);
+    expect(rotationInProgress({ acceptedVersions: ['10', '20'] })).toBe(true);
+  });
+});
