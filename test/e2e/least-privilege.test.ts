@@ -147,7 +147,7 @@ describeE2E('least privilege at run time', ({ client, info }) => {
     for (const verb of ['update', 'patch', 'delete']) expect(await can(verb, REC)).toBe(false);
   });
 
-  it('pods can be deleted (rolling upgrade) and patched only by name, and only the cluster\'s own (SubjectAccessReview)', async () => {
+  it('pods can be deleted (rolling upgrade, quorum recovery) and patched only by name, and only the cluster\'s own (SubjectAccessReview)', async () => {
     const user = `system:serviceaccount:${ns}:${REC}`;
     const groups = ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'];
     const can = async (verb: string, name?: string) =>
