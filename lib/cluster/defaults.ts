@@ -3,12 +3,7 @@ export const DEFAULT_REDIS_ENTERPRISE_IMAGE = 'redislabs/redis:8.0.20-44.23';
 /** Where this project publishes the reconciler image (lib/reconciler/Dockerfile). */
 export const DEFAULT_RECONCILER_IMAGE = 'ghcr.io/cdk8s-redis-enterprise/reconciler:0.1.0';
 export const DEFAULT_NODES = 3;
-/**
- * Ours: how long a node replaced by the rolling upgrade may take to come
- * back healthy. A restart with persistent storage takes a few minutes; ten
- * leave room for its shards to move back.
- */
-export const DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS = 600;
+export { DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS } from '../contract/desired-state';
 /** Ours: below a minute a normal restart would stop the roll. */
 export const MIN_UPGRADE_NODE_TIMEOUT_SECONDS = 60;
 export const DEFAULT_NODE_CPU = '2';

@@ -9,7 +9,7 @@
  * `image <old> -> <new>`, node = the pod being replaced); each deletion is
  * also an Event and a metric.
  */
-import { DesiredState } from '../../contract/desired-state';
+import { DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS, DesiredState } from '../../contract/desired-state';
 import { DutyContext } from '../runtime/context';
 import { InvolvedObject } from '../io/events';
 import { isConflict, isNotFound } from '../io/kube-api';
@@ -17,7 +17,7 @@ import { Pod } from '../io/kube-types';
 import { Bdb, ReNode, ReNodeStatus } from '../io/re-types';
 import { M } from '../runtime/metrics';
 import { OperationLog, isEnded } from '../plan/operations';
-import { DEFAULT_NODE_TIMEOUT_SECONDS, planRollingUpgrade } from '../plan/rolling-upgrade';
+import { planRollingUpgrade } from '../plan/rolling-upgrade';
 
 const KIND = 'RollingUpgrade';
 /** No watch reports a node rejoining or its shards moving back: a roll in progress (or blocked) is polled. */
@@ -41,7 +41,7 @@ async function applyDecision(
     image: state.cluster.image,
     version: state.cluster.redisEnterpriseVersion,
     nodes: state.cluster.nodes,
-    nodeTimeoutSeconds: state.cluster.upgradeNodeTimeoutSeconds ?? DEFAULT_NODE_TIMEOUT_SECONDS,
+    nodeTimeoutSeconds: state.cluster.upgradeNodeTimeoutSeconds ?? DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS,
     pods,
     reNodes: nodes.map((n) => ({
       uid: n.uid, addr: n.addr, status: n.status ?? statuses[String(n.uid)]?.node_status, softwareVersion: n.software_version,

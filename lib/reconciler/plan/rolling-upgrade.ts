@@ -70,8 +70,6 @@ export type RollingUpgradeDecision =
   | { action: 'failed'; target: string; message: string }
   | { action: 'succeeded'; target: string; message: string };
 
-export const DEFAULT_NODE_TIMEOUT_SECONDS = 600;
-
 export function nodeContainerImage(pod: Pod): string | undefined {
   return pod.spec?.containers?.find((c) => c.name === NODE_CONTAINER_NAME)?.image;
 }
