@@ -51,15 +51,17 @@ function validateRecoveryGeneration(spec: ClusterSpec): Finding[] {
 /**
  * The rolling upgrade compares each node's `software_version` with the
  * version of the image tag and checks the documented upgrade path, so the
- * tag must carry the version. Any registry or mirror works, and a digest
- * may follow the tag; a version the upgrade matrix does not know is not
- * refused here (a new release must stay usable): the GitOps guard (REGIT010)
+ * tag should carry the version. Any registry or mirror works, and a digest
+ * may follow the tag. An image pinned by digest alone is only a warning
+ * (pinning by digest is a sound practice): the roll then relies on the
+ * health checks alone. A version the upgrade matrix does not know is not
+ * refused here (a new release must stay usable): the GitOps guard (REGIT011)
  * asks to acknowledge an upgrade to it.
  */
 function validateUpgrade(spec: ClusterSpec): Finding[] {
   const findings: Finding[] = [];
   if (!imageRedisSoftwareVersion(spec.image)) {
-    findings.push(finding('REC031', 'image', `image "${spec.image}" has no Redis Software version in its tag (such as 8.0.20-44): the rolling upgrade could not tell which version each node must run`,
+    findings.push(finding('REC031', 'image', `image "${spec.image}" has no Redis Software version in its tag (such as 8.0.20-44): a rolling upgrade to it can check neither the documented upgrade path nor that each node runs the new version`,
       `keep the upstream tag when mirroring the image, e.g. registry.example.com/redislabs/redis:8.0.20-44.23 (a digest may follow: ...:8.0.20-44.23@sha256:...)`));
   }
   const t = spec.upgradeNodeTimeoutSeconds;

@@ -21,7 +21,9 @@
  *   REGIT009 a claim grows on a cluster with Auto Tiering (a flash claim
  *            template): Redis documents PVC expansion as unsupported there
  *            (RED-165770)
- *   REGIT010 the Redis Enterprise image changes to a version the documented
+ *   REGIT010 a database's redisVersion goes down (Redis Software upgrades
+ *            a database's Redis version; it has no downgrade)
+ *   REGIT011 the Redis Enterprise image changes to a version the documented
  *            upgrade matrix does not allow from the last rendered one (a
  *            downgrade, an unsupported or an unknown path)
  */
@@ -30,6 +32,7 @@ import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DESIRED_STATE_KEY, DesiredState } from '../contract/desired-state';
+import { REDIS_VERSION_FORMAT, compareRedisVersions } from '../contract/redis-software';
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
@@ -152,6 +155,22 @@ function desiredStateFindings(where: string, before: DesiredState, after: Desire
       findings.push(finding('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`));
     }
   }
+  return [...findings, ...redisVersionFindings(where, before, after)];
+}
+
+/** REGIT010, for plain and Active-Active databases alike. */
+function redisVersionFindings(where: string, before: DesiredState, after: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of ['databases', 'activeActiveDatabases'] as const) {
+    for (const db of before[list]) {
+      const from = db.redisVersion;
+      const to = (after[list] as Array<{ name: string; redisVersion?: string }>).find((d) => d.name === db.name)?.redisVersion;
+      if (!from || !to || !REDIS_VERSION_FORMAT.test(from) || !REDIS_VERSION_FORMAT.test(to) || compareRedisVersions(to, from) >= 0) continue;
+      findings.push(finding('REGIT010', `${where}.${list}[${db.name}].redisVersion`,
+        `the Redis version of database ${db.name} goes down from ${from} to ${to}; Redis Software upgrades databases and has no downgrade`,
+        `keep redisVersion '${from}'; to go back, restore a backup into a new database`));
+    }
+  }
   return findings;
 }
 
@@ -170,11 +189,11 @@ function upgradePathFindings(where: string, before: DesiredState, after: Desired
   if (!from || !to) return [];
   const path = upgradePath(from, to);
   if (!('reason' in path)) return [];
-  return [finding('REGIT010', `${where}.image`, `the Redis Enterprise image changes from ${was} to ${now}: ${path.reason}`,
+  return [finding('REGIT011', `${where}.image`, `the Redis Enterprise image changes from ${was} to ${now}: ${path.reason}`,
     path.verdict === 'downgrade'
       ? `keep image ${was}: a cluster cannot go back to an older version`
       : path.verdict === 'unknown'
-        ? 'check the Redis Software upgrade matrix for this path and acknowledge REGIT010 if it is supported'
+        ? 'check the Redis Software upgrade matrix for this path and acknowledge REGIT011 if it is supported'
         : 'upgrade to a supported intermediate version first, sync it and let the roll finish, then change the image again')];
 }
 

@@ -67,8 +67,8 @@ export const RULES = {
   REC029: { severity: ERROR, summary: '`recoveryGeneration` is a whole number of at least 0', fix: 'raise it by one (e.g. from 0 to 1) to retry a failed quorum recovery, or leave it out' },
   REC030: { severity: ERROR, summary: 'the cluster FQDN `<rec>.<namespace>.svc.cluster.local` (the bootstrap cluster name) is at most 64 characters', fix: 'shorten the cluster name or the namespace' },
   REC031: {
-    severity: ERROR,
-    summary: '`image` has a Redis Software version in its tag (`8.0.20-44...`; any registry, a digest may follow): the rolling upgrade compares it with each node\'s version',
+    severity: WARNING,
+    summary: '`image` has a Redis Software version in its tag (`8.0.20-44...`; any registry, a digest may follow); without it (a digest only) the rolling upgrade checks neither the upgrade path nor each node\'s version',
     fix: 'keep the upstream tag when mirroring the image, e.g. registry.example.com/redislabs/redis:8.0.20-44.23',
   },
   REC032: { severity: ERROR, summary: '`upgradeNodeTimeoutSeconds` is a whole number of at least 60', fix: 'leave it out for the 600-second default' },
@@ -115,6 +115,17 @@ export const RULES = {
     fix: 'declare the database in its cluster\'s Chart',
   },
   REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
+  REDB031: {
+    severity: ERROR,
+    summary: '`redisVersion` is written major.minor and is a Redis database version Redis Software bundles (6.0 to 8.6)',
+    fix: 'write it as "7.4", "8.0", "8.2"..., or leave it out for the cluster\'s default',
+  },
+  REDB032: {
+    severity: ERROR,
+    summary: '`redisVersion` is one the cluster\'s Redis Software release (from its image tag) bundles',
+    fix: 'choose a version the release bundles, or upgrade the cluster\'s image first',
+  },
+  REDB033: { severity: ERROR, summary: 'memcached databases have no `redisVersion`', fix: 'remove redisVersion, or use DatabaseType.REDIS' },
 
   // RedisEnterpriseActiveActiveDatabase
   REAADB001: {
@@ -173,8 +184,13 @@ export const RULES = {
   },
   REGIT010: {
     severity: ERROR,
+    summary: 'GitOps: a database\'s `redisVersion` never goes down (Redis Software upgrades databases, it does not downgrade them)',
+    fix: 'keep redisVersion at its current value; to go back, restore a backup into a new database',
+  },
+  REGIT011: {
+    severity: ERROR,
     summary: 'GitOps: a new Redis Enterprise `image` is a documented upgrade path (the Redis Software upgrade matrix and release notes): no downgrade, no unsupported or unknown path',
-    fix: 'upgrade to a supported intermediate version first and sync it; for a version newer than the library knows, check the upgrade matrix and acknowledge REGIT010',
+    fix: 'upgrade to a supported intermediate version first and sync it; for a version newer than the library knows, check the upgrade matrix and acknowledge REGIT011',
   },
 
   // RedisEnterpriseArgoCdApplication

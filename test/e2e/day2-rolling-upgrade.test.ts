@@ -225,8 +225,8 @@ describeE2E('day-2: rolling upgrade under the reconciler\'s control', ({ client,
       const fault = kubelet.doubleOfClaim(stuckClaim)!.faults.add({ kind: 'error', status: 500, method: 'POST', path: /\/actions\/maintenance_off$/ });
       const historyFrom = kubelet.history.length;
       try {
-        // A downgrade is refused at synth (REGIT010): nothing is written.
-        expect(() => synth(ns, OLD, renderedDir)).toThrow(/REGIT010[\s\S]*older than 8\.0\.20-44/);
+        // A downgrade is refused at synth (REGIT011): nothing is written.
+        expect(() => synth(ns, OLD, renderedDir)).toThrow(/REGIT011[\s\S]*older than 8\.0\.20-44/);
         await client.apply(runBySimulatedKubelet(synth(ns, NEWER, renderedDir)), FIELD_MANAGER);
         const blocked = await waitFor('RollingUpgrade Blocked', async (observe) => {
           const op = await rollingUpgrade();

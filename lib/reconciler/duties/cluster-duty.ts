@@ -11,6 +11,7 @@ import { reconcileClusterSettings } from './cluster-settings-duty';
 import { DutyContext } from '../runtime/context';
 import { reconcileActiveActive } from './crdb-duty';
 import { reconcileDatabases } from './database-duty';
+import { reconcileDatabaseUpgrades } from './database-upgrade-duty';
 import { reconcileMasterLabel, reconcileSlices } from './endpoint-duty';
 import { SliceTarget } from '../plan/endpoint-slices';
 import { InvolvedObject } from '../io/events';
@@ -52,7 +53,7 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  * versions, refusals), kept across leaders by the status ConfigMap.
  * `operations`: the day-2 operations as the last status left them; the
  * duties that carry one out report its progress there (quorum recovery:
- * quorum-recovery-duty.ts). `previous`: the last status document.
+ * quorum-recovery-duty.ts; database upgrades). `previous`: the last status document.
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
@@ -132,9 +133,12 @@ export async function runClusterDuty(
   const retries = outcomes.map((o) => o.retryAfterMs).filter((ms): ms is number => ms !== undefined);
   if (retries.length > 0) obs.requeueAfterMs = Math.min(...retries, ...(obs.requeueAfterMs !== undefined ? [obs.requeueAfterMs] : []));
   for (const o of outcomes) if (o.error) obs.errors.push(o.error);
+  // After the settings: an upgrade restarts the shards of a database whose other fields are in line.
+  const upgrades = await reconcileDatabaseUpgrades(ctx, state, bdbs, operations);
+  obs.errors.push(...upgrades.errors);
   const aa = await reconcileActiveActive(ctx, state, admin, subject);
   for (const a of aa) if (a.error) obs.errors.push(a.error);
-  if (outcomes.some((o) => o.wrote) || aa.some((a) => a.status === 'active')) bdbs = await ctx.re.listBdbs();
+  if (outcomes.some((o) => o.wrote) || upgrades.wrote || aa.some((a) => a.status === 'active')) bdbs = await ctx.re.listBdbs();
 
   // EndpointSlices follow the live endpoints of every declared database.
   const byName = new Map(bdbs.map((b) => [b.name, b]));
@@ -161,6 +165,7 @@ export async function runClusterDuty(
       status.status = live.status ?? status.status;
       if (live.uid !== undefined) status.uid = live.uid;
       if (live.port !== undefined) status.port = live.port;
+      if (typeof live.redis_version === 'string') status.redisVersion = live.redis_version;
       status.endpoints = (live.endpoints ?? []).map((e) => ({
         dnsName: e.dns_name,
         port: e.port,

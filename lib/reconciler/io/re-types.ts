@@ -93,7 +93,21 @@ export interface Bdb {
   crdt_guid?: string;
   /** On Redis 8 the bundled modules (search, ReJSON, timeseries, bf) are listed too. */
   module_list?: Array<{ module_name?: string; module_args?: string }>;
+  /** "Version of the redis-server processes: e.g. 6.0, 5.0-big". */
+  redis_version?: string;
   [field: string]: unknown;
+}
+
+/**
+ * The fields of `POST /v1/bdbs/{uid}/upgrade` the reconciler sends
+ * (requests/bdbs/upgrade). Never `may_discard_data` or `force_discard`: an
+ * upgrade that would lose data is left to be refused.
+ */
+export interface BdbUpgradeRequest {
+  /** "Upgrades the database to the specified Redis version instead of the latest version". */
+  redis_version: string;
+  /** "Preserve shards' master/replica roles (requires an extra failover)": the cluster stays balanced. */
+  preserve_roles: boolean;
 }
 
 /** One database alert's settings (`POST /v1/bdbs/alerts/{uid}` body entry; answers add state, severity, ...). */

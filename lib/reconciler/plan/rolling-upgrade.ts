@@ -24,7 +24,7 @@
  * must upgrade to the image's version along the documented matrix
  * (lib/contract/redis-software.ts); a downgrade or an unsupported path is
  * Failed before any pod is touched. A path the matrix does not know was
- * acknowledged at synth (REGIT010) and is rolled.
+ * acknowledged at synth (REGIT011) and is rolled.
  */
 import { NODE_CONTAINER_NAME } from '../../contract/names';
 import {
@@ -90,7 +90,7 @@ function oldest(versions: Array<RedisSoftwareVersion | undefined>): RedisSoftwar
 }
 
 /** Why the cluster is not whole, or an empty list when it is. */
-function unhealthy(input: RollingUpgradeInput, target: RedisSoftwareVersion): string[] {
+function unhealthy(input: RollingUpgradeInput, target: RedisSoftwareVersion | undefined): string[] {
   const reasons: string[] = [];
   const podByIp = new Map(input.pods.filter((p) => p.status?.podIP).map((p) => [p.status!.podIP!, p]));
   const nodeByAddr = new Map(input.reNodes.filter((n) => n.addr).map((n) => [n.addr!, n]));
@@ -113,6 +113,8 @@ function unhealthy(input: RollingUpgradeInput, target: RedisSoftwareVersion): st
       reasons.push(`pod ${p.metadata.name} has no Redis Enterprise node yet`);
       continue;
     }
+    // An image pinned by digest alone (REC031 warned) names no version to check.
+    if (!target) continue;
     const v = parseRedisSoftwareVersion(node.softwareVersion);
     if (!v || compareRedisSoftwareVersions(v, target) !== 0) {
       reasons.push(`node ${node.uid} (${p.metadata.name}) runs ${node.softwareVersion ?? 'an unknown version'}, not ${formatRedisSoftwareVersion(target)}`);
@@ -151,9 +153,8 @@ export function planRollingUpgrade(input: RollingUpgradeInput): RollingUpgradeDe
   const target = run?.target ?? `image ${nodeContainerImage(outdated[0])} -> ${image}`;
 
   const targetVersion = parseRedisSoftwareVersion(input.version) ?? imageRedisSoftwareVersion(image);
-  if (!targetVersion) return { action: 'failed', target, message: `image ${image} has no Redis Software version in its tag: nothing to check each node against` };
   const liveVersion = oldest(input.reNodes.map((n) => parseRedisSoftwareVersion(n.softwareVersion)));
-  if (outdated.length > 0 && liveVersion) {
+  if (outdated.length > 0 && liveVersion && targetVersion) {
     const path = upgradePath(liveVersion, targetVersion);
     if (path.verdict === 'downgrade' || path.verdict === 'unsupported') {
       return { action: 'failed', target, message: `refused, no pod replaced: ${path.reason}` };
@@ -177,7 +178,7 @@ export function planRollingUpgrade(input: RollingUpgradeInput): RollingUpgradeDe
     return { action: 'wait', target, ...(node ? { node } : {}), message: `waiting before the next pod: ${reasons.join('; ')}` };
   }
 
-  const version = formatRedisSoftwareVersion(targetVersion);
+  const version = targetVersion ? formatRedisSoftwareVersion(targetVersion) : image;
   if (outdated.length === 0) return { action: 'succeeded', target, message: `every node runs ${version}` };
   const next = outdated[0];
   const node = input.reNodes.find((n) => n.addr && n.addr === next.status?.podIP);

@@ -19,6 +19,7 @@ import {
 } from './maintenance';
 import { NodeActionName, NodeActionTracker } from './node-actions';
 import { UserStore } from './users';
+import { RedisVersionSupport, redisVersionSupport, supportedDatabaseVersionsJson } from './redis-versions';
 import type { ApiDoublePolicy, ApiDoubleTiming } from './policy';
 import type { Credentials, NodeRecord } from './types';
 
@@ -126,6 +127,12 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
 
   defaultDataInternodeEncryption(): boolean {
     return this.clusterPolicy.dataInternodeEncryption;
+  }
+
+  /** What the master node's release supports (the cluster's nodes run one release in the double). */
+  redisVersions(): RedisVersionSupport {
+    const master = this.node(this.masterUid) ?? this.nodeList[0];
+    return redisVersionSupport(master?.softwareVersion ?? '');
   }
 
   shardsOverbooking(): boolean {
@@ -377,6 +384,7 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
       total_memory: node.totalMemory,
       cores: node.cores,
       software_version: node.softwareVersion,
+      supported_database_versions: supportedDatabaseVersionsJson(node.softwareVersion),
       architecture: 'x86_64',
       // A node in maintenance mode is a quorum-only node: it takes no new shards.
       accept_servers: !node.maintenance,

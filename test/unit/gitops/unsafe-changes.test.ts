@@ -103,7 +103,7 @@ describe('unsafe-change detection', () => {
   });
 });
 
-describe('unsafe-change detection: the Redis Enterprise image (REGIT010, the documented upgrade matrix)', () => {
+describe('unsafe-change detection: the Redis Enterprise image (REGIT011, the documented upgrade matrix)', () => {
   const withImage = (image: string) => withDesired(render(), (d) => { d.cluster.image = image; });
   const change = (from: string, to: string) => findUnsafeChanges(withImage(`redislabs/redis:${from}`), withImage(`redislabs/redis:${to}`));
 
@@ -114,7 +114,7 @@ describe('unsafe-change detection: the Redis Enterprise image (REGIT010, the doc
 
   test('a downgrade is refused, naming both images', () => {
     const f = change('8.0.20-44.23', '8.0.16-37');
-    expect(codes(f)).toEqual(['REGIT010']);
+    expect(codes(f)).toEqual(['REGIT011']);
     expect(f[0].message).toMatch(/8\.0\.16-37 is older than 8\.0\.20-44.*downgrades/);
   });
 
@@ -126,8 +126,8 @@ describe('unsafe-change detection: the Redis Enterprise image (REGIT010, the doc
 
   test('a version the matrix does not know asks for an acknowledgement', () => {
     const f = change('8.2.0-10', '9.0.0-1');
-    expect(codes(f)).toEqual(['REGIT010']);
+    expect(codes(f)).toEqual(['REGIT011']);
     expect(f[0].message).toMatch(/not in the documented upgrade matrix/);
-    expect(findUnsafeChanges(withImage('redislabs/redis:8.2.0-10'), withImage('redislabs/redis:9.0.0-1'), ['REGIT010'])).toEqual([]);
+    expect(findUnsafeChanges(withImage('redislabs/redis:8.2.0-10'), withImage('redislabs/redis:9.0.0-1'), ['REGIT011'])).toEqual([]);
   });
 });

@@ -109,6 +109,16 @@ describe('rolling upgrade planner', () => {
     expect(planRollingUpgrade(input({ ...stuck, pods: [pod(0, OLD), pod(2, NEW, { createdAt: T0 })], now: T0 + 3_600_000 })).action).toBe('wait');
   });
 
+  it('rolls an image pinned by digest alone on the health checks only (REC031 warned: no version to check)', () => {
+    const pinned = 'redislabs/redis@sha256:abcd';
+    expect(planRollingUpgrade(input({ image: pinned, version: undefined }))).toMatchObject({ action: 'delete', pod: 'rec-2' });
+    const done = planRollingUpgrade(input({
+      image: pinned, version: undefined, previous: { ...running('rec-0'), target: `image ${OLD} -> ${pinned}` },
+      pods: [pod(0, pinned, { createdAt: T0 }), pod(1, pinned), pod(2, pinned)],
+    }));
+    expect(done).toMatchObject({ action: 'succeeded', message: `every node runs ${pinned}` });
+  });
+
   it('waits for another day-2 operation, without a bound', () => {
     const other: OperationStatus = { kind: 'ScaleIn', phase: 'Running', target: 'nodes 5 -> 3', message: '', startedAt: '2026-12-02T09:00:00Z' };
     expect(planRollingUpgrade(input({ otherActive: [other], now: T0 + 86_400_000 }))).toMatchObject({ action: 'wait', message: expect.stringContaining('ScaleIn nodes 5 -> 3') });

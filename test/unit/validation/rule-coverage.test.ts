@@ -17,7 +17,7 @@ import { testChart } from '../../support/synth';
  * by RuleCode, so a rule added to lib/validation/rules.ts without a
  * triggering declaration here does not compile (and the first test names it).
  * Each declaration is synthesized as a whole app and must report its code
- * with the catalogue's severity. The GitOps rules (REGIT001-009) compare two
+ * with the catalogue's severity. The GitOps rules (REGIT001-010) compare two
  * declarations: the first is rendered to a folder, as the committed manifests
  * would be, and the second is synthesized with an UnsafeChangeGuard reading it.
  */
@@ -147,6 +147,9 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REDB015: database({ evictionPolicy: 'lru' as never }),
   REDB016: database({ ossCluster: true, proxyPolicy: ProxyPolicy.SINGLE }),
   REDB030: database({ port: 10050 }),
+  REDB031: database({ redisVersion: '7' }),
+  REDB032: databases({ image: 'redislabs/redis:7.22.2-21.43' }, { redisVersion: '8.0' }),
+  REDB033: database({ type: DatabaseType.MEMCACHED, redisVersion: '7.4' }),
   REDB017: databases({ externalAccess: access('rec', { dbFqdnSuffix: `-${'x'.repeat(60)}.example.com` }) }, { externalAccess: true, tlsMode: TlsMode.ENABLED }),
   REDB018: database({ modules: [{ name: 'RediSearch' }] }),
   REDB019: database({ memorySize: '10GB' }), // 3 nodes × 4Gi: more than 80%, less than all of it
@@ -193,7 +196,8 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REGIT007: change(cluster({ uiServiceType: ServiceType.LOAD_BALANCER }), cluster({})),
   REGIT008: change(cluster({}), emptyChart),
   REGIT009: change(cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '40Gi' } }), cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '80Gi' } })),
-  REGIT010: change(cluster({ image: 'redislabs/redis:8.0.20-44.23' }), cluster({ image: 'redislabs/redis:8.0.16-37' })),
+  REGIT010: change(database({ name: 'orders', redisVersion: '8.0' }), database({ name: 'orders', redisVersion: '7.4' })),
+  REGIT011: change(cluster({ image: 'redislabs/redis:8.0.20-44.23' }), cluster({ image: 'redislabs/redis:8.0.16-37' })),
   REGIT101: application({ name: 'Redis_Prod' }),
   REGIT102: application({ destinationName: 'in-cluster' }),
   REGIT103: application({ repoUrl: 'git.example.com/redis' }),

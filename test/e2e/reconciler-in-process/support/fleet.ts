@@ -67,6 +67,8 @@ export interface FleetOptions {
    * recreated by `recreatePod` comes back on the same claim.
    */
   persistentClaims?: boolean;
+  /** The Redis Software release every node's double reports (`software_version`, e.g. `7.22.2-21`); the double's default otherwise. */
+  softwareVersion?: string;
 }
 
 /** The Kubernetes writes counted by the reconciler's own client wrapper, Lease renewals excluded. */
@@ -131,7 +133,7 @@ export class InProcessFleet {
     const pods = await waitForReadyPods(client, ns, podNames);
     fleet.kubeconfig = await serviceAccountKubeconfigFile(client, info, ns, name, dir);
     for (const p of pods) {
-      const double = new RedisEnterpriseApiDouble({ registry: fleet.registry, addr: p.status.podIP });
+      const double = new RedisEnterpriseApiDouble({ registry: fleet.registry, addr: p.status.podIP, softwareVersion: options.softwareVersion });
       const started = await double.start();
       const kube = new ReconcilerKubeClient(kubeconfigConnection(fleet.kubeconfig), ns);
       const node = await client.get({ apiVersion: 'v1', kind: 'Node', name: p.spec.nodeName });
