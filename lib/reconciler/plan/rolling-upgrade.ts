@@ -3,8 +3,9 @@
  * deletes in this pass so that the StatefulSet (updateStrategy OnDelete)
  * recreates it on the new image.
  *
- * One pod at a time, highest ordinal first (the order the StatefulSet
- * controller itself would use), and only while the cluster is whole: every
+ * Only pods the StatefulSet controls (nothing else would recreate them), one
+ * at a time, highest ordinal first (the order the StatefulSet controller
+ * itself would use), and only while the cluster is whole: every
  * pod Ready and none terminating, every Redis Enterprise node active and out
  * of maintenance mode (the preStop drain put the replaced node into it; the
  * sidecar's maintenance_off after the restart moves its shards back), every
@@ -72,6 +73,15 @@ export type RollingUpgradeDecision =
 
 export function nodeContainerImage(pod: Pod): string | undefined {
   return pod.spec?.containers?.find((c) => c.name === NODE_CONTAINER_NAME)?.image;
+}
+
+/**
+ * Only a pod the StatefulSet `<rec>` controls is replaced: deleting any
+ * other (a bare pod, a pod adopted by nothing) would remove a node that
+ * nothing recreates.
+ */
+function controlledByStatefulSet(clusterName: string, pod: Pod): boolean {
+  return pod.metadata.ownerReferences?.some((o) => o.kind === 'StatefulSet' && o.name === clusterName && o.controller === true) ?? false;
 }
 
 function ordinal(clusterName: string, pod: Pod): number {
@@ -145,7 +155,7 @@ export function planRollingUpgrade(input: RollingUpgradeInput): RollingUpgradeDe
   const image = input.image;
   if (!image) return { action: 'idle' };
   const outdated = input.pods
-    .filter((p) => nodeContainerImage(p) !== undefined && nodeContainerImage(p) !== image)
+    .filter((p) => controlledByStatefulSet(input.clusterName, p) && nodeContainerImage(p) !== undefined && nodeContainerImage(p) !== image)
     .sort((a, b) => ordinal(input.clusterName, b) - ordinal(input.clusterName, a));
   const prev = input.previous;
   const run = prev && !isEnded(prev) && prev.target.endsWith(` -> ${image}`) ? prev : undefined;

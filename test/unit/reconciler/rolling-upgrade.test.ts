@@ -13,6 +13,7 @@ function pod(i: number, image: string, o: { ready?: boolean; terminating?: boole
   return {
     metadata: {
       name: `rec-${i}`, uid: `uid-${i}-${image}`,
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'rec', uid: 'sts-uid', controller: true }],
       ...(o.createdAt !== undefined ? { creationTimestamp: new Date(o.createdAt).toISOString() } : {}),
       ...(o.terminating ? { deletionTimestamp: new Date(T0 + 3.15e10).toISOString() } : {}),
     },
@@ -117,6 +118,12 @@ describe('rolling upgrade planner', () => {
       pods: [pod(0, pinned, { createdAt: T0 }), pod(1, pinned), pod(2, pinned)],
     }));
     expect(done).toMatchObject({ action: 'succeeded', message: `every node runs ${pinned}` });
+  });
+
+  it('never deletes a pod the StatefulSet does not control (nothing would recreate it)', () => {
+    const bare = (i: number) => ({ ...pod(i, OLD), metadata: { ...pod(i, OLD).metadata, ownerReferences: [] } });
+    expect(planRollingUpgrade(input({ pods: [bare(0), bare(1), bare(2)] }))).toEqual({ action: 'idle' });
+    expect(planRollingUpgrade(input({ pods: [pod(0, OLD), pod(1, OLD), bare(2)] }))).toMatchObject({ action: 'delete', pod: 'rec-1' });
   });
 
   it('waits for another day-2 operation, without a bound', () => {
