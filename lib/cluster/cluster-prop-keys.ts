@@ -12,7 +12,7 @@ const resources: PropsShape = {
 /** Every prop of {@link RedisEnterpriseClusterProps}, for the unknown-prop check (REPROP002). */
 export const CLUSTER_PROPS_SHAPE: PropsShape = {
   keys: keysOf<RedisEnterpriseClusterProps>({
-    name: true, namespace: true, kubernetesClusterName: true, nodes: true, image: true, reconcilerImage: true,
+    name: true, namespace: true, kubernetesClusterName: true, nodes: true, image: true, upgradeNodeTimeoutSeconds: true, reconcilerImage: true,
     nodeResources: true, reconcilerResources: true, persistence: true, rackAwarenessNodeLabel: true, rackIdFromNodeApi: true,
     antiAffinityAdditionalTopologyKeys: true, nodeSelector: true, tolerations: true, priorityClassName: true, extraLabels: true,
     extraAnnotations: true, podAnnotations: true, uiServiceType: true, apiServiceType: true, adminUsername: true,

@@ -103,6 +103,15 @@ export interface RedisEnterpriseClusterProps {
    */
   readonly image?: string;
   /**
+   * During a rolling upgrade (a new `image`), how long a replaced node may
+   * take to come back: its pod Ready, its Redis Enterprise node active on the
+   * new version with its shards back, every database active. Past it the
+   * roll stops (RollingUpgrade Blocked, the status Degraded) and no further
+   * pod is replaced until the node is healthy again.
+   * @default 600
+   */
+  readonly upgradeNodeTimeoutSeconds?: number;
+  /**
    * Reconciler sidecar image (built from lib/reconciler/Dockerfile).
    * @default - {@link DEFAULT_RECONCILER_IMAGE}
    */

@@ -32,6 +32,7 @@ export interface ClusterSpec {
   readonly names: ClusterObjectNames;
   readonly nodes: number;
   readonly image: string;
+  readonly upgradeNodeTimeoutSeconds: number;
   readonly reconcilerImage: string;
   readonly nodeResources: ResolvedResources;
   readonly reconcilerResources: ResolvedResources;
@@ -107,6 +108,7 @@ export function resolveClusterSpec(raw: RedisEnterpriseClusterProps, name: strin
     names: clusterObjectNames(name, namespace),
     nodes: props.nodes ?? d.DEFAULT_NODES,
     image: props.image ?? d.DEFAULT_REDIS_ENTERPRISE_IMAGE,
+    upgradeNodeTimeoutSeconds: props.upgradeNodeTimeoutSeconds ?? d.DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS,
     reconcilerImage: props.reconcilerImage ?? d.DEFAULT_RECONCILER_IMAGE,
     nodeResources,
     reconcilerResources: resolveResources(props.reconcilerResources, d.DEFAULT_RECONCILER_CPU, d.DEFAULT_RECONCILER_MEMORY),
@@ -169,6 +171,7 @@ function checkTypes(t: PropTypeChecker, p: RedisEnterpriseClusterProps): RedisEn
   return {
     nodes: t.number('nodes', p.nodes),
     image: t.string('image', p.image),
+    upgradeNodeTimeoutSeconds: t.number('upgradeNodeTimeoutSeconds', p.upgradeNodeTimeoutSeconds),
     reconcilerImage: t.string('reconcilerImage', p.reconcilerImage),
     nodeResources: resources('nodeResources', p.nodeResources),
     reconcilerResources: resources('reconcilerResources', p.reconcilerResources),

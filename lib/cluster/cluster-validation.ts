@@ -4,10 +4,10 @@ import { isDns1035Label, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, M
 import { formatBytes, parseQuantity } from '../validation/quantity';
 import { ClusterSpec, ResolvedResources } from './cluster-spec';
 import { validateTopology } from './topology-validation';
-import { MAX_NODES, VOLUME_TO_MEMORY_RATIO } from './defaults';
+import { MAX_NODES, MIN_UPGRADE_NODE_TIMEOUT_SECONDS, VOLUME_TO_MEMORY_RATIO } from './defaults';
 import { RESERVED_LABELS } from '../contract/labels';
 import { NODE_CONTAINER_NAME, RECONCILER_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../contract/names';
-import { MAX_CLUSTER_NAME_LENGTH } from '../contract/redis-software';
+import { imageRedisSoftwareVersion, MAX_CLUSTER_NAME_LENGTH } from '../contract/redis-software';
 
 /**
  * StorageClass names (or name fragments) of provisioners that put a volume on
@@ -38,6 +38,7 @@ export function validateClusterSpec(spec: ClusterSpec, nameFromProps: boolean): 
     ...validateMetadata(spec),
     ...validateExtensions(spec),
     ...validateRecoveryGeneration(spec),
+    ...validateUpgrade(spec),
   ];
 }
 
@@ -45,6 +46,29 @@ function validateRecoveryGeneration(spec: ClusterSpec): Finding[] {
   const g = spec.recoveryGeneration;
   if (g === undefined || (Number.isInteger(g) && g >= 0)) return [];
   return [finding('REC029', 'recoveryGeneration', `recoveryGeneration is ${String(g)}; it counts recovery retries`)];
+}
+
+/**
+ * The rolling upgrade compares each node's `software_version` with the
+ * version of the image tag and checks the documented upgrade path, so the
+ * tag should carry the version. Any registry or mirror works, and a digest
+ * may follow the tag. An image pinned by digest alone is only a warning
+ * (pinning by digest is a sound practice): the roll then relies on the
+ * health checks alone. A version the upgrade matrix does not know is not
+ * refused here (a new release must stay usable): the GitOps guard (REGIT011)
+ * asks to acknowledge an upgrade to it.
+ */
+function validateUpgrade(spec: ClusterSpec): Finding[] {
+  const findings: Finding[] = [];
+  if (!imageRedisSoftwareVersion(spec.image)) {
+    findings.push(finding('REC031', 'image', `image "${spec.image}" has no Redis Software version in its tag (such as 8.0.20-44): a rolling upgrade to it can check neither the documented upgrade path nor that each node runs the new version`,
+      `keep the upstream tag when mirroring the image, e.g. registry.example.com/redislabs/redis:8.0.20-44.23 (a digest may follow: ...:8.0.20-44.23@sha256:...)`));
+  }
+  const t = spec.upgradeNodeTimeoutSeconds;
+  if (!Number.isInteger(t) || t < MIN_UPGRADE_NODE_TIMEOUT_SECONDS) {
+    findings.push(finding('REC032', 'upgradeNodeTimeoutSeconds', `upgradeNodeTimeoutSeconds is ${String(t)}; it must be a whole number of at least ${MIN_UPGRADE_NODE_TIMEOUT_SECONDS} seconds, or a normal node restart stops the rolling upgrade`));
+  }
+  return findings;
 }
 
 export function isValidNodeCount(n: unknown): n is number {

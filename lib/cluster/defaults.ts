@@ -3,6 +3,9 @@ export const DEFAULT_REDIS_ENTERPRISE_IMAGE = 'redislabs/redis:8.0.20-44.23';
 /** Where this project publishes the reconciler image (lib/reconciler/Dockerfile). */
 export const DEFAULT_RECONCILER_IMAGE = 'ghcr.io/cdk8s-redis-enterprise/reconciler:0.1.0';
 export const DEFAULT_NODES = 3;
+export { DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS } from '../contract/desired-state';
+/** Ours: below a minute a normal restart would stop the roll. */
+export const MIN_UPGRADE_NODE_TIMEOUT_SECONDS = 60;
 export const DEFAULT_NODE_CPU = '2';
 export const DEFAULT_NODE_MEMORY = '4Gi';
 /** Ours: the reconciler watches a handful of objects and makes a few REST calls. */

@@ -10,6 +10,7 @@ import { claimTemplateSizes } from './statefulset';
 import { FLASH_PATH, PERSISTENT_PATH } from './node-pod';
 import { DesiredCertificates, DesiredLdap } from '../contract/desired-state';
 import { LdapProtocol } from './security-props';
+import { formatRedisSoftwareVersion, imageRedisSoftwareVersion } from '../contract/redis-software';
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -20,6 +21,7 @@ export function buildDesiredState(spec: ClusterSpec, databases: readonly Attache
   const externalAccess: DesiredExternalAccess | undefined = access && {
     method: access.method, apiFqdn: access.apiFqdn, dbFqdnSuffix: access.dbFqdnSuffix, port: 443,
   };
+  const version = imageRedisSoftwareVersion(spec.image);
   const cluster: DesiredCluster = {
     name: spec.name,
     namespace: spec.namespace,
@@ -39,6 +41,9 @@ export function buildDesiredState(spec: ClusterSpec, databases: readonly Attache
     ...(spec.autoTiering ? { flashPath: FLASH_PATH } : {}),
     volumeClaims: claimTemplateSizes(spec).map(({ name, size }) => ({ template: name, size })),
     ...(spec.recoveryGeneration ? { recoveryGeneration: spec.recoveryGeneration } : {}),
+    image: spec.image,
+    ...(version ? { redisEnterpriseVersion: formatRedisSoftwareVersion(version) } : {}),
+    upgradeNodeTimeoutSeconds: spec.upgradeNodeTimeoutSeconds,
   };
   const unique = <T extends { name: string }>(items: T[]) =>
     [...new Map(items.map((i) => [i.name, i])).values()].sort(byName);

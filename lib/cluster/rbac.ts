@@ -56,7 +56,8 @@ export function reconcilerRules(spec: ClusterSpec, secretNames: readonly string[
       rule: core(['pods'], ['patch'], pods),
     },
     {
-      reason: 'quorum recovery: restart (delete, the StatefulSet recreates it with the same claim) a pod of this cluster whose node still holds the cluster that lost its quorum, as the official operator\'s RecoveryReset does',
+      reason: 'quorum recovery: restart (delete, the StatefulSet recreates it with the same claim) a pod of this cluster whose node still holds the cluster that lost its quorum, as the official operator\'s RecoveryReset does; '
+        + 'rolling upgrade (updateStrategy OnDelete): delete the next pod on the old image, one at a time once the previous node rejoined, so the StatefulSet recreates it on the new image',
       rule: core(['pods'], ['delete'], pods),
     },
     ...(claims.length > 0 ? [{

@@ -22,7 +22,15 @@ export function addNodeStatefulSet(scope: Construct, spec: ClusterSpec): ApiObje
       // Node 0 creates the Redis Enterprise cluster and the others join it one
       // by one, each after the previous one is Ready (= has joined).
       podManagementPolicy: 'OrderedReady',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
+      // OnDelete: a new image changes the pod template and nothing else. The
+      // StatefulSet controller would roll every pod as soon as the previous
+      // one is Ready, with no look at Redis Enterprise; instead the leader's
+      // rolling-upgrade duty deletes one pod at a time, highest ordinal first,
+      // and only once the previously replaced node rejoined on the new
+      // version, its shards are back and every database is active
+      // (lib/reconciler/duties/rolling-upgrade-duty.ts). A pod recreated for
+      // any other reason (a crash, a scale-out) starts from the new template.
+      updateStrategy: { type: 'OnDelete' },
       // Data outlives the pods: claims stay on scale-down and on deletion.
       persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
       template: nodePodTemplate(spec),

@@ -16,6 +16,13 @@
 /** The version of the document that this build writes and understands. */
 export const DESIRED_STATE_SCHEMA_VERSION = 1;
 
+/**
+ * Ours: how long a node replaced by the rolling upgrade may take to come
+ * back healthy. A restart on persistent storage takes a few minutes; ten
+ * leave room for its shards to move back.
+ */
+export const DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS = 600;
+
 /** ConfigMap key that holds the JSON document. */
 export const DESIRED_STATE_KEY = 'desired-state.json';
 
@@ -73,6 +80,17 @@ export interface DesiredCluster {
   readonly volumeClaims?: DesiredVolumeClaim[];
   /** The quorum recovery's manual trigger: a new value starts a new run after a failed one. Absent means 0. */
   readonly recoveryGeneration?: number;
+  /**
+   * The `redis-enterprise-node` container image of the StatefulSet's pod
+   * template. The StatefulSet updates pods `OnDelete`: the leader's rolling
+   * upgrade replaces the pods whose image differs, one at a time.
+   * Absent in documents of older builds (then nothing is rolled).
+   */
+  readonly image?: string;
+  /** The Redis Software version of `image`'s tag (`8.0.20-44`): what every node's `software_version` must become. */
+  readonly redisEnterpriseVersion?: string;
+  /** How long a replaced node may take to come back healthy before the roll stops (Blocked); absent: {@link DEFAULT_UPGRADE_NODE_TIMEOUT_SECONDS}. */
+  readonly upgradeNodeTimeoutSeconds?: number;
 }
 
 /** One claim template: PVCs `<template>-<rec>-<ordinal>` should have at least `size`. */

@@ -38,6 +38,153 @@ export const SYSTEM_RESERVED_DATABASE_PORTS: readonly number[] = [10050];
 /** The bootstrap `cluster_identity.name` limit ("Limited to 64 characters"). */
 export const MAX_CLUSTER_NAME_LENGTH = 64;
 
+// ---- Cluster software versions and upgrade paths ------------------------------
+
+/**
+ * A Redis Software cluster version, "Major1.Major2.Minor-Build" (product
+ * lifecycle, "Cluster version release numbers"), e.g. `8.0.20-44`.
+ */
+export interface RedisSoftwareVersion {
+  readonly major1: number;
+  readonly major2: number;
+  readonly minor: number;
+  readonly build: number;
+}
+
+const VERSION_PATTERN = /^(\d+)\.(\d+)\.(\d+)-(\d+)/;
+
+/**
+ * The version at the start of `text`: a node's `software_version`
+ * (`8.0.20-44`) or an image tag (`8.0.20-44.23`, where what follows the
+ * build is the image's own revision). Undefined when it carries none.
+ */
+export function parseRedisSoftwareVersion(text: string | undefined): RedisSoftwareVersion | undefined {
+  const m = VERSION_PATTERN.exec(text ?? '');
+  if (!m) return undefined;
+  return { major1: Number(m[1]), major2: Number(m[2]), minor: Number(m[3]), build: Number(m[4]) };
+}
+
+/**
+ * The Redis Software version of an image reference: its tag, with any
+ * registry (custom registries and mirrors keep working: only the tag counts)
+ * and any `@sha256:` digest left out. `redislabs/redis:8.0.20-44.23` gives
+ * `8.0.20-44`.
+ */
+export function imageRedisSoftwareVersion(image: string): RedisSoftwareVersion | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon < 0 ? undefined : parseRedisSoftwareVersion(withoutDigest.slice(colon + 1));
+}
+
+export function formatRedisSoftwareVersion(v: RedisSoftwareVersion): string {
+  return `${v.major1}.${v.major2}.${v.minor}-${v.build}`;
+}
+
+/** Negative when `a` is older than `b`, 0 when equal, positive when newer. */
+export function compareRedisSoftwareVersions(a: RedisSoftwareVersion, b: RedisSoftwareVersion): number {
+  return a.major1 - b.major1 || a.major2 - b.major2 || a.minor - b.minor || a.build - b.build;
+}
+
+/**
+ * A row or column of the documented upgrade matrix: one Major1.Major2
+ * release, or the part of it (a range of Minor numbers) the matrix lists
+ * apart.
+ */
+interface VersionFamily {
+  readonly name: string;
+  readonly major: string;
+  readonly minors?: readonly [number, number];
+}
+
+/**
+ * The matrix "Supported cluster version upgrade paths" of the Redis Software
+ * product lifecycle page
+ * (https://redis.io/docs/latest/operate/rs/installing-upgrading/product-lifecycle/,
+ * also https://redis.io/docs/latest/operate/rs/8.0/references/upgrade-paths/):
+ * for each current cluster version, the versions it upgrades to directly.
+ * A family upgrades to itself (a newer Minor or Build of the same release).
+ */
+const FAMILIES: readonly VersionFamily[] = [
+  { name: '6.0.x', major: '6.0' },
+  { name: '6.2.4-6.2.8', major: '6.2', minors: [0, 9] },
+  { name: '6.2.10-6.2.18', major: '6.2', minors: [10, 99] },
+  { name: '6.4.x', major: '6.4' },
+  { name: '7.2.x', major: '7.2' },
+  { name: '7.4.x', major: '7.4' },
+  { name: '7.8.x', major: '7.8' },
+  { name: '7.22.x', major: '7.22' },
+  { name: '8.0.2-8.0.10', major: '8.0', minors: [0, 15] },
+  { name: '8.0.16-8.0.20', major: '8.0', minors: [16, 99] },
+  { name: '8.2.x', major: '8.2' },
+];
+
+/** Current family -> the families the matrix marks supported (✅). */
+const SUPPORTED_UPGRADES: Readonly<Record<string, readonly string[]>> = {
+  '6.0.x': ['7.2.x'],
+  '6.2.4-6.2.8': ['7.2.x', '7.4.x'],
+  '6.2.10-6.2.18': ['7.2.x', '7.4.x', '7.8.x'],
+  '6.4.x': ['7.2.x', '7.4.x', '7.8.x', '7.22.x', '8.0.2-8.0.10'],
+  '7.2.x': ['7.2.x', '7.4.x', '7.8.x', '7.22.x', '8.0.2-8.0.10', '8.0.16-8.0.20', '8.2.x'],
+  '7.4.x': ['7.4.x', '7.8.x', '7.22.x', '8.0.2-8.0.10', '8.0.16-8.0.20', '8.2.x'],
+  '7.8.x': ['7.8.x', '7.22.x', '8.0.2-8.0.10', '8.0.16-8.0.20', '8.2.x'],
+  '7.22.x': ['7.22.x', '8.0.2-8.0.10', '8.0.16-8.0.20', '8.2.x'],
+  '8.0.2-8.0.10': ['8.0.2-8.0.10', '8.0.16-8.0.20', '8.2.x'],
+  '8.0.16-8.0.20': ['8.0.16-8.0.20', '8.2.x'],
+  '8.2.x': ['8.2.x'],
+};
+
+/**
+ * Paths the matrix allows but a release note excludes, build against build.
+ * Redis Software 8.0.20-26 release notes: "Upgrading directly from … 7.22.2-43
+ * to 8.0.20-26 is not supported".
+ */
+const UNSUPPORTED_BUILD_PATHS: ReadonlyArray<{ from: string; to: string; source: string }> = [
+  { from: '7.22.2-43', to: '8.0.20-26', source: 'Redis Software 8.0.20-26 release notes' },
+];
+
+/**
+ * Redis Enterprise for Kubernetes release notes (8.0.x): "Upgrades from
+ * versions earlier than 7.4.2-2 are not supported". On Kubernetes this is
+ * the oldest cluster version a roll may start from.
+ */
+export const OLDEST_UPGRADABLE_ON_KUBERNETES = '7.4.2-2';
+
+function familyOf(v: RedisSoftwareVersion): VersionFamily | undefined {
+  const major = `${v.major1}.${v.major2}`;
+  return FAMILIES.find((f) => f.major === major && (!f.minors || (v.minor >= f.minors[0] && v.minor <= f.minors[1])));
+}
+
+/**
+ * What the documentation says of upgrading a cluster from `from` to `to`:
+ * `same` (nothing to do), `supported`, `downgrade` (never supported),
+ * `unsupported` (with the documented reason), or `unknown` (a version the
+ * matrix does not list, e.g. newer than this library).
+ */
+export type UpgradePathVerdict =
+  | { readonly verdict: 'same' | 'supported' }
+  | { readonly verdict: 'downgrade' | 'unsupported' | 'unknown'; readonly reason: string };
+
+export function upgradePath(from: RedisSoftwareVersion, to: RedisSoftwareVersion): UpgradePathVerdict {
+  const f = formatRedisSoftwareVersion(from);
+  const t = formatRedisSoftwareVersion(to);
+  const order = compareRedisSoftwareVersions(to, from);
+  if (order === 0) return { verdict: 'same' };
+  if (order < 0) return { verdict: 'downgrade', reason: `${t} is older than ${f}: Redis Software does not support downgrades` };
+  if (compareRedisSoftwareVersions(from, parseRedisSoftwareVersion(OLDEST_UPGRADABLE_ON_KUBERNETES)!) < 0) {
+    return { verdict: 'unsupported', reason: `upgrades from versions earlier than ${OLDEST_UPGRADABLE_ON_KUBERNETES} are not supported (Redis Enterprise for Kubernetes release notes)` };
+  }
+  const excluded = UNSUPPORTED_BUILD_PATHS.find((p) => p.from === f && p.to === t);
+  if (excluded) return { verdict: 'unsupported', reason: `upgrading directly from ${f} to ${t} is not supported (${excluded.source})` };
+  const ff = familyOf(from);
+  const tf = familyOf(to);
+  if (!ff || !tf) {
+    return { verdict: 'unknown', reason: `${ff ? t : f} is not in the documented upgrade matrix this library knows (the Redis Software product lifecycle page)` };
+  }
+  if (SUPPORTED_UPGRADES[ff.name]?.includes(tf.name)) return { verdict: 'supported' };
+  return { verdict: 'unsupported', reason: `the documented upgrade matrix does not support ${ff.name} -> ${tf.name} directly (${f} -> ${t}); upgrade to a supported intermediate version first` };
+}
+
 /**
  * Redis database versions each Redis Software release bundles, and the one
  * it gives new and upgraded databases ("Upgrade a Redis Software database",
@@ -90,10 +237,8 @@ export function compareRedisVersions(a: string, b: string): number {
  * without a version (`latest`).
  */
 export function redisSoftwareVersionOfImage(image: string): string | undefined {
-  if (image.includes('@')) return undefined;
-  const tag = image.slice(image.lastIndexOf('/') + 1).split(':')[1];
-  const m = /^(\d+)\.(\d+)\.(\d+)-/.exec(tag ?? '');
-  return m ? `${m[1]}.${m[2]}.${m[3]}` : undefined;
+  const v = image.includes('@') ? undefined : imageRedisSoftwareVersion(image);
+  return v ? `${v.major1}.${v.major2}.${v.minor}` : undefined;
 }
 
 /** What a Redis Software release bundles, when the table lists it (exactly or by its line). */

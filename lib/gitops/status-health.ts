@@ -11,7 +11,15 @@
  * - no verdict yet, the cluster forming, a database pending: Progressing
  * - the desired state invalid, the cluster in Error, a declared database
  *   refused or failing: Degraded, with the reason
+ * - a day-2 operation running (e.g. a rolling upgrade): Progressing; one
+ *   blocked or failed (a replaced node that does not come back, an
+ *   unsupported upgrade path): Degraded, with the operation's message
  * - everything converged: Healthy.
+ *
+ * This is what keeps an image change honest in Argo CD: the StatefulSet
+ * updates pods `OnDelete` (the reconciler replaces them one by one), so
+ * Argo CD's own StatefulSet check says Healthy as soon as the new template
+ * is stored, while the pods still run the old image.
  *
  * Argo CD registers a health check per kind, so the check sees every
  * ConfigMap; those without the label are reported Healthy (a ConfigMap has

@@ -24,6 +24,9 @@
  *            (RED-165770)
  *   REGIT010 a database's redisVersion goes down (Redis Software upgrades
  *            a database's Redis version; it has no downgrade)
+ *   REGIT011 the Redis Enterprise image changes to a version the documented
+ *            upgrade matrix does not allow from the last rendered one (a
+ *            downgrade, an unsupported or an unknown path)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,6 +37,7 @@ import { REDIS_VERSION_FORMAT, compareRedisVersions } from '../contract/redis-so
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
+import { imageRedisSoftwareVersion, upgradePath } from '../contract/redis-software';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
 
@@ -160,6 +164,7 @@ function desiredStateFindings(where: string, before: DesiredState, after: Desire
   if (now !== was && now % 2 === 0) {
     findings.push(finding('REGIT004', `${where}.nodes`, `the node count goes from ${was} to ${now}, an even number: losing half the nodes loses quorum`));
   }
+  findings.push(...upgradePathFindings(where, before, after));
   for (const db of before.databases) {
     const next = after.databases.find((d) => d.name === db.name);
     if (next && next.port !== db.port) {
@@ -187,6 +192,29 @@ function redisVersionFindings(where: string, before: DesiredState, after: Desire
     }
   }
   return findings;
+}
+
+/**
+ * The image of the last rendered desired state is the version the cluster
+ * runs (or is rolling to): the new one must be a documented upgrade from it.
+ * Documents of older builds carry no image: nothing to compare.
+ */
+function upgradePathFindings(where: string, before: DesiredState, after: DesiredState): Finding[] {
+  const was = before.cluster.image;
+  const now = after.cluster.image;
+  if (!was || !now || was === now) return [];
+  const from = imageRedisSoftwareVersion(was);
+  const to = imageRedisSoftwareVersion(now);
+  // A tag without a version is REC031's finding.
+  if (!from || !to) return [];
+  const path = upgradePath(from, to);
+  if (!('reason' in path)) return [];
+  return [finding('REGIT011', `${where}.image`, `the Redis Enterprise image changes from ${was} to ${now}: ${path.reason}`,
+    path.verdict === 'downgrade'
+      ? `keep image ${was}: a cluster cannot go back to an older version`
+      : path.verdict === 'unknown'
+        ? 'check the Redis Software upgrade matrix for this path and acknowledge REGIT011 if it is supported'
+        : 'upgrade to a supported intermediate version first, sync it and let the roll finish, then change the image again')];
 }
 
 /** Every unsafe change from `previous` to `next`; acknowledged ones are left out. */

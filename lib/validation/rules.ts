@@ -66,6 +66,12 @@ export const RULES = {
   },
   REC029: { severity: ERROR, summary: '`recoveryGeneration` is a whole number of at least 0', fix: 'raise it by one (e.g. from 0 to 1) to retry a failed quorum recovery, or leave it out' },
   REC030: { severity: ERROR, summary: 'the cluster FQDN `<rec>.<namespace>.svc.cluster.local` (the bootstrap cluster name) is at most 64 characters', fix: 'shorten the cluster name or the namespace' },
+  REC031: {
+    severity: WARNING,
+    summary: '`image` has a Redis Software version in its tag (`8.0.20-44...`; any registry, a digest may follow); without it (a digest only) the rolling upgrade checks neither the upgrade path nor each node\'s version',
+    fix: 'keep the upstream tag when mirroring the image, e.g. registry.example.com/redislabs/redis:8.0.20-44.23',
+  },
+  REC032: { severity: ERROR, summary: '`upgradeNodeTimeoutSeconds` is a whole number of at least 60', fix: 'leave it out for the 600-second default' },
 
   // RedisEnterpriseDatabase (and the settings Active-Active databases share)
   REDB001: { severity: ERROR, summary: 'database name is a lowercase DNS label of at most 54 characters', fix: 'choose a name such as "orders" or "session-cache"' },
@@ -180,6 +186,11 @@ export const RULES = {
     severity: ERROR,
     summary: 'GitOps: a database\'s `redisVersion` never goes down (Redis Software upgrades databases, it does not downgrade them)',
     fix: 'keep redisVersion at its current value; to go back, restore a backup into a new database',
+  },
+  REGIT011: {
+    severity: ERROR,
+    summary: 'GitOps: a new Redis Enterprise `image` is a documented upgrade path (the Redis Software upgrade matrix and release notes): no downgrade, no unsupported or unknown path',
+    fix: 'upgrade to a supported intermediate version first and sync it; for a version newer than the library knows, check the upgrade matrix and acknowledge REGIT011',
   },
 
   // RedisEnterpriseArgoCdApplication

@@ -147,6 +147,21 @@ describeE2E('least privilege at run time', ({ client, info }) => {
     for (const verb of ['update', 'patch', 'delete']) expect(await can(verb, REC)).toBe(false);
   });
 
+  it('pods can be deleted (rolling upgrade, quorum recovery) and patched only by name, and only the cluster\'s own (SubjectAccessReview)', async () => {
+    const user = `system:serviceaccount:${ns}:${REC}`;
+    const groups = ['system:serviceaccounts', `system:serviceaccounts:${ns}`, 'system:authenticated'];
+    const can = async (verb: string, name?: string) =>
+      (await client.canI(user, groups, { verb, group: '', resource: 'pods', namespace: ns, name })).allowed;
+    const answers: Record<string, boolean> = {};
+    for (const verb of ['delete', 'patch']) {
+      for (const name of [`${REC}-0`, `${REC}-1`, `${REC}-2`, `${REC}-3`, 'other-pod']) answers[`${verb} ${name}`] = await can(verb, name);
+      answers[`${verb} (all)`] = await can(verb);
+    }
+    answers.deletecollection = await can('deletecollection');
+    answers.create = await can('create');
+    expect(answers).toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, /^(delete|patch) rec-[012]$/.test(k)])));
+  });
+
   it('the same, with a real token of the ServiceAccount: 403 for the unnamed Secret, 200 for a named one by field selector', async () => {
     const tr = await client.call('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${REC}/token`, {
       apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: TOKEN_SECONDS },

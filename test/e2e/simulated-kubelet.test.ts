@@ -180,15 +180,21 @@ describeE2E('the simulated kubelet runs the StatefulSet\'s pods', ({ client, inf
       expect(kubelet!.errors).toEqual([]);
     });
 
-    it('a new image rolls the pods one by one through preStop; each comes back as its node with the new software', async () => {
+    it('a new image rolls the pods one by one through preStop (the reconciler\'s rolling upgrade); each comes back as its node with the new software', async () => {
       const t = Date.now();
       const image = 'redislabs/redis:8.2.0-46.13';
       const before = new Map(kubelet!.nodes().map((n) => [n.pod, n]));
       const since = kubelet!.history.length;
       const mark = registry.requestLog.mark();
       const writes0 = kubelet!.kubeWritesBesidesLeases();
+      // As a synth with the new image writes it: the pod template and the desired state. The StatefulSet
+      // updates OnDelete, so it is the leader's rolling upgrade that deletes the pods, one at a time.
       const sts = findObject(objects, 'StatefulSet', REC);
       sts.spec.template.spec.containers.find((c: any) => c.name === 'redis-enterprise-node').image = image;
+      const desired = findObject(objects, 'ConfigMap', `${REC}-desired-state`);
+      const doc = JSON.parse(desired.data['desired-state.json']);
+      doc.cluster = { ...doc.cluster, image, redisEnterpriseVersion: softwareVersionOfImage(image) };
+      desired.data['desired-state.json'] = JSON.stringify(doc, null, 2);
       await client.apply(objects, FIELD_MANAGER);
       await waitFor('every pod recreated with the new image and Ready', async (observe) => {
         const pods = await Promise.all(PODS.map((p) => client.tryGet<KubeObject>(podRef(p))));
@@ -198,7 +204,7 @@ describeE2E('the simulated kubelet runs the StatefulSet\'s pods', ({ client, inf
       }, { timeoutMs: 150_000 });
       console.log(`simulated-kubelet e2e: rolling update of 3 pods in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 
-      // The StatefulSet controller's order (highest ordinal first), one pod at a time, each through its preStop.
+      // Highest ordinal first (the rolling upgrade keeps the StatefulSet controller's order), one pod at a time, each through its preStop.
       const rolled = kubelet!.history.slice(since);
       expect(rolled.filter((a) => a.what === 'preStop answered').map((a) => a.pod)).toEqual(['rec-2', 'rec-1', 'rec-0']);
       for (const p of PODS) {

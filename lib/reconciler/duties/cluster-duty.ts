@@ -3,6 +3,7 @@
  * (Kubernetes only), then through the REST API the master label, cluster settings, databases and Active-Active databases,
  * then EndpointSlices. The Secrets come before (the secret duty, which every
  * node's bootstrap needs) and the status ConfigMap after (the controller).
+ * Last, the rolling upgrade, which needs the databases' live state.
  * Each step reads first and writes only what differs.
  */
 import { DesiredState } from '../../contract/desired-state';
@@ -28,6 +29,7 @@ import { runVolumeExpansionDuty } from './volume-expansion-duty';
 import { QUORUM_RECOVERY, RECOVERING, inRecoveryContext } from '../plan/quorum-recovery';
 import { StatusDocument } from '../plan/status';
 import { continueRecovery, currentRecovery, superviseQuorumLoss } from './quorum-recovery-duty';
+import { reconcileRollingUpgrade } from './rolling-upgrade-duty';
 
 export interface ClusterObservation {
   clusterState: string;
@@ -154,6 +156,13 @@ export async function runClusterDuty(
     targets.push({ serviceName: d.serviceName, bdb }, { serviceName: d.headlessServiceName, bdb });
   }
   await reconcileSlices(ctx, targets, pods);
+
+  try {
+    const roll = await reconcileRollingUpgrade(ctx, state, pods, nodes, statuses, bdbs, operations, subject);
+    if (roll.pollAfterMs !== undefined) obs.requeueAfterMs = Math.min(roll.pollAfterMs, obs.requeueAfterMs ?? roll.pollAfterMs);
+  } catch (e) {
+    obs.errors.push(`rolling upgrade: ${errorMessage(e)}`);
+  }
 
   const byIp = podByIp(pods);
   obs.databases = outcomes.filter((o) => !o.deleted).map((o) => {

@@ -15,6 +15,8 @@ export interface ObjectMeta {
   ownerReferences?: OwnerReference[];
   /** Set once deletion was requested (the object is terminating), RFC 3339. */
   deletionTimestamp?: string;
+  /** RFC 3339, set by the API server. */
+  creationTimestamp?: string;
 }
 
 export interface OwnerReference {
@@ -48,6 +50,11 @@ export interface PodCondition {
   status: string;
 }
 
+export interface PodContainer {
+  name: string;
+  image?: string;
+}
+
 export interface PodVolume {
   name: string;
   persistentVolumeClaim?: { claimName: string };
@@ -55,7 +62,7 @@ export interface PodVolume {
 
 export interface Pod {
   metadata: ObjectMeta;
-  spec?: { nodeName?: string; volumes?: PodVolume[] };
+  spec?: { nodeName?: string; volumes?: PodVolume[]; containers?: PodContainer[] };
   status?: { podIP?: string; phase?: string; conditions?: PodCondition[] };
 }
 

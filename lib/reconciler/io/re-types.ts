@@ -43,6 +43,8 @@ export interface ReNode {
   /** Documented node object: cluster unique ids of the node's shards. */
   shard_list?: number[];
   bigstore_enabled?: boolean;
+  /** Documented (node object): the installed Redis Software version, e.g. `8.0.20-44`. */
+  software_version?: string;
 }
 
 /** One entry of `GET /v1/nodes/status` (keyed by node uid), or `GET /v1/nodes/{uid}/status`. */

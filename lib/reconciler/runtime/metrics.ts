@@ -89,4 +89,5 @@ export const M = {
   clusterSettingWrites: 'redis_enterprise_reconciler_cluster_setting_writes_total',
   operations: 'redis_enterprise_reconciler_operation_transitions_total',
   operationsActive: 'redis_enterprise_reconciler_operations_active',
+  upgradePodDeletions: 'redis_enterprise_reconciler_upgrade_pod_deletions_total',
 } as const;

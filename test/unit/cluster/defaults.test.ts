@@ -106,6 +106,10 @@ describe('RedisEnterpriseCluster with default props', () => {
     const secretVerbs = role.rules.filter((r: any) => r.resources.includes('secrets')).flatMap((r: any) => r.verbs);
     expect(secretVerbs.sort()).toEqual(['create', 'get', 'list', 'watch']);
     expect(role.rules.find((r: any) => r.verbs.includes('patch') && r.resources.includes('pods')).resourceNames).toEqual(['rec-0', 'rec-1', 'rec-2']);
+    // The rolling upgrade deletes the cluster's own pods, by name, and nothing else.
+    expect(role.rules.filter((r: any) => r.verbs.includes('delete') && r.resources.includes('pods'))).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete'], resourceNames: ['rec-0', 'rec-1', 'rec-2'] },
+    ]);
     // Volume expansion: the node pods' claims and this cluster's StatefulSet, by name; never create.
     expect(role.rules.find((r: any) => r.resources.includes('persistentvolumeclaims'))).toEqual({
       apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'patch'],
@@ -128,6 +132,7 @@ describe('RedisEnterpriseCluster with default props', () => {
         adminUsername: 'demo@redis.com', credentialsSecretName: 'rec', nodeMemoryBytes: 4 * 2 ** 30,
         persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
         volumeClaims: [{ template: 'redis-enterprise-storage', size: '20Gi' }],
+        image: 'redislabs/redis:8.0.20-44.23', redisEnterpriseVersion: '8.0.20-44', upgradeNodeTimeoutSeconds: 600,
       },
       databases: [], remoteClusters: [], activeActiveDatabases: [],
     });

@@ -42,6 +42,10 @@ describe('RedisEnterpriseCluster props', () => {
     const objects = synthCluster({ image: 'registry.example.com/redis:8.2.0-46.13', reconcilerImage: 'registry.example.com/rec-reconciler:1.0' });
     expect(container(objects, 'redis-enterprise-node').image).toBe('registry.example.com/redis:8.2.0-46.13');
     expect(container(objects, 'reconciler').image).toBe('registry.example.com/rec-reconciler:1.0');
+    // The desired state carries the image and its Redis Software version, the StatefulSet leaves the roll to the reconciler.
+    const doc = JSON.parse(findObject(objects, 'ConfigMap', 'rec-desired-state').data['desired-state.json']);
+    expect(doc.cluster).toMatchObject({ image: 'registry.example.com/redis:8.2.0-46.13', redisEnterpriseVersion: '8.2.0-46', upgradeNodeTimeoutSeconds: 600 });
+    expect(sts(objects).spec.updateStrategy).toEqual({ type: 'OnDelete' });
   });
 
   test('nodeResources: one side copies the other; volume size follows memory', () => {

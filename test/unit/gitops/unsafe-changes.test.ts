@@ -108,3 +108,32 @@ describe('unsafe-change detection', () => {
     }
   });
 });
+
+describe('unsafe-change detection: the Redis Enterprise image (REGIT011, the documented upgrade matrix)', () => {
+  const withImage = (image: string) => withDesired(render(), (d) => { d.cluster.image = image; });
+  const change = (from: string, to: string) => findUnsafeChanges(withImage(`redislabs/redis:${from}`), withImage(`redislabs/redis:${to}`));
+
+  test('a supported upgrade passes, whatever the registry', () => {
+    expect(change('7.22.0-216', '8.0.20-44.23')).toEqual([]);
+    expect(findUnsafeChanges(withImage('mirror.example.com/re/redis:8.0.16-37'), withImage('mirror.example.com/re/redis:8.0.20-44.23@sha256:abc'))).toEqual([]);
+  });
+
+  test('a downgrade is refused, naming both images', () => {
+    const f = change('8.0.20-44.23', '8.0.16-37');
+    expect(codes(f)).toEqual(['REGIT011']);
+    expect(f[0].message).toMatch(/8\.0\.16-37 is older than 8\.0\.20-44.*downgrades/);
+  });
+
+  test('paths the matrix or the release notes exclude are refused', () => {
+    expect(change('7.22.2-43', '8.0.20-26')[0].message).toMatch(/8\.0\.20-26 release notes/);
+    expect(change('7.4.2-1', '7.8.6-13')[0].message).toMatch(/earlier than 7\.4\.2-2/);
+    expect(change('8.2.0-10', '8.2.0-9')[0].message).toMatch(/older/);
+  });
+
+  test('a version the matrix does not know asks for an acknowledgement', () => {
+    const f = change('8.2.0-10', '9.0.0-1');
+    expect(codes(f)).toEqual(['REGIT011']);
+    expect(f[0].message).toMatch(/not in the documented upgrade matrix/);
+    expect(findUnsafeChanges(withImage('redislabs/redis:8.2.0-10'), withImage('redislabs/redis:9.0.0-1'), ['REGIT011'])).toEqual([]);
+  });
+});

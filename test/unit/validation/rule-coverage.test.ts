@@ -126,6 +126,8 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REC023: cluster({ minimumRacks: 3 }),
   REC029: cluster({ recoveryGeneration: -1 }),
   REC024: cluster({ rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', rackIdFromNodeApi: false }),
+  REC031: cluster({ image: 'registry.example.com/redis:latest' }),
+  REC032: cluster({ upgradeNodeTimeoutSeconds: 10 }),
   REC030: (app) => { new RedisEnterpriseCluster(new Chart(app, 'long', { namespace: 'n'.repeat(40) }), 'rec', { name: 'redis-enterprise' }); },
 
   REDB001: database({ name: 'Orders' }),
@@ -196,6 +198,7 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REGIT008: change(cluster({}), emptyChart),
   REGIT009: change(cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '40Gi' } }), cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '80Gi' } })),
   REGIT010: change(database({ name: 'orders', redisVersion: '8.0' }), database({ name: 'orders', redisVersion: '7.4' })),
+  REGIT011: change(cluster({ image: 'redislabs/redis:8.0.20-44.23' }), cluster({ image: 'redislabs/redis:8.0.16-37' })),
   REGIT101: application({ name: 'Redis_Prod' }),
   REGIT102: application({ destinationName: 'in-cluster' }),
   REGIT103: application({ repoUrl: 'git.example.com/redis' }),
