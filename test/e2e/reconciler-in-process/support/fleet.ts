@@ -17,7 +17,6 @@ import { kubeconfigConnection } from '../../../../lib/reconciler/io/kube-config'
 import { RunningReconciler, startReconciler } from '../../../../lib/reconciler/runtime/app';
 import { ReconcilerConfig } from '../../../../lib/reconciler/runtime/config';
 import { Logger, createLogger, silentLogger } from '../../../../lib/reconciler/runtime/logger';
-import { M } from '../../../../lib/reconciler/runtime/metrics';
 import { KubeClient, KubeObject, waitFor } from '../../../support/kube-client';
 import {
   ApiDoubleClusterRegistry, ApiDoubleRegistryOptions, RedisEnterpriseApiDouble, StartedApiDouble,
@@ -67,16 +66,6 @@ export interface FleetOptions {
    * recreated by `recreatePod` comes back on the same claim.
    */
   persistentClaims?: boolean;
-}
-
-/** The Kubernetes writes counted by the reconciler's own client wrapper, Lease renewals excluded. */
-const WRITE_LABELS: Array<[string, string]> = [
-  ['create', 'configmaps'], ['update', 'configmaps'], ['create', 'secrets'], ['patch', 'pods'], ['delete', 'pods'],
-  ['create', 'endpointslices'], ['update', 'endpointslices'], ['delete', 'endpointslices'], ['create', 'events'],
-];
-
-export function kubeWritesBesidesLeases(r: RunningReconciler): number {
-  return WRITE_LABELS.reduce((n, [verb, resource]) => n + r.metrics.get(M.kubeWrites, { verb, resource }), 0);
 }
 
 /** A kubeconfig authenticating as ServiceAccount `sa` of `ns` (TokenRequest, signed by the plane). */
