@@ -24,6 +24,7 @@ import { PlaneInfo, kubernetesMinorVersion } from './harness/connection';
 import { describeE2E } from './harness/describe-e2e';
 import { createNamespace, deleteNamespace } from './harness/namespaces';
 import { runBySimulatedKubelet, SimulatedKubelet } from './harness/simulated-kubelet';
+import { readStatusDocument } from './harness/status-document';
 import { addSizedStorage, removeSizedStorage } from './harness/storage';
 import { synthObjects } from './harness/synth';
 import { VolumeResizer } from './harness/volume-resizer';
@@ -50,10 +51,7 @@ function clusterObjects(ns: string, storageClassName: string, volumeSize: string
   }));
 }
 
-async function status(client: KubeClient, ns: string): Promise<any> {
-  const cm = await client.tryGet(ref(ns, 'ConfigMap', `${REC}-status`));
-  return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
-}
+const status = (client: KubeClient, ns: string): Promise<any> => readStatusDocument(client, ns, REC);
 
 const volumeExpansion = (s: any) => (s?.operations ?? []).find((o: any) => o.kind === 'VolumeExpansion');
 

@@ -24,6 +24,7 @@ import {
 import { Fixture } from '../../../unit/reconciler/support/desired';
 import { PlaneInfo } from '../../harness/connection';
 import { createNamedNamespace, createNamespace, deleteNamespace } from '../../harness/namespaces';
+import { readStatusDocument } from '../../harness/status-document';
 import { STORAGE_CLASS, ensureAvailableVolumes } from '../../harness/storage';
 import { waitForReadyPods } from '../../harness/workloads';
 
@@ -298,9 +299,8 @@ export class InProcessFleet {
   }
 
   /** The reconciler's status document, from the status ConfigMap. */
-  async status(): Promise<any> {
-    const cm = await this.get('ConfigMap', this.state.cluster.statusConfigMapName);
-    return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
+  status(): Promise<any> {
+    return readStatusDocument(this.client, this.ns, this.state.cluster.name);
   }
 
   /** Creates or replaces a Secret (as a user or another controller would). */
