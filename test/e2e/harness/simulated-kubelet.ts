@@ -43,7 +43,7 @@ import { serviceAccountKubeconfigFile } from '../reconciler-in-process/support/f
 import { PlaneInfo } from './connection';
 import { withDeadline } from './deadline';
 import {
-  PROBED_BY_PROBER, PROBED_POD_ANNOTATION, TERMINATED_BY_SIMULATED_KUBELET, TERMINATED_POD_ANNOTATION,
+  annotateStatefulSetPods, PROBED_BY_PROBER, PROBED_POD_ANNOTATION, TERMINATED_BY_SIMULATED_KUBELET, TERMINATED_POD_ANNOTATION,
 } from './kwok-stages';
 import { MAX_TIMER_MS, runHttpHook } from './lifecycle-hook';
 import { podContainer } from './pod-container';
@@ -88,14 +88,7 @@ const PVC_PROTECTION_MS = 15_000;
 
 /** Marks the `<rec>` StatefulSet's pod template so that the simulated kubelet (not kwok) runs its pods' probes and termination. */
 export function runBySimulatedKubelet(objects: KubeObject[]): KubeObject[] {
-  for (const o of objects) {
-    if (o.kind !== 'StatefulSet') continue;
-    const meta = (o.spec.template.metadata ??= {});
-    meta.annotations = {
-      ...meta.annotations, [PROBED_POD_ANNOTATION]: PROBED_BY_PROBER, [TERMINATED_POD_ANNOTATION]: TERMINATED_BY_SIMULATED_KUBELET,
-    };
-  }
-  return objects;
+  return annotateStatefulSetPods(objects, { [PROBED_POD_ANNOTATION]: PROBED_BY_PROBER, [TERMINATED_POD_ANNOTATION]: TERMINATED_BY_SIMULATED_KUBELET });
 }
 
 type RunPhase = 'starting' | 'running' | 'terminating' | 'stopped';
