@@ -23,6 +23,8 @@ export interface ActiveActiveOptions {
   readonly westNamespace?: string;
   /** @default 'premium-rwo' */
   readonly storageClassName?: string;
+  /** The Redis version of the `carts` database (e2e tests upgrade it). @default - the clusters' default, never upgraded */
+  readonly redisVersion?: string;
 }
 
 export function activeActiveApp(app: App, options: ActiveActiveOptions = {}): { east: Chart; west: Chart } {
@@ -62,6 +64,7 @@ export function activeActiveApp(app: App, options: ActiveActiveOptions = {}): { 
     replication: true,
     tlsMode: TlsMode.ENABLED,
     passwordSecretName: 'carts-password',
+    ...(options.redisVersion !== undefined ? { redisVersion: options.redisVersion } : {}),
   });
   for (const [chart, cluster] of [[east, eastCluster], [west, westCluster]] as const) {
     new ArgoCdSyncWaves(chart, 'sync-waves');

@@ -4,6 +4,7 @@ import { RedisEnterpriseCluster } from '../cluster/cluster';
 import { databasePropsShape } from '../database/database-prop-keys';
 import { DatabaseSettingsProps, DatabaseType, DeletionPolicy, TlsMode } from '../database/database-props';
 import { validateDatabaseName } from '../database/database-name';
+import { validateRedisVersion } from '../database/redis-version';
 import { attachDatabase } from '../database/attach';
 import { invalidExternalHost } from '../database/database-exposure';
 import { databaseServiceNames } from '../database/database-services';
@@ -16,6 +17,11 @@ import { addFindingsValidation } from '../validation/register';
 import { keysOf } from '../validation/unknown-props';
 import { usableParticipants } from './participants';
 import { RedisEnterpriseRemoteCluster } from './remote-cluster';
+
+/** The same finding once (participants on one release give the same one). */
+function uniqueFindings(findings: Finding[]): Finding[] {
+  return [...new Map(findings.map((f) => [`${f.code} ${f.message}`, f])).values()];
+}
 
 const activeActiveDatabases = new AppRegistry<RedisEnterpriseActiveActiveDatabase>((db) => db.name);
 
@@ -34,11 +40,20 @@ export interface RedisEnterpriseActiveActiveDatabaseProps extends DatabaseSettin
    * @default true
    */
   readonly replicationTls?: boolean;
+  /**
+   * The Redis database version (`major.minor`) of every participating
+   * cluster's instance, one each cluster's Redis Software release bundles.
+   * Raising it upgrades all instances in place (`POST /v1/crdbs/{guid}/upgrade`,
+   * sent by the participant that creates the database); lowering it is
+   * refused (REGIT010 with the UnsafeChangeGuard).
+   * @default - the clusters' default version at create, never upgraded
+   */
+  readonly redisVersion?: string;
 }
 
 /** Every prop of {@link RedisEnterpriseActiveActiveDatabaseProps}, for the unknown-prop check (REPROP002). */
 const ACTIVE_ACTIVE_PROPS_SHAPE = databasePropsShape(
-  keysOf<Omit<RedisEnterpriseActiveActiveDatabaseProps, keyof DatabaseSettingsProps>>({ participants: true, name: true, replicationTls: true }));
+  keysOf<Omit<RedisEnterpriseActiveActiveDatabaseProps, keyof DatabaseSettingsProps>>({ participants: true, name: true, replicationTls: true, redisVersion: true }));
 
 /**
  * An Active-Active (CRDB) database, written in several Kubernetes clusters at
@@ -55,6 +70,8 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
   public readonly name: string;
   public readonly port: number;
   public readonly participants: RedisEnterpriseRemoteCluster[];
+  /** The declared Redis database version, when one is declared. */
+  public readonly redisVersion?: string;
   private readonly settings: ResolvedSettings;
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseActiveActiveDatabaseProps) {
@@ -67,6 +84,8 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
     this.settings = resolveSettings({ tlsMode: TlsMode.REPLICA_SSL, ...props }, this.name);
     this.port = this.settings.desired.port;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
+    const redisVersion: unknown = props.redisVersion;
+    this.redisVersion = typeof redisVersion === 'string' ? redisVersion : undefined;
 
     for (const cluster of this.participatingClusters()) this.addToCluster(cluster, deletionPolicy);
 
@@ -74,6 +93,8 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
       ...validateDatabaseName(this.name, props.name !== undefined, 'REAADB008'),
       ...validateSettings(this.settings, Math.min(...this.participatingClusters().map((c) => c.nodes))),
       ...this.validateParticipants(props.replicationTls ?? true, participants.given),
+      // Every participant's release must bundle it; one finding per distinct refusal.
+      ...uniqueFindings(this.participatingClusters().flatMap((c) => validateRedisVersion(redisVersion, this.settings.desired.type, c._spec.image))),
     ]);
   }
 
@@ -107,6 +128,7 @@ export class RedisEnterpriseActiveActiveDatabase extends Construct {
           serviceName: names.service,
           headlessServiceName: names.headless,
           externalHostname: cluster._databaseHost(this.name) ?? '',
+          ...(this.redisVersion !== undefined ? { redisVersion: this.redisVersion } : {}),
         };
         return { activeActiveDatabases: [desired], remoteClusters: this.participants.map((p) => p._desired(cluster)) };
       },

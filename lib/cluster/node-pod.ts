@@ -123,8 +123,12 @@ function nodeContainer(spec: ClusterSpec): k8s.Container {
     livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(REST_API_PORT) }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 8 },
     readinessProbe: nodeReadinessProbe(),
     // Clean shutdown: the reconciler puts this node into maintenance mode
-    // (its shards move away) before Kubernetes stops the container. The grace
-    // period (one year by default) bounds how long that may take.
+    // (its shards move away) before Kubernetes stops the container; on
+    // scale-in (ordinal >= nodes) it removes the node from the cluster
+    // instead, migrating its shards first. The grace period (one year by
+    // default) bounds how long that may take; PRESTOP_TIMEOUT_SECONDS (below)
+    // bounds the reconciler's wait, and a removal that outlasts it is
+    // finished by the leader once the pod is gone.
     lifecycle: { preStop: { httpGet: { path: SIDECAR_PATHS.prestop, port: k8s.IntOrString.fromNumber(RECONCILER_PORT), scheme: 'HTTP' } } },
     securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: false },
   };

@@ -154,6 +154,12 @@ export interface DesiredDatabase extends DesiredDatabaseSettings {
   readonly headlessServiceName: string;
   /** External hostname when the database is exposed outside the Kubernetes cluster. */
   readonly externalHostname?: string;
+  /**
+   * Redis database version (`major.minor`, the bdb's `redis_version`): sent
+   * at create; a newer one on an existing database is an upgrade
+   * (`POST /v1/bdbs/{uid}/upgrade`). Absent: the cluster's default, never upgraded.
+   */
+  readonly redisVersion?: string;
 }
 
 export interface DesiredModule {
@@ -210,6 +216,12 @@ export interface DesiredActiveActiveDatabase extends DesiredDatabaseSettings {
   readonly headlessServiceName: string;
   /** This cluster's replication endpoint hostname (`<db><dbFqdnSuffix>`). */
   readonly externalHostname: string;
+  /**
+   * Redis database version (`major.minor`): `default_db_config.redis_version`
+   * at create; a newer one is an upgrade of every instance
+   * (`POST /v1/crdbs/{guid}/upgrade`, by the creating participant).
+   */
+  readonly redisVersion?: string;
 }
 
 /** Raised by {@link parseDesiredState} for a document this build cannot use. */

@@ -13,6 +13,7 @@ import { validateExposure } from './database-exposure';
 import { databaseServiceNames } from './database-services';
 import { ResolvedSettings, resolveSettings, validateSettings } from './database-settings';
 import { validateDatabaseName } from './database-name';
+import { validateRedisVersion } from './redis-version';
 
 /** Props of {@link RedisEnterpriseDatabase}. */
 export interface RedisEnterpriseDatabaseProps extends DatabaseSettingsProps {
@@ -31,11 +32,20 @@ export interface RedisEnterpriseDatabaseProps extends DatabaseSettingsProps {
    * @default false
    */
   readonly externalAccess?: boolean;
+  /**
+   * The Redis database version (`major.minor`, e.g. '7.4', '8.0', '8.2'),
+   * one the cluster's Redis Software release bundles. Raising it upgrades the
+   * database in place (`POST /v1/bdbs/{uid}/upgrade`, keeping its data, uid
+   * and shard roles); lowering it is refused (REGIT010 with the
+   * UnsafeChangeGuard). Not for memcached databases.
+   * @default - the cluster's default version at create, never upgraded
+   */
+  readonly redisVersion?: string;
 }
 
 /** Every prop of {@link RedisEnterpriseDatabaseProps}, for the unknown-prop check (REPROP002). */
 const DATABASE_PROPS_SHAPE = databasePropsShape(
-  keysOf<Omit<RedisEnterpriseDatabaseProps, keyof DatabaseSettingsProps>>({ cluster: true, name: true, externalAccess: true }));
+  keysOf<Omit<RedisEnterpriseDatabaseProps, keyof DatabaseSettingsProps>>({ cluster: true, name: true, externalAccess: true, redisVersion: true }));
 
 /**
  * A Redis Enterprise database in a {@link RedisEnterpriseCluster}. Emits the
@@ -52,6 +62,8 @@ export class RedisEnterpriseDatabase extends Construct {
   public readonly passwordSecretName: string;
   /** External hostname, when exposed. */
   public readonly externalHostname?: string;
+  /** The declared Redis database version, when one is declared. */
+  public readonly redisVersion?: string;
   private readonly settings: ResolvedSettings;
 
   constructor(scope: Construct, id: string, props: RedisEnterpriseDatabaseProps) {
@@ -68,6 +80,8 @@ export class RedisEnterpriseDatabase extends Construct {
     this.passwordSecretName = this.settings.desired.passwordSecretName;
     const deletionPolicy = props.deletionPolicy ?? DeletionPolicy.RETAIN;
     const exposed = props.externalAccess === true;
+    const redisVersion: unknown = props.redisVersion;
+    this.redisVersion = typeof redisVersion === 'string' ? redisVersion : undefined;
     if (!placeDatabase(this, checked.chart, this.cluster)) return; // reported: nothing to attach to
     this.externalHostname = exposed ? this.cluster._databaseHost(this.name) : undefined;
 
@@ -90,6 +104,7 @@ export class RedisEnterpriseDatabase extends Construct {
       ...(Object.values(DeletionPolicy) as string[]).includes(deletionPolicy) ? [] : [finding('REDB015', 'deletionPolicy',
         `"${deletionPolicy}" is not a deletion policy`, 'use DeletionPolicy.RETAIN or DeletionPolicy.DELETE')],
       ...(exposed ? validateExposure(this.cluster, this.name, this.settings.desired.tlsMode) : []),
+      ...validateRedisVersion(redisVersion, this.settings.desired.type, this.cluster._spec.image),
     ]);
   }
 
@@ -101,6 +116,7 @@ export class RedisEnterpriseDatabase extends Construct {
       serviceName: this.serviceName,
       headlessServiceName: this.headlessServiceName,
       ...(this.externalHostname ? { externalHostname: this.externalHostname } : {}),
+      ...(this.redisVersion !== undefined ? { redisVersion: this.redisVersion } : {}),
     };
   }
 }

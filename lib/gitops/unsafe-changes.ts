@@ -11,7 +11,8 @@
  *            whose only change is a larger storage request is not: the
  *            reconciler expands the claims and replaces the StatefulSet
  *   REGIT002 a claim template's storage request shrinks
- *   REGIT003 the node count goes down by more than one at a time
+ *   REGIT003 a scale-in leaves fewer than 3 nodes, or too little memory for
+ *            the databases (replicas counted)
  *   REGIT004 the node count becomes even (no majority after one loss)
  *   REGIT005 a database's port changes
  *   REGIT006 a database is removed while its deletion policy is retain
@@ -21,12 +22,15 @@
  *   REGIT009 a claim grows on a cluster with Auto Tiering (a flash claim
  *            template): Redis documents PVC expansion as unsupported there
  *            (RED-165770)
+ *   REGIT010 a database's redisVersion goes down (Redis Software upgrades
+ *            a database's Redis version; it has no downgrade)
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DESIRED_STATE_KEY, DesiredState } from '../contract/desired-state';
+import { REDIS_VERSION_FORMAT, compareRedisVersions } from '../contract/redis-software';
 import { Finding } from '../validation/finding';
 import { finding } from '../validation/rules';
 import { addFindingsValidation } from '../validation/register';
@@ -126,13 +130,32 @@ function describeChange(a: unknown, b: unknown, at = ''): string {
   return `${at || 'value'}: ${JSON.stringify(a) ?? 'absent'} -> ${JSON.stringify(b) ?? 'absent'}`;
 }
 
+/** The fewest nodes of a cluster: a majority survives the loss of one. */
+const MIN_NODES = 3;
+
+/** Memory the declared databases take on the cluster: memory size, twice with replication. */
+function footprint(state: DesiredState): number {
+  return [...state.databases, ...state.activeActiveDatabases].reduce((sum, d) => sum + d.memorySizeBytes * (d.replication ? 2 : 1), 0);
+}
+
 function desiredStateFindings(where: string, before: DesiredState, after: DesiredState): Finding[] {
   const findings: Finding[] = [];
   const was = before.cluster.nodes;
   const now = after.cluster.nodes;
-  if (now < was - 1) {
-    findings.push(finding('REGIT003', `${where}.nodes`, `the node count goes from ${was} to ${now}; nodes must leave one at a time`,
-      `go down by one node per change (${was} -> ${was - 1}) and sync each step`));
+  // Any scale-in is safe in steps (the leaving pods' preStop removes their
+  // nodes one at a time, highest ordinal first, each only when safe); what is
+  // not is the end state: too few nodes for a quorum that survives a loss, or
+  // for the databases' memory.
+  if (now < was) {
+    const needed = footprint(after);
+    const capacity = after.cluster.nodeMemoryBytes * now;
+    if (now < MIN_NODES) {
+      findings.push(finding('REGIT003', `${where}.nodes`, `the node count goes from ${was} to ${now}; a cluster needs at least ${MIN_NODES} nodes to keep quorum after losing one`));
+    } else if (after.cluster.nodeMemoryBytes > 0 && needed > capacity) {
+      findings.push(finding('REGIT003', `${where}.nodes`,
+        `the node count goes from ${was} to ${now}: the databases need ${needed} bytes (replicas counted) and ${now} nodes hold ${capacity}; the removals would be refused`,
+        `keep at least ${Math.ceil(needed / after.cluster.nodeMemoryBytes)} nodes, or make the databases smaller first`));
+    }
   }
   if (now !== was && now % 2 === 0) {
     findings.push(finding('REGIT004', `${where}.nodes`, `the node count goes from ${was} to ${now}, an even number: losing half the nodes loses quorum`));
@@ -145,6 +168,22 @@ function desiredStateFindings(where: string, before: DesiredState, after: Desire
     }
     if (!next && db.deletionPolicy !== 'delete') {
       findings.push(finding('REGIT006', `${where}.databases[${db.name}]`, `database ${db.name} is removed while its deletion policy is retain: its Services disappear and the database stays in the cluster, unmanaged`));
+    }
+  }
+  return [...findings, ...redisVersionFindings(where, before, after)];
+}
+
+/** REGIT010, for plain and Active-Active databases alike. */
+function redisVersionFindings(where: string, before: DesiredState, after: DesiredState): Finding[] {
+  const findings: Finding[] = [];
+  for (const list of ['databases', 'activeActiveDatabases'] as const) {
+    for (const db of before[list]) {
+      const from = db.redisVersion;
+      const to = (after[list] as Array<{ name: string; redisVersion?: string }>).find((d) => d.name === db.name)?.redisVersion;
+      if (!from || !to || !REDIS_VERSION_FORMAT.test(from) || !REDIS_VERSION_FORMAT.test(to) || compareRedisVersions(to, from) >= 0) continue;
+      findings.push(finding('REGIT010', `${where}.${list}[${db.name}].redisVersion`,
+        `the Redis version of database ${db.name} goes down from ${from} to ${to}; Redis Software upgrades databases and has no downgrade`,
+        `keep redisVersion '${from}'; to go back, restore a backup into a new database`));
     }
   }
   return findings;

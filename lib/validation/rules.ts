@@ -109,6 +109,17 @@ export const RULES = {
     fix: 'declare the database in its cluster\'s Chart',
   },
   REDB030: { severity: ERROR, summary: 'the port is not one Redis Software reserves (10050, Zabbix)', fix: 'choose another port, or leave it out to derive one' },
+  REDB031: {
+    severity: ERROR,
+    summary: '`redisVersion` is written major.minor and is a Redis database version Redis Software bundles (6.0 to 8.6)',
+    fix: 'write it as "7.4", "8.0", "8.2"..., or leave it out for the cluster\'s default',
+  },
+  REDB032: {
+    severity: ERROR,
+    summary: '`redisVersion` is one the cluster\'s Redis Software release (from its image tag) bundles',
+    fix: 'choose a version the release bundles, or upgrade the cluster\'s image first',
+  },
+  REDB033: { severity: ERROR, summary: 'memcached databases have no `redisVersion`', fix: 'remove redisVersion, or use DatabaseType.REDIS' },
 
   // RedisEnterpriseActiveActiveDatabase
   REAADB001: {
@@ -154,7 +165,7 @@ export const RULES = {
     fix: 'revert the change, or delete the StatefulSet with --cascade=orphan before the sync and acknowledge the finding',
   },
   REGIT002: { severity: ERROR, summary: 'GitOps: a claim template\'s storage request never shrinks', fix: 'keep persistence.volumeSize at its current value (set it explicitly when it was derived from the node memory)' },
-  REGIT003: { severity: ERROR, summary: 'GitOps: the node count goes down by at most one per change', fix: 'go down by one node per change and sync each step' },
+  REGIT003: { severity: ERROR, summary: 'GitOps: a scale-in keeps at least 3 nodes and room for the databases\' memory (replicas counted); the nodes then leave one at a time by themselves', fix: 'keep enough nodes for the databases, or make them smaller first' },
   REGIT004: { severity: ERROR, summary: 'GitOps: a changed node count stays odd (an even count loses quorum with half the nodes)', fix: 'use an odd number of nodes' },
   REGIT005: { severity: ERROR, summary: 'GitOps: a database keeps its port', fix: 'keep the port, or create a new database on the new port and move clients' },
   REGIT006: { severity: ERROR, summary: 'GitOps: a database with deletion policy retain is not removed (it would stay in the cluster, unmanaged)', fix: 'keep the database, or set deletionPolicy: DeletionPolicy.DELETE and sync before removing it' },
@@ -164,6 +175,11 @@ export const RULES = {
     severity: ERROR,
     summary: 'GitOps: no volume growth on a cluster with Auto Tiering (Redis documents PVC expansion as unsupported with it, RED-165770)',
     fix: 'keep persistence.volumeSize and autoTiering.flashDiskSize, or acknowledge REGIT009 to let the reconciler expand the claims anyway',
+  },
+  REGIT010: {
+    severity: ERROR,
+    summary: 'GitOps: a database\'s `redisVersion` never goes down (Redis Software upgrades databases, it does not downgrade them)',
+    fix: 'keep redisVersion at its current value; to go back, restore a backup into a new database',
   },
 
   // RedisEnterpriseArgoCdApplication

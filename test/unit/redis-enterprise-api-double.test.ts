@@ -574,7 +574,7 @@ describe('node maintenance (node actions)', () => {
     const { nodes, clock, cluster } = await formCluster(3);
     const api = nodes[0].api;
     expect((await call(api, 'POST', '/v1/nodes/9/actions/maintenance_on')).status).toBe(404);
-    expect((await call(api, 'POST', '/v1/nodes/1/actions/remove')).status).toBe(400);
+    expect((await call(api, 'POST', '/v1/nodes/1/actions/enslave_node')).status).toBe(400);
     expect((await call(api, 'POST', '/v1/nodes/1/actions/maintenance_on', { body: { evict_dbs: [1] } })).body.error_code).toBe('invalid_schema');
 
     // Cancelled while queued: no effect.

@@ -10,17 +10,20 @@ import { reconcileClusterSettings } from './cluster-settings-duty';
 import { DutyContext } from '../runtime/context';
 import { reconcileActiveActive } from './crdb-duty';
 import { reconcileDatabases } from './database-duty';
+import { reconcileDatabaseUpgrades } from './database-upgrade-duty';
 import { reconcileMasterLabel, reconcileSlices } from './endpoint-duty';
 import { SliceTarget } from '../plan/endpoint-slices';
 import { InvolvedObject } from '../io/events';
 import { Pod } from '../io/kube-types';
 import { errorMessage } from '../runtime/logger';
 import { M } from '../runtime/metrics';
-import { Bdb, ReNode } from '../io/re-types';
+import { Bdb, ReNode, ReNodeStatus } from '../io/re-types';
 import { AdminCredentials } from './secret-duty';
 import { QUORUM_LOST, quorumLoss, quorumLossMessage } from '../plan/quorum';
 import { ActiveActiveStatus, ClusterSettingsStatus, DatabaseStatus, NodeStatus } from '../plan/status';
 import { OperationLog } from '../plan/operations';
+import { hostnamesOf, members, podViews } from '../plan/membership';
+import { reconcileMembership } from './membership-duty';
 import { runVolumeExpansionDuty } from './volume-expansion-duty';
 import { QUORUM_RECOVERY, RECOVERING, inRecoveryContext } from '../plan/quorum-recovery';
 import { StatusDocument } from '../plan/status';
@@ -50,7 +53,7 @@ function podByIp(pods: Pod[]): Map<string, Pod> {
  * versions, refusals), kept across leaders by the status ConfigMap.
  * `operations`: the day-2 operations as the last status left them; the
  * duties that carry one out report its progress there (quorum recovery:
- * quorum-recovery-duty.ts). `previous`: the last status document.
+ * quorum-recovery-duty.ts; database upgrades). `previous`: the last status document.
  */
 export async function runClusterDuty(
   ctx: DutyContext, state: DesiredState, pods: Pod[], subject: InvolvedObject, admin: AdminCredentials | undefined,
@@ -68,19 +71,18 @@ export async function runClusterDuty(
 
   // Nodes and the master, from this node's REST API (which needs this node in the cluster).
   let nodes: ReNode[];
+  let statuses: Record<string, ReNodeStatus>;
   let masterAddr: string | undefined;
   try {
-    const [list, statuses] = await Promise.all([ctx.re.listNodes(), ctx.re.nodesStatus()]);
-    nodes = list;
+    [nodes, statuses] = await Promise.all([ctx.re.listNodes(), ctx.re.nodesStatus()]);
+    const list = nodes;
     const byIp = podByIp(pods);
-    // A node that is down may have lost its pod (and IP): the last status still knows which pod it was.
-    const formerPod = new Map((previous?.nodes ?? []).map((n) => [n.uid, n.pod]));
+    const podOf = new Map(members({ nodes: list, hostnames: hostnamesOf(statuses), pods: podViews(pods), previous: previous?.nodes ?? [], podPrefix: `${state.cluster.name}-` })
+      .map((m) => [m.uid, m.pod]));
     for (const n of list) {
       const st = statuses[String(n.uid)];
       if (st?.role === 'master') masterAddr = n.addr;
-      const status = n.status ?? st?.node_status;
-      const pod = (n.addr ? byIp.get(n.addr)?.metadata.name : undefined) ?? (status !== 'active' ? formerPod.get(n.uid) : undefined);
-      obs.nodes.push({ uid: n.uid, addr: n.addr ?? '', pod, role: st?.role, status });
+      obs.nodes.push({ uid: n.uid, addr: n.addr ?? '', pod: podOf.get(n.uid), role: st?.role, status: n.status ?? st?.node_status });
     }
     obs.masterPod = masterAddr ? byIp.get(masterAddr)?.metadata.name : undefined;
     obs.clusterState = list.length >= state.cluster.nodes ? 'Running' : 'Forming';
@@ -128,9 +130,20 @@ export async function runClusterDuty(
   const retries = outcomes.map((o) => o.retryAfterMs).filter((ms): ms is number => ms !== undefined);
   if (retries.length > 0) obs.requeueAfterMs = Math.min(...retries, ...(obs.requeueAfterMs !== undefined ? [obs.requeueAfterMs] : []));
   for (const o of outcomes) if (o.error) obs.errors.push(o.error);
+  // After the settings: an upgrade restarts the shards of a database whose other fields are in line.
+  const upgrades = await reconcileDatabaseUpgrades(ctx, state, bdbs, operations);
+  obs.errors.push(...upgrades.errors);
   const aa = await reconcileActiveActive(ctx, state, admin, subject);
   for (const a of aa) if (a.error) obs.errors.push(a.error);
-  if (outcomes.some((o) => o.wrote) || aa.some((a) => a.status === 'active')) bdbs = await ctx.re.listBdbs();
+  if (outcomes.some((o) => o.wrote) || upgrades.wrote || aa.some((a) => a.status === 'active')) bdbs = await ctx.re.listBdbs();
+
+  // Membership after the databases: a removal started now moves endpoints in a later pass, which the slices then follow.
+  try {
+    const membership = await reconcileMembership(ctx, state, pods, { nodes, statuses, bdbs, previousNodes: previous?.nodes ?? [] }, operations);
+    if (membership.pollAfterMs !== undefined) obs.requeueAfterMs = Math.min(obs.requeueAfterMs ?? Infinity, membership.pollAfterMs);
+  } catch (e) {
+    obs.errors.push(`membership: ${errorMessage(e)}`);
+  }
 
   // EndpointSlices follow the live endpoints of every declared database.
   const byName = new Map(bdbs.map((b) => [b.name, b]));
@@ -150,6 +163,7 @@ export async function runClusterDuty(
       status.status = live.status ?? status.status;
       if (live.uid !== undefined) status.uid = live.uid;
       if (live.port !== undefined) status.port = live.port;
+      if (typeof live.redis_version === 'string') status.redisVersion = live.redis_version;
       status.endpoints = (live.endpoints ?? []).map((e) => ({
         dnsName: e.dns_name,
         port: e.port,

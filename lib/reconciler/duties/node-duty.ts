@@ -70,6 +70,13 @@ export async function runNodeDuty(
   ctx.metrics.set(M.nodeBootstrapped, decision.action === 'none' ? 1 : 0, {}, '1 when this pod\'s node is in the cluster');
   if (decision.action === 'none') return { bootstrapped: true, decision };
   if (decision.action === 'wait') return { bootstrapped: false, decision };
+  // A pod that is leaving (scale-in: its ordinal is at or above the declared
+  // count; or terminating) must not join: its node was, or is being, removed,
+  // and joining again would add a node no pod keeps.
+  const own = pods.find((p) => p.metadata.name === ctx.config.podName);
+  if ((ordinal !== undefined && ordinal >= state.cluster.nodes) || own?.metadata.deletionTimestamp) {
+    return { bootstrapped: false, decision: { action: 'blocked', reason: `pod ${ctx.config.podName} is leaving the cluster (ordinal ${ordinal} of ${state.cluster.nodes} declared nodes, or terminating): it does not join` } };
+  }
 
   if (!admin) {
     return { bootstrapped: false, decision: { action: 'blocked', reason: `admin credentials Secret ${state.cluster.credentialsSecretName} does not exist yet (the leader creates it)` } };

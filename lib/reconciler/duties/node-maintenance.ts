@@ -25,6 +25,17 @@
  * maintenance_off). So maintenance_on is never sent while a maintenance
  * snapshot exists or an action runs, which also makes `/prestop` idempotent;
  * the two flows never overlap.
+ *
+ * Scale-in is a stop that is not a restart: when the pod's ordinal is at or
+ * above the declared `nodes` (read from the desired-state ConfigMap at that
+ * moment: it is applied before the StatefulSet shrinks), the pod is leaving
+ * for good, so `/prestop` removes its node from the cluster instead
+ * (documented `POST /v1/nodes/{uid}/actions/remove`, which migrates its
+ * shards and endpoints first) and follows it within the same bound. Refused
+ * when unsafe (plan/membership.ts `removalRefusal`: the quorum of the
+ * remaining nodes, a replicated database's replica, memory): that is reported
+ * (Event `NodeRemovalRefused`) and the node is drained as for a restart; the
+ * leader removes it later, once safe (duties/membership-duty.ts).
  */
 import { sleep } from '../runtime/backoff';
 import { ReconcilerConfig } from '../runtime/config';
@@ -34,10 +45,20 @@ import { Logger, errorMessage } from '../runtime/logger';
 import { M, Metrics } from '../runtime/metrics';
 import { FollowOutcome, followNodeAction, isPending, localNodeUid, nodeActionStatus } from './node-actions';
 import { ReApi, ReApiError } from '../io/re-api';
-import { NodeActionName } from '../io/re-types';
+import { NodeActionName, ReNode } from '../io/re-types';
+import { DesiredCluster } from '../../contract/desired-state';
+import { podOrdinal } from '../runtime/config';
+import { hostnamesOf, members, removalRefusal } from '../plan/membership';
+import { followOwnRemoval, startRemoval } from './node-removal';
 
 export interface NodeMaintenanceDeps {
-  config: Pick<ReconcilerConfig, 'podName' | 'podIp' | 'prestopTimeoutMs'>;
+  config: Pick<ReconcilerConfig, 'podName' | 'podIp' | 'prestopTimeoutMs' | 'clusterName'>;
+  /**
+   * The declared cluster as the desired-state ConfigMap says it now (not the
+   * last pass's copy); undefined when it cannot be read. Without it every
+   * stop is a restart.
+   */
+  declaredCluster?: () => Promise<Pick<DesiredCluster, 'nodes' | 'nodeMemoryBytes'> | undefined>;
   re: ReApi;
   events: EventRecorder;
   log: Logger;
@@ -49,7 +70,7 @@ export interface NodeMaintenanceDeps {
 }
 
 export interface DrainResult {
-  outcome: 'drained' | 'already' | 'skipped' | 'timeout' | 'failed';
+  outcome: 'drained' | 'already' | 'skipped' | 'removed' | 'timeout' | 'failed';
   message: string;
 }
 
@@ -71,7 +92,7 @@ export class NodeMaintenance {
   private readonly abort = new AbortController();
 
   constructor(private readonly d: NodeMaintenanceDeps) {
-    d.metrics.declare(M.prestop, 'counter', 'preStop drains (maintenance_on before the pod stops), by outcome');
+    d.metrics.declare(M.prestop, 'counter', 'preStop drains (maintenance_on before the pod stops; remove on scale-in), by outcome');
     d.metrics.declare(M.maintenanceOff, 'counter', 'maintenance_off runs after a restart, by outcome');
   }
 
@@ -154,6 +175,7 @@ export class NodeMaintenance {
     } else {
       this.d.log.info('preStop drain', { outcome: result.outcome, detail: result.message });
       if (result.outcome === 'drained') await this.d.events.record(this.pod, 'Normal', 'NodeMaintenanceOn', result.message);
+      if (result.outcome === 'removed') await this.d.events.record(this.pod, 'Normal', 'NodeRemoved', result.message);
     }
     return result;
   }
@@ -166,6 +188,8 @@ export class NodeMaintenance {
     if (uid === undefined) return { outcome: 'skipped', message: 'this node is not in a cluster: nothing to move' };
     const nodes = await this.d.re.listNodes();
     if (!nodes.some((n) => n.uid !== uid)) return { outcome: 'skipped', message: `node ${uid} is the only node: there is nowhere to move its shards` };
+    const removal = await this.removeOnScaleIn(uid, nodes, deadline);
+    if (removal) return removal;
     const running = await nodeActionStatus(this.d.re, uid, 'maintenance_on');
     if (!isPending(running)) {
       if ((await this.d.re.nodeStatus(uid)).maintenance_snapshot) {
@@ -176,6 +200,45 @@ export class NodeMaintenance {
     }
     const out = await followNodeAction(this.d.re, uid, 'maintenance_on', deadline, this.d.intervalMs, this.abort.signal);
     return this.describe(uid, out, deadline);
+  }
+
+  /** Scale-in: removes this pod's node. Undefined for a restart, or when the removal is refused (then the node is drained). */
+  private async removeOnScaleIn(uid: number, nodes: ReNode[], deadline: number): Promise<DrainResult | undefined> {
+    const declared = await this.declared();
+    const ordinal = podOrdinal(this.d.config.podName, this.d.config.clusterName);
+    if (!declared || ordinal === undefined || ordinal < declared.nodes) return undefined;
+    const why = `scale-in: ordinal ${ordinal} is at or above the ${declared.nodes} declared nodes`;
+    if (!isPending(await nodeActionStatus(this.d.re, uid, 'remove'))) {
+      const [statuses, bdbs] = await Promise.all([this.d.re.nodesStatus(), this.d.re.listBdbs()]);
+      const all = members({ nodes, hostnames: hostnamesOf(statuses), pods: [], previous: [], podPrefix: `${this.d.config.clusterName}-` });
+      const refusal = removalRefusal(uid, { members: all, bdbs, nodeMemoryBytes: declared.nodeMemoryBytes });
+      if (refusal) {
+        const message = `node ${uid} is not removed (${why}): ${refusal}; it is drained instead and the leader removes it once that is safe`;
+        this.d.log.warn('scale-in removal refused', { node: uid, reason: refusal });
+        await this.d.events.record(this.pod, 'Warning', 'NodeRemovalRefused', message);
+        return undefined;
+      }
+      await startRemoval(this.d.re, uid);
+      this.d.log.info('removing this node from the cluster before the pod stops', { node: uid, ordinal, declared: declared.nodes });
+    }
+    const out = await followOwnRemoval(this.d.re, uid, () => localNodeUid(this.d.re, this.d.config.podIp), deadline, this.d.intervalMs, this.abort.signal);
+    switch (out.result) {
+      case 'removed':
+        return { outcome: 'removed', message: `node ${uid} was removed from the cluster (${why}); its shards and endpoints moved to other nodes` };
+      case 'failed':
+        return { outcome: 'failed', message: `node ${uid}: ${out.detail} (${why})` };
+      case 'timeout':
+        return { outcome: 'timeout', message: `node ${uid}: remove not finished within ${Math.round(this.d.config.prestopTimeoutMs / 1000)} s (PRESTOP_TIMEOUT_SECONDS); the leader finishes it once the pod is gone` };
+    }
+  }
+
+  private async declared(): Promise<Pick<DesiredCluster, 'nodes' | 'nodeMemoryBytes'> | undefined> {
+    try {
+      return await this.d.declaredCluster?.();
+    } catch (e) {
+      this.d.log.warn('desired state not readable at preStop: treating the stop as a restart', { error: errorMessage(e) });
+      return undefined;
+    }
   }
 
   private async describe(uid: number, out: FollowOutcome, deadline: number): Promise<DrainResult> {

@@ -3,7 +3,7 @@
  * (implemented over HTTPS by `re-client.ts`, faked in unit tests).
  */
 import {
-  Bdb, BdbAlertSetting, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
+  Bdb, BdbAlertSetting, BdbUpgradeRequest, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
   NodeActionStatus, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
 } from './re-types';
 
@@ -36,6 +36,8 @@ export interface ReApi {
   startNodeAction(uid: number, action: NodeActionName, body: Record<string, unknown>): Promise<NodeActionStatus>;
   /** The action's status; a 404 ReApiError when there is none (documented). */
   getNodeAction(uid: number, action: NodeActionName): Promise<NodeActionStatus>;
+  /** `GET /v1/nodes/actions`: the actions of every node (running, queued or the last finished one). */
+  listNodeActions(): Promise<NodeActionStatus[]>;
 
   /** `GET /v1/cluster/certificates`: `<name>_cert` PEMs (the answer may also hold keys: never log it). */
   getClusterCertificates(): Promise<Record<string, unknown>>;
@@ -53,6 +55,8 @@ export interface ReApi {
   setBdbPassword(uid: number, password: string): Promise<void>;
   /** `POST /v1/bdbs/{uid}/passwords`: one more valid password for the default user. */
   addBdbPassword(uid: number, password: string): Promise<void>;
+  /** `POST /v1/bdbs/{uid}/upgrade`: answers the BDB, whose `action_uid` follows the upgrade (documented). */
+  upgradeBdb(uid: number, body: BdbUpgradeRequest): Promise<Bdb>;
   /** `GET /v1/bdbs/alerts/{uid}`: alert name → its settings and state. */
   getBdbAlerts(uid: number): Promise<Record<string, BdbAlertSetting>>;
   /** `POST /v1/bdbs/alerts/{uid}`: the alerts named in the body are set, the others stay. */
@@ -73,5 +77,7 @@ export interface ReApi {
   createCrdb(body: Crdb): Promise<CrdbTask>;
   patchCrdb(guid: string, body: Partial<Crdb>): Promise<CrdbTask>;
   updateCrdbInstances(guid: string, body: { add_instances?: CrdbInstance[]; remove_instances?: number[] }): Promise<CrdbTask>;
+  /** `POST /v1/crdbs/{crdb_guid}/upgrade`: upgrades every instance; answers a crdb_task (documented). */
+  upgradeCrdb(guid: string, body: BdbUpgradeRequest): Promise<CrdbTask>;
   getCrdbTask(id: string): Promise<CrdbTask>;
 }

@@ -16,7 +16,7 @@ import * as tls from 'node:tls';
 import { CertificatePins, pemOf, ProbeOutcome } from './certificate-pins';
 import { ReApi, ReApiError } from './re-api';
 import {
-  Bdb, BdbAlertSetting, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
+  Bdb, BdbAlertSetting, BdbUpgradeRequest, BootstrapRequest, BootstrapStatus, CertificateUpdate, Crdb, CrdbInstance, CrdbTask, LdapConfig, NodeActionName,
   NodeActionStatus, ReAction, ReNode, ReNodeStatus, ReRedisAcl, ReRole,
 } from './re-types';
 
@@ -194,6 +194,7 @@ export class ReClient implements ReApi {
     return this.request('POST', `/v1/nodes/${uid}/actions/${action}`, body);
   }
   getNodeAction(uid: number, action: NodeActionName): Promise<NodeActionStatus> { return this.request('GET', `/v1/nodes/${uid}/actions/${action}`); }
+  listNodeActions(): Promise<NodeActionStatus[]> { return this.request('GET', '/v1/nodes/actions'); }
 
   getClusterCertificates(): Promise<Record<string, unknown>> { return this.request('GET', '/v1/cluster/certificates'); }
   async putClusterCertificates(certificates: CertificateUpdate[]): Promise<void> {
@@ -215,6 +216,7 @@ export class ReClient implements ReApi {
   async addBdbPassword(uid: number, password: string): Promise<void> {
     await this.request('POST', `/v1/bdbs/${uid}/passwords`, { password });
   }
+  upgradeBdb(uid: number, body: BdbUpgradeRequest): Promise<Bdb> { return this.request('POST', `/v1/bdbs/${uid}/upgrade`, body); }
   getBdbAlerts(uid: number): Promise<Record<string, BdbAlertSetting>> { return this.request('GET', `/v1/bdbs/alerts/${uid}`); }
   async setBdbAlerts(uid: number, alerts: Record<string, BdbAlertSetting>): Promise<void> {
     await this.request('POST', `/v1/bdbs/alerts/${uid}`, alerts);
@@ -239,5 +241,6 @@ export class ReClient implements ReApi {
   updateCrdbInstances(guid: string, body: { add_instances?: CrdbInstance[]; remove_instances?: number[] }): Promise<CrdbTask> {
     return this.request('POST', `/v1/crdbs/${encodeURIComponent(guid)}/updates`, body);
   }
+  upgradeCrdb(guid: string, body: BdbUpgradeRequest): Promise<CrdbTask> { return this.request('POST', `/v1/crdbs/${encodeURIComponent(guid)}/upgrade`, body); }
   getCrdbTask(id: string): Promise<CrdbTask> { return this.request('GET', `/v1/crdb_tasks/${encodeURIComponent(id)}`); }
 }

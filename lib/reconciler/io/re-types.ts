@@ -40,6 +40,8 @@ export interface ReNode {
   status?: string;
   rack_id?: string;
   shard_count?: number;
+  /** Documented node object: cluster unique ids of the node's shards. */
+  shard_list?: number[];
   bigstore_enabled?: boolean;
 }
 
@@ -53,12 +55,15 @@ export interface ReNodeStatus {
 }
 
 /** Documented node actions (`POST /v1/nodes/{uid}/actions/{action}`) the reconciler uses. */
-export type NodeActionName = 'maintenance_on' | 'maintenance_off';
+export type NodeActionName = 'maintenance_on' | 'maintenance_off' | 'remove';
 
 /** A node action as `GET /v1/nodes/{uid}/actions/{action}` reports it (the POST answers status and task_id only). */
 export interface NodeActionStatus {
   task_id?: string;
+  /** The docs' example lists a remove as `remove_node`. */
   name?: string;
+  /** A string in the docs' examples. */
+  node_uid?: string;
   /** queued | starting | running | cancelling | cancelled | completed | failed */
   status?: string;
   progress?: number | string;
@@ -91,7 +96,21 @@ export interface Bdb {
   crdt_guid?: string;
   /** On Redis 8 the bundled modules (search, ReJSON, timeseries, bf) are listed too. */
   module_list?: Array<{ module_name?: string; module_args?: string }>;
+  /** "Version of the redis-server processes: e.g. 6.0, 5.0-big". */
+  redis_version?: string;
   [field: string]: unknown;
+}
+
+/**
+ * The fields of `POST /v1/bdbs/{uid}/upgrade` the reconciler sends
+ * (requests/bdbs/upgrade). Never `may_discard_data` or `force_discard`: an
+ * upgrade that would lose data is left to be refused.
+ */
+export interface BdbUpgradeRequest {
+  /** "Upgrades the database to the specified Redis version instead of the latest version". */
+  redis_version: string;
+  /** "Preserve shards' master/replica roles (requires an extra failover)": the cluster stays balanced. */
+  preserve_roles: boolean;
 }
 
 /** One database alert's settings (`POST /v1/bdbs/alerts/{uid}` body entry; answers add state, severity, ...). */

@@ -159,9 +159,14 @@ export function passwordFields(db: DesiredDatabaseSettings & { name: string }, c
   return { authentication_redis_pass: creds.password };
 }
 
-/** The `POST /v1/bdbs` body: the managed fields plus the initial credentials. */
+/**
+ * The `POST /v1/bdbs` body: the managed fields, the declared Redis version
+ * (a later change is an upgrade request, never a PUT: it is not among the
+ * compared fields) and the initial credentials.
+ */
 export function createBdbBody(db: DesiredDatabase, namespace: string, refs: ResolvedReferences, creds: DatabaseCredentials | undefined, passwordVersion?: string): Record<string, unknown> {
-  const body = desiredBdbFields(db, namespace, refs, passwordVersion);
+  const fields = desiredBdbFields(db, namespace, refs, passwordVersion);
+  const body = db.redisVersion !== undefined ? { ...fields, redis_version: db.redisVersion } : fields;
   // Create-time fields; later Redis rotations go through PUT /v1/bdbs/{uid}/passwords,
   // memcached ones through the SASL fields of PUT /v1/bdbs/{uid}.
   return creds ? { ...body, ...passwordFields(db, creds) } : body;

@@ -81,7 +81,8 @@ export function createCrdbBody(
   return {
     name: db.name,
     encryption: true,
-    default_db_config: defaultDbConfig(db, refs, password),
+    // The declared Redis version at create only (database_config `redis_version`); later changes are upgrades.
+    default_db_config: { ...defaultDbConfig(db, refs, password), ...(db.redisVersion !== undefined ? { redis_version: db.redisVersion } : {}) },
     instances: participants(db, remotes).map((r) => crdbInstance(db, r, credentials.get(r.name)!, refs)),
   };
 }

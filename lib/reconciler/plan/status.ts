@@ -27,6 +27,8 @@ export interface DatabaseStatus {
   /** The BDB status (active, pending, ...) or `missing`. */
   status: string;
   port?: number;
+  /** The Redis version the database runs (`redis_version`), as the cluster reports it. */
+  redisVersion?: string;
   /** Endpoint DNS names and the pods serving them. */
   endpoints: Array<{ dnsName?: string; port?: number; pods: string[] }>;
   /** False for a retained database that left the desired state. */

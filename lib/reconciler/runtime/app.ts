@@ -25,6 +25,7 @@ import { ReClient } from '../io/re-client';
 import { AdminCredentialKeeper } from './admin-credentials';
 import { ResourceWatcher } from '../io/watcher';
 import { referencedSecretNames } from '../../contract/secret-names';
+import { DESIRED_STATE_KEY, parseDesiredState } from '../../contract/desired-state';
 import { SecretWatches } from './secret-watches';
 import { CertificatePins } from '../io/certificate-pins';
 import { followApiCertificate } from '../duties/api-trust';
@@ -102,6 +103,10 @@ export async function startReconciler(o: AppOptions): Promise<RunningReconciler>
     events: ctx.events,
     hasCredentials: () => credentials.current !== undefined,
     intervalMs: Math.max(ctx.poll.intervalMs, 10),
+    declaredCluster: async () => {
+      const raw = (await kube.getConfigMap(config.desiredStateConfigMap))?.data?.[DESIRED_STATE_KEY];
+      return raw === undefined ? undefined : parseDesiredState(raw).cluster;
+    },
   });
   const reconciler = new Reconciler(ctx, {
     isLeader: () => leader.isLeader, credentials, maintenance,

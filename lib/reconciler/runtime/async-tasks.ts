@@ -26,7 +26,8 @@ const ACTION_DONE = new Set(['completed']);
 const ACTION_FAILED = new Set(['failed', 'cancelled', 'aborted']);
 
 export class AsyncTaskError extends Error {
-  constructor(message: string) {
+  /** `timedOut`: the work may still be running (only the wait ended); otherwise it failed or was stopped. */
+  constructor(message: string, readonly timedOut = false) {
     super(message);
     this.name = 'AsyncTaskError';
   }
@@ -41,7 +42,7 @@ async function poll(what: string, step: () => Promise<boolean>, options: PollOpt
     } catch (e) {
       if (!(e instanceof ReApiError) || !e.transient) throw e;
     }
-    if (Date.now() >= deadline) throw new AsyncTaskError(`${what}: not finished within ${options.timeoutMs} ms`);
+    if (Date.now() >= deadline) throw new AsyncTaskError(`${what}: not finished within ${options.timeoutMs} ms`, true);
     await sleep(options.intervalMs, options.signal);
   }
 }

@@ -10,7 +10,30 @@ import { isoTime } from './clock';
 import { ApiError, busy, notAcceptable, notFound, schemaError } from './errors';
 import { endpointNodesFor, failoverFromNode, placeShards, refreshEndpoints } from './placement';
 import type { ApiDoublePolicy } from './policy';
+import { RedisVersionSupport, compareVersions } from './redis-versions';
 import type { BdbRecord, NodeRecord } from './types';
+
+type UpgradeFields = Readonly<Record<string, 'boolean' | 'number' | 'string' | 'array'>>;
+
+/** The documented fields of the CRDB upgrade request body (requests/crdbs/upgrade), by JSON type. */
+export const CRDB_UPGRADE_FIELDS: UpgradeFields = {
+  force_discard: 'boolean', force_restart: 'boolean', keep_crdt_protocol_version: 'boolean', may_discard_data: 'boolean',
+  modules: 'array', parallel_shards_upgrade: 'number', preserve_roles: 'boolean', redis_version: 'string',
+};
+
+/** The documented fields of the bdb upgrade request body (requests/bdbs/upgrade): the CRDB ones and two deprecated ones. */
+const BDB_UPGRADE_FIELDS: UpgradeFields = { ...CRDB_UPGRADE_FIELDS, keep_redis_version: 'boolean', latest_with_modules: 'boolean' };
+
+/** Wrong types, and fields the request does not document (the double's choice: a typo must not pass silently), are 400 `invalid_schema`. */
+export function checkUpgradeBody(body: Record<string, unknown>, fields: UpgradeFields): Record<string, unknown> {
+  for (const [key, value] of Object.entries(body)) {
+    const type = fields[key];
+    if (!type) throw schemaError(`"${key}" is not a field of the upgrade request`);
+    const ok = type === 'array' ? Array.isArray(value) : typeof value === type;
+    if (!ok) throw schemaError(`${key} must be a ${type}`);
+  }
+  return body;
+}
 
 /** What the store needs from its cluster (kept narrow to avoid a dependency cycle). */
 export interface BdbHost {
@@ -29,6 +52,8 @@ export interface BdbHost {
   shardsOverbooking(): boolean;
   /** The license's `shards_limit`. */
   shardsLimit(): number;
+  /** The Redis database versions the cluster's release bundles, and its default. */
+  redisVersions(): RedisVersionSupport;
   node(uid: number): NodeRecord | undefined;
 }
 
@@ -42,11 +67,16 @@ export interface UndocumentedFieldsRecord { readonly method: 'POST' | 'PUT'; rea
 /** The field names (never values) of one POST/PUT /v1/bdbs body. */
 export interface WrittenFieldsRecord { readonly method: 'POST' | 'PUT'; readonly uid: number; readonly fields: string[] }
 
+/** One accepted `POST /v1/bdbs/{uid}/upgrade`. */
+export interface UpgradeRecord { readonly uid: number; readonly from: string; readonly to: string; readonly preserveRoles: boolean }
+
 export class BdbStore {
   /** Every write that carried undocumented bdb fields: a real cluster ignores or refuses them, so tests fail on them. */
   readonly undocumentedFields: UndocumentedFieldsRecord[] = [];
   /** The fields every accepted POST/PUT body named, e.g. to check that `module_list` is sent at create only. */
   readonly writtenFields: WrittenFieldsRecord[] = [];
+  /** Every accepted upgrade request, e.g. to check that `preserve_roles` was asked for. */
+  readonly upgrades: UpgradeRecord[] = [];
   private readonly records = new Map<number, BdbRecord>();
   private nextUid = 1;
   private nextShardUid = 1;
@@ -99,6 +129,7 @@ export class BdbStore {
       ...extra,
     };
     delete config.uid;
+    this.assignRedisVersion(config);
     checkBdbSemantics(config, this.host.now());
     this.checkName(String(config.name));
     const autoPort = config.port === undefined;
@@ -163,6 +194,10 @@ export class BdbStore {
       // This error code is the double's choice.
       throw notAcceptable('port_immutable', `the port of database ${rec.uid} cannot be changed`);
     }
+    if (patch.redis_version !== undefined && patch.redis_version !== rec.config.redis_version) {
+      // Changed by the upgrade request (requests/bdbs/upgrade); whether a PUT may change it is not documented: the double refuses, code its own.
+      throw notAcceptable('redis_version_immutable', `the Redis version of database ${rec.uid} changes with POST /v1/bdbs/${rec.uid}/upgrade`);
+    }
     if (rec.config.crdt === true && patch.name !== undefined && patch.name !== rec.config.name) {
       throw notAcceptable('name_violation', 'CRDT database name cannot be changed');
     }
@@ -185,6 +220,60 @@ export class BdbStore {
     rec.config = next.config;
     rec.shards = next.shards;
     rec.endpointNodes = next.endpointNodes;
+    rec.lastChangedTime = this.host.now();
+  }
+
+  /**
+   * POST /v1/bdbs/{uid}/upgrade: the database restarts on another Redis
+   * version (default: the release's default) as an `SMUpgradeBDB` action;
+   * `active-change-pending` meanwhile, the version applied when it completes,
+   * nothing changed when it fails. Without `preserve_roles`, a replicated
+   * database ends with master and replica roles swapped (the documented
+   * option "requires an extra failover" to keep them).
+   */
+  upgrade(uid: number, rawBody: Record<string, unknown>): BdbRecord {
+    const rec = this.require(uid);
+    this.checkNotBusy(rec, 'upgrade');
+    const { target, preserveRoles } = this.checkUpgrade(rec, checkUpgradeBody(rawBody, BDB_UPGRADE_FIELDS));
+    rec.status = 'active-change-pending';
+    rec.actionUid = this.startAction('SMUpgradeBDB', rec, {
+      onComplete: () => { this.applyUpgrade(rec, target, preserveRoles); rec.status = 'active'; },
+      onFail: () => { rec.status = 'active'; },
+    });
+    return rec;
+  }
+
+  /**
+   * The version an upgrade request takes a database to (`redis_version`,
+   * else the release's default, or the current one with
+   * `keep_redis_version`), after the refusals; recorded in `upgrades`.
+   */
+  checkUpgrade(rec: BdbRecord, body: Record<string, unknown>): { target: string; preserveRoles: boolean } {
+    if (rec.status !== 'active') throw new ApiError(409, 'invalid_state', `database ${rec.uid} is ${rec.status} and cannot be upgraded`);
+    const current = String(rec.config.redis_version ?? '');
+    if (rec.config.type === 'memcached') {
+      // RED-119152 (operator): no Redis version for memcached; what the REST API answers is not documented (the double's code).
+      throw new ApiError(400, 'unsupported_redis_version', `database ${rec.uid} is a memcached database: it has no Redis version to upgrade`);
+    }
+    const { bundled, defaultVersion } = this.host.redisVersions();
+    const target = (body.redis_version as string | undefined) ?? (body.keep_redis_version === true ? current : defaultVersion);
+    if (!bundled.includes(target)) {
+      // Documented: 400 "Malformed or bad command"; the code is the double's.
+      throw new ApiError(400, 'unsupported_redis_version', `Redis ${target} is not a database version of this cluster (${bundled.join(', ')})`);
+    }
+    if (current && compareVersions(target, current) < 0) {
+      // No downgrade is documented (module upgrades name `module_downgrade_unsupported`); code and status are the double's.
+      throw new ApiError(400, 'redis_version_downgrade_unsupported', `database ${rec.uid} runs Redis ${current}; it cannot go down to ${target}`);
+    }
+    const preserveRoles = body.preserve_roles === true;
+    this.upgrades.push({ uid: rec.uid, from: current, to: target, preserveRoles });
+    return { target, preserveRoles };
+  }
+
+  /** The upgrade's effect: the version, and without preserve_roles a replicated database's roles swapped. */
+  applyUpgrade(rec: BdbRecord, target: string, preserveRoles: boolean): void {
+    rec.config = { ...rec.config, redis_version: target };
+    if (!preserveRoles && rec.config.replication === true) this.swapRoles(rec);
     rec.lastChangedTime = this.host.now();
   }
 
@@ -308,6 +397,29 @@ export class BdbStore {
     if (fields.length === 0) return body;
     this.undocumentedFields.push({ method, ...(uid !== undefined ? { uid } : {}), fields });
     return withoutUndocumented(body);
+  }
+
+  /** A new Redis database gets the declared version if the release bundles it, else the release's default. */
+  private assignRedisVersion(config: Record<string, unknown>): void {
+    const declared = config.redis_version;
+    if (config.type !== 'redis') {
+      if (declared !== undefined) throw notAcceptable('unsupported_redis_version', 'a memcached database has no Redis version');
+      return;
+    }
+    const { bundled, defaultVersion } = this.host.redisVersions();
+    if (declared === undefined) {
+      config.redis_version = defaultVersion;
+      return;
+    }
+    if (typeof declared !== 'string') throw schemaError('redis_version must be a string');
+    // Documented only as "Version of the redis-server processes"; refusing an unbundled one (and the code) is the double's choice.
+    if (!bundled.includes(declared)) throw notAcceptable('unsupported_redis_version', `Redis ${declared} is not a database version of this cluster (${bundled.join(', ')})`);
+  }
+
+  /** Each master and its replica trade roles; the endpoint follows the masters. */
+  private swapRoles(rec: BdbRecord): void {
+    for (const s of rec.shards) s.role = s.role === 'master' ? 'slave' : 'master';
+    rec.endpointNodes = endpointNodesFor(String(rec.config.proxy_policy), rec.shards, this.host.placementNodes());
   }
 
   private require(uid: number): BdbRecord {

@@ -72,6 +72,7 @@ export class NodeBootstrap {
   }
 
   tick(now: number): void {
+    this.forgetIfRemoved();
     if (!this.pending || this.startTime === undefined || now - this.startTime < this.env.bootstrapMs()) return;
     const { action, body } = this.pending;
     this.pending = undefined;
@@ -89,6 +90,20 @@ export class NodeBootstrap {
       this.failure = e;
       this.state = 'error';
     }
+  }
+
+  /**
+   * A node removed from its cluster (the `remove` action) must be reinstalled
+   * to join again (docs, "Remove a node"); the double's choice: it answers as
+   * a freshly installed node, bootstrap `idle`.
+   */
+  private forgetIfRemoved(): void {
+    if (this.state !== 'completed' || !this.cluster || this.nodeUid === undefined || this.cluster.node(this.nodeUid)) return;
+    this.state = 'idle';
+    this.cluster = undefined;
+    this.nodeUid = undefined;
+    this.startTime = undefined;
+    this.endTime = undefined;
   }
 
   statusJson(): Record<string, unknown> {
@@ -140,7 +155,11 @@ export class NodeBootstrap {
       throw new BootstrapFailure('access_denied', 'invalid credentials supplied');
     }
     const node = this.nodeInit(body);
-    if (cluster.nodeByAddr(node.addr) && !cluster.nodeByAddr(node.addr)!.awaitingReplacement) {
+    // A down member's address may be taken: a faulty node is replaced by adding a new node (docs, "Replace a
+    // faulty node"), e.g. a pod recreated at its old IP after losing its storage. Both stay listed until the
+    // down one is removed (the double's choice); a live node's address is refused, unless it awaits replacement.
+    const holder = cluster.nodeByAddr(node.addr);
+    if (holder && holder.status === 'active' && !holder.awaitingReplacement) {
       throw new BootstrapFailure('config_error', `a node with address ${node.addr} is already part of the cluster`);
     }
     if (cluster.rackAware && !node.rackId) {

@@ -18,7 +18,9 @@ import {
   MaintenanceHost, enterMaintenance, exitMaintenance, parseMaintenanceOff, parseMaintenanceOn, snapshotJson,
 } from './maintenance';
 import { NodeActionName, NodeActionTracker } from './node-actions';
+import { RemovalHost, parseRemove, removeNodeFromCluster } from './node-removal';
 import { UserStore } from './users';
+import { RedisVersionSupport, redisVersionSupport, supportedDatabaseVersionsJson } from './redis-versions';
 import type { ApiDoublePolicy, ApiDoubleTiming } from './policy';
 import type { Credentials, NodeRecord } from './types';
 
@@ -59,7 +61,7 @@ export function isPlausibleLicense(license: string): boolean {
   return LICENSE_RE.test(license);
 }
 
-export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, MaintenanceHost {
+export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, MaintenanceHost, RemovalHost {
   readonly name: string;
   readonly createdTime: number;
   rackAware: boolean;
@@ -128,6 +130,12 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     return this.clusterPolicy.dataInternodeEncryption;
   }
 
+  /** What the master node's release supports (the cluster's nodes run one release in the double). */
+  redisVersions(): RedisVersionSupport {
+    const master = this.node(this.masterUid) ?? this.nodeList[0];
+    return redisVersionSupport(master?.softwareVersion ?? '');
+  }
+
   shardsOverbooking(): boolean {
     return this.clusterPolicy.shardsOverbooking;
   }
@@ -167,17 +175,18 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     return this.nodeList.find((n) => n.uid === uid);
   }
 
+  /** The member at `addr`; the active one when a down member still has the address too (it was replaced). */
   nodeByAddr(addr: string): NodeRecord | undefined {
-    return this.nodeList.find((n) => n.addr === addr);
+    return this.nodeList.find((n) => n.addr === addr && n.status === 'active') ?? this.nodeList.find((n) => n.addr === addr);
   }
 
   activeNodes(): NodeRecord[] {
     return this.nodeList.filter((n) => n.status === 'active');
   }
 
-  /** Active nodes that accept shards and endpoints: not in maintenance mode (a quorum-only node takes none). */
+  /** Active nodes that accept shards and endpoints: not in maintenance mode (a quorum-only node takes none), not being removed. */
   placementNodes(): NodeRecord[] {
-    return this.activeNodes().filter((n) => !n.maintenance);
+    return this.activeNodes().filter((n) => !n.maintenance && !n.removing);
   }
 
   bdbRecords() {
@@ -198,11 +207,17 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     } else if (name === 'maintenance_off') {
       const o = parseMaintenanceOff(body);
       effect = () => exitMaintenance(this, node, o);
+    } else if (name === 'remove') {
+      parseRemove(body);
+      effect = () => removeNodeFromCluster(this, node);
     } else {
-      // remove and enslave_node are documented too but not modelled.
+      // enslave_node is documented too but not modelled.
       throw new ApiError(400, 'unsupported_action', `node action ${name} is not supported by this test double`);
     }
-    return this.nodeActions.start({ nodeUid: uid, name: name as NodeActionName, durationMs: this.env.timing.nodeActionMs, effect }, this.env.now());
+    const started = this.nodeActions.start({ nodeUid: uid, name: name as NodeActionName, durationMs: this.env.timing.nodeActionMs, effect }, this.env.now());
+    // Documented: once a remove request is accepted, nothing migrates to the node any more, even if the removal fails.
+    if (name === 'remove') node.removing = true;
+    return started;
   }
 
   /** GET /v1/nodes/{uid}/snapshots: the maintenance snapshot, if any (the double keeps no other snapshots). */
@@ -260,7 +275,17 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
     const node = this.requireNode(uid);
     if (node.status !== 'down') throw new Error(`node ${uid} is active: stop its double before removing it`);
     if (this.bdbs.list().some((b) => b.shards.some((sh) => sh.nodeUid === uid))) throw new Error(`node ${uid} still holds shards`);
+    this.dropNode(uid);
+  }
+
+  /** The node leaves the member list (the end of a `remove`); its uid is never given again. */
+  dropNode(uid: number): void {
+    const node = this.requireNode(uid);
     this.nodeList.splice(this.nodeList.indexOf(node), 1);
+    if (this.masterUid === uid) {
+      const next = this.activeNodes().sort((a, b) => a.uid - b.uid)[0];
+      this.masterUid = next ? next.uid : 0;
+    }
   }
 
   // ---- recovery (clusters/cluster-recovery, bootstrap recover_cluster) -------
@@ -377,9 +402,10 @@ export class ApiDoubleCluster implements BdbHost, CrdbHost, CrdbPeer, Maintenanc
       total_memory: node.totalMemory,
       cores: node.cores,
       software_version: node.softwareVersion,
+      supported_database_versions: supportedDatabaseVersionsJson(node.softwareVersion),
       architecture: 'x86_64',
-      // A node in maintenance mode is a quorum-only node: it takes no new shards.
-      accept_servers: !node.maintenance,
+      // A node in maintenance mode is a quorum-only node, and a node being removed takes nothing: no new shards.
+      accept_servers: !node.maintenance && !node.removing,
       bigstore_enabled: node.bigstoreEnabled,
       ...(node.bigstorePath ? { bigredis_storage_path: node.bigstorePath } : {}),
       persistent_storage_path: '/var/opt/redislabs/persist',

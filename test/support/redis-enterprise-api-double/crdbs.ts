@@ -17,7 +17,9 @@
  * never stored or returned.
  */
 import { randomUUID } from 'node:crypto';
+import { CRDB_UPGRADE_FIELDS, checkUpgradeBody } from './bdbs';
 import type { BdbStore } from './bdbs';
+import type { BdbRecord } from './types';
 import { isoTime } from './clock';
 import { ApiError, notFound } from './errors';
 import type { ApiDoublePolicy } from './policy';
@@ -143,6 +145,21 @@ export class CrdbStore {
     });
   }
 
+  /**
+   * POST /v1/crdbs/{guid}/upgrade: "Upgrades the Redis version and modules of
+   * all instances", as a task. Each simulated participant's instance is
+   * checked as its bdb upgrade would be (bundled version, no downgrade, not
+   * busy); any refusal fails the task with no effect (task errors: the
+   * double's choice), else every instance takes the version, and so does
+   * `default_db_config.redis_version` (the double's choice: the docs call it
+   * the version the database was created with).
+   */
+  upgrade(guid: string, body: Record<string, unknown>): Record<string, unknown> {
+    this.require(guid);
+    checkUpgradeBody(body, CRDB_UPGRADE_FIELDS);
+    return this.startTask(guid, 'upgrade_crdb', () => this.runUpgrade(guid, body));
+  }
+
   /** DELETE /v1/crdbs/{guid}. */
   delete(guid: string): Record<string, unknown> {
     this.require(guid);
@@ -256,6 +273,26 @@ export class CrdbStore {
       if (typeof body.encryption === 'boolean') rec.encryption = body.encryption;
       if (typeof body.causal_consistency === 'boolean') rec.causal_consistency = body.causal_consistency;
       if (Array.isArray(body.instances)) rec.instances = mergeInstances(rec.instances, body.instances as unknown[]);
+    }
+    return [];
+  }
+
+  private runUpgrade(guid: string, body: Record<string, unknown>): TaskError[] {
+    const errors: TaskError[] = [];
+    const planned: Array<{ peer: CrdbPeer; rec: CrdbRecord; bdb: BdbRecord; target: string; preserveRoles: boolean }> = [];
+    for (const { peer, rec } of this.copies(guid)) {
+      const bdb = peer.bdbs.get(rec.localBdbUid);
+      if (!bdb) continue;
+      try {
+        planned.push({ peer, rec, bdb, ...peer.bdbs.checkUpgrade(bdb, body) });
+      } catch (e) {
+        errors.push(asTaskError(peer.name, e));
+      }
+    }
+    if (errors.length) return errors;
+    for (const { peer, rec, bdb, target, preserveRoles } of planned) {
+      peer.bdbs.applyUpgrade(bdb, target, preserveRoles);
+      rec.default_db_config = { ...rec.default_db_config, redis_version: target };
     }
     return [];
   }

@@ -20,7 +20,10 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, notFound } from './errors';
 
-export type NodeActionName = 'maintenance_on' | 'maintenance_off';
+export type NodeActionName = 'maintenance_on' | 'maintenance_off' | 'remove';
+
+/** The action object's `name`: the docs' example lists a remove as `remove_node`. */
+const REPORTED_NAME: Record<NodeActionName, string> = { maintenance_on: 'maintenance_on', maintenance_off: 'maintenance_off', remove: 'remove_node' };
 type Status = 'queued' | 'running' | 'cancelled' | 'completed' | 'failed';
 
 /** Thrown by an effect: the action ends `failed` with the documented error fields. */
@@ -151,7 +154,7 @@ function key(nodeUid: number, name: string): string {
 
 function toJson(rec: NodeActionRecord): Record<string, unknown> {
   return {
-    name: rec.init.name,
+    name: REPORTED_NAME[rec.init.name],
     node_uid: String(rec.init.nodeUid),
     status: rec.status,
     progress: rec.progress,

@@ -1,7 +1,7 @@
 /**
  * The database requests besides the bdb object itself that the reconciler
  * calls: alerts (`/v1/bdbs/alerts/{uid}`), passwords
- * (`/v1/bdbs/{uid}/passwords`: PUT, POST, DELETE), and the role and Redis ACL lists it resolves
+ * (`/v1/bdbs/{uid}/passwords`: PUT, POST, DELETE), the upgrade (`/v1/bdbs/{uid}/upgrade`), and the role and Redis ACL lists it resolves
  * `roles_permissions` with (`/v1/roles`, `/v1/redis_acls`), and database
  * recovery (`/v1/bdbs/{uid}/actions/recover`).
  */
@@ -108,6 +108,11 @@ export const bdbExtraRoutes: Route[] = [
       return ok();
     },
   })),
+  {
+    method: 'POST', pattern: /^\/v1\/bdbs\/(\d+)\/upgrade$/, access: 'cluster',
+    // Documented: 200 and the BDB, whose action_uid follows the upgrade.
+    handle: (ctx, c) => ok(c.bdbs.json(c.bdbs.upgrade(intParam(ctx.params[0]), objectBody(ctx)))),
+  },
   { method: 'GET', pattern: /^\/v1\/roles$/, access: 'cluster', handle: () => ok(ROLES) },
   { method: 'GET', pattern: /^\/v1\/redis_acls$/, access: 'cluster', handle: () => ok(REDIS_ACLS) },
 ];

@@ -15,6 +15,7 @@ export const crdbRoutes: Route[] = [
   },
   { method: 'PATCH', pattern: /^\/v1\/crdbs\/([^/]+)$/, access: 'cluster', handle: (ctx, c) => ok(c.crdbs.patch(ctx.params[0], objectBody(ctx))) },
   { method: 'POST', pattern: /^\/v1\/crdbs\/([^/]+)\/updates$/, access: 'cluster', handle: (ctx, c) => ok(c.crdbs.updateInstances(ctx.params[0], objectBody(ctx))) },
+  { method: 'POST', pattern: /^\/v1\/crdbs\/([^/]+)\/upgrade$/, access: 'cluster', handle: (ctx, c) => ok(c.crdbs.upgrade(ctx.params[0], objectBody(ctx))) },
   { method: 'DELETE', pattern: /^\/v1\/crdbs\/([^/]+)$/, access: 'cluster', handle: (ctx, c) => ok(c.crdbs.delete(ctx.params[0])) },
   {
     method: 'GET', pattern: /^\/v1\/crdb_tasks\/([^/]+)$/, access: 'cluster',

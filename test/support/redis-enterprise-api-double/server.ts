@@ -150,7 +150,9 @@ export class RedisEnterpriseApiDouble implements RegisteredNode {
 
   /** The cluster this node belongs to (direct state access for tests), once bootstrapped. */
   get memberOf(): ApiDoubleCluster | undefined {
-    return this.bootstrap.state === 'completed' ? this.bootstrap.cluster : undefined;
+    const { cluster, nodeUid } = this.bootstrap;
+    // A node removed from its cluster is a member no longer (its bootstrap forgets the cluster on the next tick).
+    return this.bootstrap.state === 'completed' && cluster && nodeUid !== undefined && cluster.node(nodeUid) ? cluster : undefined;
   }
 
   get cluster(): ApiDoubleCluster | undefined {

@@ -31,6 +31,8 @@ export interface NodeRecord {
   readonly bigstorePath?: string;
   /** Set while the node is in maintenance mode; kept across a stop/start, as the real cluster keeps it in its configuration store. */
   maintenance?: MaintenanceState;
+  /** Set once a `remove` action was accepted: documented, no shard or endpoint moves to the node any more, even if the removal fails. */
+  removing?: boolean;
 }
 
 /** What maintenance_on recorded (the documented node snapshot) and how often it was turned on. */

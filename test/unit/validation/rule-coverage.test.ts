@@ -17,7 +17,7 @@ import { testChart } from '../../support/synth';
  * by RuleCode, so a rule added to lib/validation/rules.ts without a
  * triggering declaration here does not compile (and the first test names it).
  * Each declaration is synthesized as a whole app and must report its code
- * with the catalogue's severity. The GitOps rules (REGIT001-009) compare two
+ * with the catalogue's severity. The GitOps rules (REGIT001-010) compare two
  * declarations: the first is rendered to a folder, as the committed manifests
  * would be, and the second is synthesized with an UnsafeChangeGuard reading it.
  */
@@ -145,6 +145,9 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
   REDB015: database({ evictionPolicy: 'lru' as never }),
   REDB016: database({ ossCluster: true, proxyPolicy: ProxyPolicy.SINGLE }),
   REDB030: database({ port: 10050 }),
+  REDB031: database({ redisVersion: '7' }),
+  REDB032: databases({ image: 'redislabs/redis:7.22.2-21.43' }, { redisVersion: '8.0' }),
+  REDB033: database({ type: DatabaseType.MEMCACHED, redisVersion: '7.4' }),
   REDB017: databases({ externalAccess: access('rec', { dbFqdnSuffix: `-${'x'.repeat(60)}.example.com` }) }, { externalAccess: true, tlsMode: TlsMode.ENABLED }),
   REDB018: database({ modules: [{ name: 'RediSearch' }] }),
   REDB019: database({ memorySize: '10GB' }), // 3 nodes × 4Gi: more than 80%, less than all of it
@@ -184,13 +187,15 @@ const TRIGGERS: { readonly [code in RuleCode]: Build } = {
 
   REGIT001: change(cluster({ persistence: { storageClassName: 'gp3' } }), cluster({ persistence: { storageClassName: 'io2' } })),
   REGIT002: change(cluster({ persistence: { volumeSize: '40Gi' } }), cluster({ persistence: { volumeSize: '20Gi' } })),
-  REGIT003: change(cluster({ nodes: 5 }), cluster({ nodes: 3 })),
+  // 7GB × 2 (replication) fits 5 nodes × 4Gi, not 3 (REDB004 reports it too, in code).
+  REGIT003: change(databases({ nodes: 5 }, { name: 'big', memorySize: '7GB', replication: true }), databases({ nodes: 3 }, { name: 'big', memorySize: '7GB', replication: true })),
   REGIT004: change(cluster({ nodes: 3 }), cluster({ nodes: 4 })), // REC001 refuses 4 as well; the guard still sees the render
   REGIT005: change(database({ name: 'orders', port: 12000 }), database({ name: 'orders', port: 12001 })),
   REGIT006: change(database({ name: 'orders' }), cluster({})), // deletionPolicy defaults to retain
   REGIT007: change(cluster({ uiServiceType: ServiceType.LOAD_BALANCER }), cluster({})),
   REGIT008: change(cluster({}), emptyChart),
   REGIT009: change(cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '40Gi' } }), cluster({ autoTiering: { storageClassName: 'nvme', flashDiskSize: '80Gi' } })),
+  REGIT010: change(database({ name: 'orders', redisVersion: '8.0' }), database({ name: 'orders', redisVersion: '7.4' })),
   REGIT101: application({ name: 'Redis_Prod' }),
   REGIT102: application({ destinationName: 'in-cluster' }),
   REGIT103: application({ repoUrl: 'git.example.com/redis' }),

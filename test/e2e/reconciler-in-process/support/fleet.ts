@@ -67,6 +67,8 @@ export interface FleetOptions {
    * recreated by `recreatePod` comes back on the same claim.
    */
   persistentClaims?: boolean;
+  /** The Redis Software release every node's double reports (`software_version`, e.g. `7.22.2-21`); the double's default otherwise. */
+  softwareVersion?: string;
 }
 
 /** A kubeconfig authenticating as ServiceAccount `sa` of `ns` (TokenRequest, signed by the plane). */
@@ -121,7 +123,7 @@ export class InProcessFleet {
     const pods = await waitForReadyPods(client, ns, podNames);
     fleet.kubeconfig = await serviceAccountKubeconfigFile(client, info, ns, name, dir);
     for (const p of pods) {
-      const double = new RedisEnterpriseApiDouble({ registry: fleet.registry, addr: p.status.podIP });
+      const double = new RedisEnterpriseApiDouble({ registry: fleet.registry, addr: p.status.podIP, softwareVersion: options.softwareVersion });
       const started = await double.start();
       const kube = new ReconcilerKubeClient(kubeconfigConnection(fleet.kubeconfig), ns);
       const node = await client.get({ apiVersion: 'v1', kind: 'Node', name: p.spec.nodeName });
