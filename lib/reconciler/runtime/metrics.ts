@@ -53,6 +53,11 @@ export class Metrics {
     return this.families.get(name)?.values.get(key(labels))?.value ?? 0;
   }
 
+  /** Every label set of one metric with its value, e.g. to break a counter down. */
+  samples(name: string): Array<{ labels: Labels; value: number }> {
+    return [...(this.families.get(name)?.values.values() ?? [])].map((v) => ({ labels: { ...v.labels }, value: v.value }));
+  }
+
   /** Sum over all label sets of one metric. */
   total(name: string): number {
     let sum = 0;

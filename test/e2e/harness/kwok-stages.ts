@@ -20,6 +20,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import type { KubeObject } from '../../support/kube-client';
 
 /** Pods carrying this annotation (value `prober`) get their readiness from the harness's prober, not from kwok. */
 export const PROBED_POD_ANNOTATION = 'e2e.cdk8s-redis-enterprise.io/readiness';
@@ -27,6 +28,16 @@ export const PROBED_BY_PROBER = 'prober';
 /** Pods carrying this annotation (value `simulated-kubelet`) are terminated by the harness's simulated kubelet, not deleted by kwok. */
 export const TERMINATED_POD_ANNOTATION = 'e2e.cdk8s-redis-enterprise.io/termination';
 export const TERMINATED_BY_SIMULATED_KUBELET = 'simulated-kubelet';
+
+/** Adds `annotations` to the pod template of every StatefulSet among `objects` (in place), so that its pods carry them; answers `objects`. */
+export function annotateStatefulSetPods(objects: KubeObject[], annotations: Record<string, string>): KubeObject[] {
+  for (const o of objects) {
+    if (o.kind !== 'StatefulSet') continue;
+    const meta = (o.spec.template.metadata ??= {});
+    meta.annotations = { ...meta.annotations, ...annotations };
+  }
+  return objects;
+}
 const POD_READY = 'pod/fast/pod-ready.yaml';
 const POD_DELETE = 'pod/fast/pod-delete.yaml';
 

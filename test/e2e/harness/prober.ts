@@ -20,7 +20,7 @@
  */
 import { KubeClient, KubeObject } from '../../support/kube-client';
 import { withDeadline } from './deadline';
-import { PROBED_BY_PROBER, PROBED_POD_ANNOTATION } from './kwok-stages';
+import { annotateStatefulSetPods, PROBED_BY_PROBER, PROBED_POD_ANNOTATION } from './kwok-stages';
 import { runProbe } from './probe-check';
 import { ContainerProbeWorkers, ProbeKind, ProbeStats } from './probe-worker';
 
@@ -31,12 +31,7 @@ const CALL_MS = 30_000;
 
 /** Marks the StatefulSets' pod templates among `objects` so that their pods are probed by this prober. */
 export function probedByHarness(objects: KubeObject[]): KubeObject[] {
-  for (const o of objects) {
-    if (o.kind !== 'StatefulSet') continue;
-    const meta = (o.spec.template.metadata ??= {});
-    meta.annotations = { ...meta.annotations, [PROBED_POD_ANNOTATION]: PROBED_BY_PROBER };
-  }
-  return objects;
+  return annotateStatefulSetPods(objects, { [PROBED_POD_ANNOTATION]: PROBED_BY_PROBER });
 }
 
 interface PodState {

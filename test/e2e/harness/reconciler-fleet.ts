@@ -23,6 +23,7 @@ import { createNamespace } from './namespaces';
 import { freePorts } from './ports';
 import { reconcilerRuntime } from './reconciler-image';
 import { RECONCILER_MAIN, ServiceAccountCredentials, Sidecar, sidecarFor, startSidecar, stopSidecar } from './reconciler-sidecar';
+import { readStatusDocument } from './status-document';
 import { ensureAvailableVolumes, STORAGE_CLASS } from './storage';
 import { synthObjects } from './synth';
 import { waitForReadyPods } from './workloads';
@@ -187,10 +188,7 @@ export function fleetQueries(client: KubeClient, namespace: () => string, regist
   const cluster = () => registry.clusters()[0];
   return {
     cluster,
-    status: async (): Promise<any> => {
-      const cm = await client.tryGet<KubeObject>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: namespace(), name: `${REC}-status` });
-      return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
-    },
+    status: (): Promise<any> => readStatusDocument(client, namespace(), REC),
     slices: async (service: string): Promise<KubeObject[]> =>
       client.list('discovery.k8s.io/v1', 'EndpointSlice', namespace(), { labelSelector: `kubernetes.io/service-name=${service}` }),
     /** Addresses of the Redis Enterprise nodes serving a database's endpoint, per the REST API double. */

@@ -33,22 +33,22 @@ import { NODE_CONTAINER_NAME, STORAGE_VOLUME_NAME } from '../../../lib/contract/
 import { RECONCILER_PORT, REST_API_PORT } from '../../../lib/contract/ports';
 import { KubeClient as ReconcilerKubeClient } from '../../../lib/reconciler/io/kube-client';
 import { kubeconfigConnection } from '../../../lib/reconciler/io/kube-config';
-import { startReconciler } from '../../../lib/reconciler/runtime/app';
+import { RunningReconciler, startReconciler } from '../../../lib/reconciler/runtime/app';
 import { ReconcilerConfig } from '../../../lib/reconciler/runtime/config';
 import { boundPort } from '../../../lib/reconciler/runtime/http-server';
 import { createLogger, Logger, silentLogger } from '../../../lib/reconciler/runtime/logger';
-import { M } from '../../../lib/reconciler/runtime/metrics';
 import { KubeClient, KubeObject, waitFor } from '../../support/kube-client';
 import { ApiDoubleClusterRegistry, RedisEnterpriseApiDouble } from '../../support/redis-enterprise-api-double';
 import { serviceAccountKubeconfigFile } from '../reconciler-in-process/support/fleet';
 import { PlaneInfo } from './connection';
 import { withDeadline } from './deadline';
 import {
-  PROBED_BY_PROBER, PROBED_POD_ANNOTATION, TERMINATED_BY_SIMULATED_KUBELET, TERMINATED_POD_ANNOTATION,
+  annotateStatefulSetPods, PROBED_BY_PROBER, PROBED_POD_ANNOTATION, TERMINATED_BY_SIMULATED_KUBELET, TERMINATED_POD_ANNOTATION,
 } from './kwok-stages';
 import { MAX_TIMER_MS, runHttpHook } from './lifecycle-hook';
 import { podContainer } from './pod-container';
 import { Prober } from './prober';
+import { kubeWritesBesidesLeases, kubeWritesByVerbResource } from './reconciler-writes';
 import { nodeImageOf, reconcilerConfigOf, SimulatedNode, softwareVersionOfImage } from './simulated-pod';
 import { ensureAvailableVolumes } from './storage';
 import { claimOfPod } from './workloads';
@@ -88,14 +88,7 @@ const PVC_PROTECTION_MS = 15_000;
 
 /** Marks the `<rec>` StatefulSet's pod template so that the simulated kubelet (not kwok) runs its pods' probes and termination. */
 export function runBySimulatedKubelet(objects: KubeObject[]): KubeObject[] {
-  for (const o of objects) {
-    if (o.kind !== 'StatefulSet') continue;
-    const meta = (o.spec.template.metadata ??= {});
-    meta.annotations = {
-      ...meta.annotations, [PROBED_POD_ANNOTATION]: PROBED_BY_PROBER, [TERMINATED_POD_ANNOTATION]: TERMINATED_BY_SIMULATED_KUBELET,
-    };
-  }
-  return objects;
+  return annotateStatefulSetPods(objects, { [PROBED_POD_ANNOTATION]: PROBED_BY_PROBER, [TERMINATED_POD_ANNOTATION]: TERMINATED_BY_SIMULATED_KUBELET });
 }
 
 type RunPhase = 'starting' | 'running' | 'terminating' | 'stopped';
@@ -173,17 +166,23 @@ export class SimulatedKubelet {
     return [...this.runs.values()].filter((r) => r.node).map((r) => r.node!);
   }
 
+  /** The reconcilers it ran, stopped ones included (their metrics still count). */
+  private reconcilers(): RunningReconciler[] {
+    return this.allNodes().map((n) => n.reconciler).filter((r): r is RunningReconciler => !!r);
+  }
+
   /**
    * Kubernetes writes of every reconciler it ran (stopped ones included),
    * counted by the reconcilers' own client (M.kubeWrites), Lease writes
    * (leader election) left out.
    */
   kubeWritesBesidesLeases(): number {
-    return this.allNodes().reduce((sum, n) => {
-      const m = n.reconciler?.metrics;
-      if (!m) return sum;
-      return sum + m.total(M.kubeWrites) - m.get(M.kubeWrites, { verb: 'create', resource: 'leases' }) - m.get(M.kubeWrites, { verb: 'update', resource: 'leases' });
-    }, 0);
+    return this.reconcilers().reduce((sum, r) => sum + kubeWritesBesidesLeases(r), 0);
+  }
+
+  /** The same writes by `verb resource` (e.g. `delete statefulsets`), zeros left out. */
+  kubeWritesByVerbResource(): Record<string, number> {
+    return kubeWritesByVerbResource(this.reconcilers());
   }
 
   /** The REST double of a claim (by uid), running or not. */

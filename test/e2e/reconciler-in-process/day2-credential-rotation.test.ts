@@ -13,7 +13,8 @@ import { M } from '../../../lib/reconciler/runtime/metrics';
 import { bdbPasswords } from '../../support/redis-enterprise-api-double';
 import { synthesize } from '../../unit/reconciler/support/desired';
 import { describeE2E } from '../harness/describe-e2e';
-import { InProcessFleet, kubeWritesBesidesLeases } from './support/fleet';
+import { kubeWritesBesidesLeases } from '../harness/reconciler-writes';
+import { InProcessFleet } from './support/fleet';
 
 const GRACE_MS = 1500;
 

@@ -15,7 +15,8 @@ import { RunningReconciler } from '../../../lib/reconciler/runtime/app';
 import { ApiDoubleClusterRegistry } from '../../support/redis-enterprise-api-double';
 import { FixtureDatabase, synthesize, synthesizeApp } from '../../unit/reconciler/support/desired';
 import { describeE2E } from '../harness/describe-e2e';
-import { InProcessFleet, kubeWritesBesidesLeases } from './support/fleet';
+import { kubeWritesBesidesLeases } from '../harness/reconciler-writes';
+import { InProcessFleet } from './support/fleet';
 
 const UPGRADE_ROUTE = { method: 'POST', route: '/v1/bdbs/{uid}/upgrade', status: '200' };
 

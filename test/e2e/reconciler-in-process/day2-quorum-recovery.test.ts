@@ -22,7 +22,8 @@ import { M } from '../../../lib/reconciler/runtime/metrics';
 import { NODE_STATE_LABEL } from '../../../lib/reconciler/plan/quorum-recovery';
 import { synthesize } from '../../unit/reconciler/support/desired';
 import { describeE2E } from '../harness/describe-e2e';
-import { FleetNode, InProcessFleet, kubeWritesBesidesLeases } from './support/fleet';
+import { kubeWritesBesidesLeases } from '../harness/reconciler-writes';
+import { FleetNode, InProcessFleet } from './support/fleet';
 
 const DATABASES = [{ name: 'cache', port: 12000, replication: true }, { name: 'sessions', port: 12001, replication: true }];
 

@@ -10,7 +10,8 @@
 import { DESIRED_STATE_KEY } from '../../../lib/contract/desired-state';
 import { synthesize } from '../../unit/reconciler/support/desired';
 import { describeE2E } from '../harness/describe-e2e';
-import { InProcessFleet, kubeWritesBesidesLeases } from './support/fleet';
+import { kubeWritesBesidesLeases } from '../harness/reconciler-writes';
+import { InProcessFleet } from './support/fleet';
 
 const DATABASES = [{ name: 'cache', port: 12000 }, { name: 'sessions', port: 12001, replication: true }];
 const b64 = (s: string) => Buffer.from(s, 'base64').toString();

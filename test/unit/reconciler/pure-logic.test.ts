@@ -264,6 +264,16 @@ describe('metrics and REST helpers', () => {
     m.set('y', 3);
     expect(m.render()).toBe('# HELP x_total help text\n# TYPE x_total counter\nx_total{verb="create"} 2\n# TYPE y gauge\ny 3\n');
   });
+  it('answers every label set of a metric, as copies', () => {
+    const m = new Metrics();
+    m.inc('w_total', { verb: 'create', resource: 'events' }, 2);
+    m.inc('w_total', { verb: 'update', resource: 'leases' });
+    const samples = m.samples('w_total');
+    expect(samples).toEqual([{ labels: { verb: 'create', resource: 'events' }, value: 2 }, { labels: { verb: 'update', resource: 'leases' }, value: 1 }]);
+    samples[0].labels.verb = 'changed';
+    expect(m.get('w_total', { verb: 'create', resource: 'events' })).toBe(2);
+    expect(m.samples('absent_total')).toEqual([]);
+  });
   it('keeps ids out of metric routes', () => {
     expect(routeOf('/v1/bdbs/12')).toBe('/v1/bdbs/{uid}');
     expect(routeOf('/v1/actions/159ca2f8-7bf3-4cda-97e8-4eb560665c28')).toBe('/v1/actions/{id}');

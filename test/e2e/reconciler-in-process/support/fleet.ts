@@ -17,7 +17,6 @@ import { kubeconfigConnection } from '../../../../lib/reconciler/io/kube-config'
 import { RunningReconciler, startReconciler } from '../../../../lib/reconciler/runtime/app';
 import { ReconcilerConfig } from '../../../../lib/reconciler/runtime/config';
 import { Logger, createLogger, silentLogger } from '../../../../lib/reconciler/runtime/logger';
-import { M } from '../../../../lib/reconciler/runtime/metrics';
 import { KubeClient, KubeObject, waitFor } from '../../../support/kube-client';
 import {
   ApiDoubleClusterRegistry, ApiDoubleRegistryOptions, RedisEnterpriseApiDouble, StartedApiDouble,
@@ -25,6 +24,7 @@ import {
 import { Fixture } from '../../../unit/reconciler/support/desired';
 import { PlaneInfo } from '../../harness/connection';
 import { createNamedNamespace, createNamespace, deleteNamespace } from '../../harness/namespaces';
+import { readStatusDocument } from '../../harness/status-document';
 import { STORAGE_CLASS, ensureAvailableVolumes } from '../../harness/storage';
 import { waitForReadyPods } from '../../harness/workloads';
 
@@ -69,16 +69,6 @@ export interface FleetOptions {
   persistentClaims?: boolean;
   /** The Redis Software release every node's double reports (`software_version`, e.g. `7.22.2-21`); the double's default otherwise. */
   softwareVersion?: string;
-}
-
-/** The Kubernetes writes counted by the reconciler's own client wrapper, Lease renewals excluded. */
-const WRITE_LABELS: Array<[string, string]> = [
-  ['create', 'configmaps'], ['update', 'configmaps'], ['create', 'secrets'], ['patch', 'pods'], ['delete', 'pods'],
-  ['create', 'endpointslices'], ['update', 'endpointslices'], ['delete', 'endpointslices'], ['create', 'events'],
-];
-
-export function kubeWritesBesidesLeases(r: RunningReconciler): number {
-  return WRITE_LABELS.reduce((n, [verb, resource]) => n + r.metrics.get(M.kubeWrites, { verb, resource }), 0);
 }
 
 /** A kubeconfig authenticating as ServiceAccount `sa` of `ns` (TokenRequest, signed by the plane). */
@@ -311,9 +301,8 @@ export class InProcessFleet {
   }
 
   /** The reconciler's status document, from the status ConfigMap. */
-  async status(): Promise<any> {
-    const cm = await this.get('ConfigMap', this.state.cluster.statusConfigMapName);
-    return cm?.data?.['status.json'] ? JSON.parse(cm.data['status.json']) : undefined;
+  status(): Promise<any> {
+    return readStatusDocument(this.client, this.ns, this.state.cluster.name);
   }
 
   /** Creates or replaces a Secret (as a user or another controller would). */
