@@ -35,7 +35,12 @@ const RULE_REASONS = [
     'follow each with its own list+watch and a metadata.name field selector',
   'create missing admin and database password Secrets (create cannot be limited by name); no update/patch/delete, so an existing Secret is never overwritten',
   'find the node pods (IPs, readiness, labels) and follow their changes',
-  'set or remove redis.io/role-master on this cluster\'s pods only',
+  'set or remove redis.io/role-master on this cluster\'s pods only; each sidecar reports on its own pod its node during a quorum loss ' +
+    '(label cdk8s-redis-enterprise.io/node-state) and the admin Secret version it authenticates with during a password rotation (annotation)',
+  'quorum recovery: restart (delete, the StatefulSet recreates it with the same claim) a pod of this cluster whose node still holds the cluster ' +
+    'that lost its quorum, as the official operator\'s RecoveryReset does; ' +
+    'rolling upgrade (updateStrategy OnDelete): delete the next pod on the old image, one at a time once the previous node rejoined, ' +
+    'so the StatefulSet recreates it on the new image',
   'volume expansion: read the node pods\' claims and raise their storage request to the declared size (the API server refuses it unless the StorageClass allows expansion)',
   'volume expansion: read this cluster\'s StatefulSet and, once every claim is expanded, delete it with propagationPolicy Orphan (pods and claims stay) so that the next apply creates it with the new claim templates; never create',
   'keep each database Service\'s EndpointSlice pointing at the pod that serves the database',
@@ -85,6 +90,7 @@ export function addPlainCluster(chart: Chart, namespace: string, secretNames: re
       { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
       { apiGroups: [''], resources: ['pods'], resourceNames: ['rec-0', 'rec-1', 'rec-2'], verbs: ['patch'] },
+      { apiGroups: [''], resources: ['pods'], resourceNames: ['rec-0', 'rec-1', 'rec-2'], verbs: ['delete'] },
       { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: [0, 1, 2].map((i) => `redis-enterprise-storage-rec-${i}`), verbs: ['get', 'patch'] },
       { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['rec'], verbs: ['get', 'delete'] },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch', 'create', 'update', 'delete'] },
@@ -191,7 +197,8 @@ export function addPlainCluster(chart: Chart, namespace: string, secretNames: re
           volumes: [{ name: 'reconciler-tmp', emptyDir: { sizeLimit: q('64Mi') } }, KUBE_API_ACCESS],
         },
       },
-      updateStrategy: { rollingUpdate: { partition: 0 }, type: 'RollingUpdate' },
+      // The reconciler replaces the pods itself during an upgrade, one node at a time.
+      updateStrategy: { type: 'OnDelete' },
       volumeClaimTemplates: [{
         metadata: { labels: POD_LABELS, name: 'redis-enterprise-storage' },
         spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: q('20Gi') } }, storageClassName: 'premium-rwo' },
@@ -234,6 +241,7 @@ export function addPlainCluster(chart: Chart, namespace: string, secretNames: re
           credentialsSecretName: 'rec', rackAwarenessNodeLabel: 'topology.kubernetes.io/zone', nodeMemoryBytes: 4294967296,
           persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
           volumeClaims: [{ template: 'redis-enterprise-storage', size: '20Gi' }],
+          image: 'redislabs/redis:8.0.20-44.23', redisEnterpriseVersion: '8.0.20-44', upgradeNodeTimeoutSeconds: 600,
         },
         databases: [], remoteClusters: [], activeActiveDatabases: [],
       }, null, 2),

@@ -9,7 +9,7 @@
  *   values, transcribed from the constructs' YAML (bench/databases.ts checks
  *   this field by field on every run and says so when the constructs have
  *   moved on):
- *   - per cluster, the 10 objects of baseline/plain-cluster.ts
+ *   - per cluster, the 12 objects of baseline/plain-cluster.ts
  *     (`addPlainCluster`), reused as they are. Where our cluster differs from
  *     that one, plain cdk8s escape hatches adjust it: JSON patches for the
  *     31-node cluster of the single-cluster case and the 5-node Active-Active clusters (replicas and the Role's pod
@@ -50,6 +50,7 @@ function desiredCluster(namespace: string, nodes: number, externalAccess?: { api
     persistentPath: '/var/opt/redislabs/persist', statusConfigMapName: 'rec-status',
     ...(externalAccess ? { externalAccess: { method: 'ingress', ...externalAccess, port: 443 } } : {}),
     volumeClaims: [{ template: 'redis-enterprise-storage', size: '20Gi' }],
+    image: 'redislabs/redis:8.0.20-44.23', redisEnterpriseVersion: '8.0.20-44', upgradeNodeTimeoutSeconds: 600,
   };
 }
 
@@ -115,7 +116,8 @@ function resizePlainCluster(chart: Chart, nodes: number): void {
   ApiObject.of(chart.node.findChild('StatefulSet')).addJsonPatch(JsonPatch.replace('/spec/replicas', nodes));
   ApiObject.of(chart.node.findChild('Role')).addJsonPatch(
     JsonPatch.replace('/rules/6/resourceNames', Array.from({ length: nodes }, (_, i) => `rec-${i}`)),
-    JsonPatch.replace('/rules/7/resourceNames', Array.from({ length: nodes }, (_, i) => `redis-enterprise-storage-rec-${i}`)));
+    JsonPatch.replace('/rules/7/resourceNames', Array.from({ length: nodes }, (_, i) => `rec-${i}`)),
+    JsonPatch.replace('/rules/8/resourceNames', Array.from({ length: nodes }, (_, i) => `redis-enterprise-storage-rec-${i}`)));
 }
 
 /** One participant of the Active-Active case: its chart, name and external hostnames. */
