@@ -16,7 +16,9 @@
  *    the next apply (Argo CD's sync retry, or `kubectl apply`) creates it
  *    with the new templates and it adopts the pods: same pod template, same
  *    revision, so nothing restarts;
- * 4. Succeeded once the live StatefulSet's templates have the sizes.
+ * 4. Succeeded once the live StatefulSet's templates have the sizes (or,
+ *    when no orphan delete was needed, once the claims have them: a missing
+ *    StatefulSet is waited for only after this run deleted it).
  *
  * The reconciler never creates the StatefulSet itself: `create` cannot be
  * restricted by resourceNames, so the grant would let the sidecar create
@@ -132,7 +134,8 @@ export function planVolumeExpansion(input: VolumeExpansionInput): VolumeExpansio
   const stsBehind = sts ? input.declared.filter((d) => { const s = templateSize(sts, d.template); return s !== undefined && bytes(s) < bytes(d.size); }) : [];
   const toPatch = views.filter((v) => bytes(requestOf(v.claim)) < bytes(v.declared.size));
   const unexpanded = views.filter((v) => bytes(capacityOf(v.claim)) < bytes(v.declared.size));
-  const behind = input.declared.filter((d) => stsBehind.includes(d) || unexpanded.some((v) => v.declared === d));
+  // A claim below the declared size is behind even when its volume is already larger (a static PV): its patch names the run.
+  const behind = input.declared.filter((d) => stsBehind.includes(d) || [...unexpanded, ...toPatch].some((v) => v.declared === d));
   const prev = input.previous;
   const running = prev !== undefined && !isEnded(prev);
   const target = targetOf(input, behind, views);
@@ -158,6 +161,9 @@ export function planVolumeExpansion(input: VolumeExpansionInput): VolumeExpansio
     return { step: 'delete-statefulset', target, uid: sts.metadata.uid ?? '', message: WAITING_FOR_APPLY };
   }
   if (!running) return { step: 'none' };
-  if (!sts) return { step: 'wait-apply', target, message: WAITING_FOR_APPLY };
-  return { step: 'done', target, message: `every claim and the StatefulSet's claim templates have ${input.declared.map((d) => `${LABELS[d.template] ?? d.template} ${d.size}`).join(', ')}` };
+  // Only a StatefulSet this run deleted is waited for (the delete pass leaves that message): a run that
+  // needed no delete, such as claims patched while the templates already had the size, is done.
+  if (!sts && prev.message === WAITING_FOR_APPLY) return { step: 'wait-apply', target, message: WAITING_FOR_APPLY };
+  const sizes = input.declared.map((d) => `${LABELS[d.template] ?? d.template} ${d.size}`).join(', ');
+  return { step: 'done', target, message: sts ? `every claim and the StatefulSet's claim templates have ${sizes}` : `every claim has ${sizes}` };
 }

@@ -78,7 +78,8 @@ describeE2E('cluster membership: scale-in removal through /prestop and the leade
     const status = await fleet.status();
     expect(status.operations.find((o: any) => o.kind === 'ScaleIn')).toMatchObject({ phase: 'Succeeded', target: 'nodes 5 -> 3', endedAt: expect.any(String) });
     expect(status.nodes.map((n: any) => n.pod).sort()).toEqual(['rec-0', 'rec-1', 'rec-2']);
-    expect(cluster().bdbs.list().map((b) => [String(b.config.name), b.status, b.shards.length])).toEqual([['cache', 'active', 2], ['sessions', 'active', 2]]);
+    // Sorted by name: the two databases are created concurrently, so their uids (the list's order) may come either way.
+    expect(cluster().bdbs.list().map((b) => [String(b.config.name), b.status, b.shards.length]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([['cache', 'active', 2], ['sessions', 'active', 2]]);
     expect((await fleet.events('NodeRemoved')).map((e) => e.involvedObject.name)).toEqual(['rec-4']);
     expect((await fleet.events('ScaleInRunning')).length).toBeGreaterThanOrEqual(1);
   });

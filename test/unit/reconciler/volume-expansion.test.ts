@@ -7,7 +7,7 @@
 import { PersistentVolumeClaim, StatefulSet } from '../../../lib/reconciler/io/kube-types';
 import { OperationStatus } from '../../../lib/reconciler/plan/operations';
 import { quantityBytes } from '../../../lib/reconciler/plan/quantity';
-import { VolumeExpansionInput, planVolumeExpansion } from '../../../lib/reconciler/plan/volume-expansion';
+import { VolumeExpansionInput, WAITING_FOR_APPLY, planVolumeExpansion } from '../../../lib/reconciler/plan/volume-expansion';
 import { synthesize } from './support/desired';
 
 const declared = (size: string) => synthesize({ cluster: { persistence: { volumeSize: size } } }).state.cluster.volumeClaims!;
@@ -97,12 +97,22 @@ describe('volume expansion planner', () => {
   });
 
   test('after the orphan delete it waits for the apply, then succeeds with the same target', () => {
-    const prev = running('volume 20Gi -> 30Gi');
+    const prev = { ...running('volume 20Gi -> 30Gi'), message: WAITING_FOR_APPLY };
     const expanded = claims('30Gi', '30Gi');
     expect(plan({ claims: expanded, previous: prev })).toMatchObject({ step: 'wait-apply', target: 'volume 20Gi -> 30Gi', message: expect.stringMatching(/^StatefulSet deleted \(orphan\), waiting for it to be applied again/) });
     expect(plan({ claims: expanded, statefulSet: statefulSet('30Gi'), previous: prev })).toMatchObject({ step: 'done', target: 'volume 20Gi -> 30Gi' });
     // Once ended, later passes find nothing to do.
     expect(plan({ claims: expanded, statefulSet: statefulSet('30Gi'), previous: { ...prev, phase: 'Succeeded', endedAt: '2026-12-02T04:01:00Z' } })).toEqual({ step: 'none' });
+  });
+
+  test('claims below the declared size on larger volumes: patched under a named target, then done without waiting for a StatefulSet it never deleted', () => {
+    // Bare pods on claims of 1Gi bound to 100Gi volumes (no StatefulSet at all): the in-process e2e fleets.
+    const first = plan({ claims: claims('1Gi', '100Gi') });
+    expect(first).toMatchObject({ step: 'patch', target: 'volume 1Gi -> 30Gi' });
+    const prev = { ...running('volume 1Gi -> 30Gi'), message: (first as { message: string }).message };
+    expect(plan({ claims: claims('30Gi', '100Gi'), previous: prev })).toMatchObject({ step: 'done', target: 'volume 1Gi -> 30Gi', message: 'every claim has volume 30Gi' });
+    // With the StatefulSet's templates at the size already, done as well (no orphan delete).
+    expect(plan({ claims: claims('30Gi', '100Gi'), statefulSet: statefulSet('30Gi'), previous: prev })).toMatchObject({ step: 'done' });
   });
 
   test('a Blocked run keeps its target while it resumes; a new size is a new run', () => {
