@@ -51,6 +51,20 @@ export class AdminCredentialKeeper {
     return this.working;
   }
 
+  /**
+   * Sending can only be refused: the credentials in use never worked, nothing
+   * that worked is kept, and the cluster accepts other versions only. A
+   * sidecar gets there when it restarted after the Secret changed, or when it
+   * missed a Secret version (e.g. the previous password put back and changed
+   * again while it was in a retry backoff); it waits for the leader to add
+   * the password instead of collecting 401s.
+   */
+  refusedBy(status: AdminCredentialsStatus | undefined): boolean {
+    if (!this.working || this.confirmed || this.before.length > 0) return false;
+    const accepted = status?.acceptedVersions ?? [];
+    return accepted.length > 0 && !accepted.includes(this.working.version);
+  }
+
   /** The credentials used before a switch, if their version is `version`. */
   previous(version: string): VersionedCredentials | undefined {
     return this.before.find((b) => b.version === version);
