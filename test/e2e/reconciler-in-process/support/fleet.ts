@@ -156,7 +156,9 @@ export class InProcessFleet {
    * pod IPs from one in-memory pool that has been seen to give an IP to two
    * live pods (10.0.0.1, while the previous test's namespace was being
    * deleted); one REST double per address cannot model that, and no real CNI
-   * does it. A pod that got a taken IP is created again (bounded), otherwise this throws.
+   * does it. A pod that got a taken IP is created again (bounded), otherwise this throws. kwok gives a
+   * freed IP out first, so the deleted pod's IP is parked first on a pod of its own (no fleet labels,
+   * gone with the namespace): the new pod then gets another one.
    */
   private async readyPodsWithDistinctIps(podNames: string[], nodeOf: (i: number) => string): Promise<KubeObject[]> {
     const attempts = 5;
@@ -176,7 +178,14 @@ export class InProcessFleet {
       for (const p of clashing) {
         await this.client.delete(this.ref('v1', 'Pod', p.metadata.name), { gracePeriodSeconds: 0 }).catch(() => undefined);
         await waitFor(`pod ${p.metadata.name} deleted`, async () => (await this.client.tryGet(this.ref('v1', 'Pod', p.metadata.name))) === undefined || undefined, { timeoutMs: 60_000 });
-        await this.createPod(p.metadata.name, nodeOf(podNames.indexOf(p.metadata.name)));
+        const nodeName = nodeOf(podNames.indexOf(p.metadata.name));
+        const parked = `${p.metadata.name}-parked-ip-${attempt}`;
+        await this.client.create({
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: parked, namespace: this.ns },
+          spec: { nodeName, containers: [{ name: 'placeholder', image: 'registry.invalid/placeholder:in-process-test' }] },
+        });
+        await waitForReadyPods(this.client, this.ns, [parked]);
+        await this.createPod(p.metadata.name, nodeName);
       }
     }
   }
