@@ -57,12 +57,18 @@ describe('AdminCredentialKeeper', () => {
     const k = new AdminCredentialKeeper();
     // Restarted after the Secret changed to NEW; the previous password was put back (rv 30) and changed to NEW again (rv 40) while it was not looking.
     k.observe(NEW, { acceptedVersions: ['10'] });
+    // Not yet: the value may be the accepted one under a newer resourceVersion.
+    expect(k.refusedBy({ acceptedVersions: ['10'] })).toBe(false);
+    k.answered(k.current!, 401);
     expect(k.refusedBy({ acceptedVersions: ['10'] })).toBe(true);
-    k.observe({ ...NEW, version: '40' }, { acceptedVersions: ['30'] });
+    k.observe({ ...NEW, credentials: { ...NEW.credentials }, version: '40' }, { acceptedVersions: ['30'] });
     expect([k.current, k.refusedBy({ acceptedVersions: ['30'] })]).toEqual([NEW.credentials, true]);
     // The leader added it: the version is accepted, so sending may succeed.
     expect(k.refusedBy({ acceptedVersions: ['30', '40'] })).toBe(false);
     expect(k.refusedBy(undefined)).toBe(false);
+    // Another value in the Secret is worth a try again.
+    k.observe({ ...OLD, version: '50' }, { acceptedVersions: ['30'] });
+    expect(k.refusedBy({ acceptedVersions: ['30'] })).toBe(false);
     // Once an answer proved them, nothing is refused any more.
     const confirmed = new AdminCredentialKeeper();
     confirmed.observe(OLD, undefined);
