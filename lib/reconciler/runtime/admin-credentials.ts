@@ -25,6 +25,8 @@ export class AdminCredentialKeeper {
   private confirmed = false;
   /** What `working` replaced, until the rotation that replaced it ended (more than one when the Secret changed again meanwhile). */
   private before: VersionedCredentials[] = [];
+  /** The cluster answered 401 to `working`, never confirmed (cleared when the value changes). */
+  private refused = false;
   /** The Secret's credentials, when they differ from `working` and the cluster does not accept them yet. */
   private waiting?: VersionedCredentials;
 
@@ -49,6 +51,22 @@ export class AdminCredentialKeeper {
 
   get inUse(): VersionedCredentials | undefined {
     return this.working;
+  }
+
+  /**
+   * Sending can only be refused: the credentials in use were refused (401)
+   * and never worked, nothing that worked is kept, and the cluster accepts
+   * other versions only (a version alone proves nothing: a fresh process may
+   * hold the accepted value under a newer resourceVersion). A
+   * sidecar gets there when it restarted after the Secret changed, or when it
+   * missed a Secret version (e.g. the previous password put back and changed
+   * again while it was in a retry backoff); it waits for the leader to add
+   * the password instead of collecting 401s.
+   */
+  refusedBy(status: AdminCredentialsStatus | undefined): boolean {
+    if (!this.working || !this.refused || this.confirmed || this.before.length > 0) return false;
+    const accepted = status?.acceptedVersions ?? [];
+    return accepted.length > 0 && !accepted.includes(this.working.version);
   }
 
   /** The credentials used before a switch, if their version is `version`. */
@@ -93,6 +111,8 @@ export class AdminCredentialKeeper {
         this.working = last;
         this.before = this.before.slice(0, -1);
         this.confirmed = true;
+      } else if (!this.confirmed) {
+        this.refused = true;
       }
       return;
     }
@@ -100,6 +120,7 @@ export class AdminCredentialKeeper {
   }
 
   private use(next: VersionedCredentials): void {
+    if (!this.working || !sameCredentials(this.working.credentials, next.credentials)) this.refused = false;
     this.working = next;
     this.confirmed = false;
   }

@@ -96,6 +96,11 @@ export class Reconciler {
     const keeper = this.options.credentials;
     keeper.observe(await readAdminSecret(ctx, state), previous?.adminCredentials);
 
+    // A sidecar (not the leader: it reports the Blocked rotation) whose credentials the cluster cannot accept yet waits, polling the status.
+    if (!leader && keeper.refusedBy(previous?.adminCredentials)) {
+      return { requeueAfterMs: WAIT_POLL_MS, waitingFor: `admin credentials: Secret ${state.cluster.credentialsSecretName} rv ${keeper.version} `
+        + `is not accepted by Redis Enterprise yet (accepted: ${previous!.adminCredentials!.acceptedVersions.join(', ')}); waiting for the leader to add it` };
+    }
     const pods = (await ctx.kube.listPods(nodePodSelector(ctx.config.clusterName))).items;
     const node = await this.runNode(state, pods, previous);
     // A bootstrap can take long: a leader that lost the Lease meanwhile leaves the cluster duties to the new one.

@@ -83,6 +83,11 @@ export class ApiDoubleClusterRegistry implements ClusterEnvironment {
     this.nodesByAddr.set(node.addr, node);
   }
 
+  /** Whether a running node holds `addr` (a new instance there would be refused). */
+  hasRunningNodeAt(addr: string): boolean {
+    return this.nodesByAddr.get(addr)?.running === true;
+  }
+
   /** `node` (stopped) moves from address `from` to `to`. */
   readdress(node: RegisteredNode, from: string, to: string): void {
     const holder = this.nodesByAddr.get(to);

@@ -52,6 +52,29 @@ describe('AdminCredentialKeeper', () => {
     expect(fresh.current).toBe(NEW.credentials);
     expect(fresh.previous('10')).toBeUndefined();
   });
+
+  it('knows when sending can only be refused: a password never confirmed whose version the cluster does not accept (a missed Secret version)', () => {
+    const k = new AdminCredentialKeeper();
+    // Restarted after the Secret changed to NEW; the previous password was put back (rv 30) and changed to NEW again (rv 40) while it was not looking.
+    k.observe(NEW, { acceptedVersions: ['10'] });
+    // Not yet: the value may be the accepted one under a newer resourceVersion.
+    expect(k.refusedBy({ acceptedVersions: ['10'] })).toBe(false);
+    k.answered(k.current!, 401);
+    expect(k.refusedBy({ acceptedVersions: ['10'] })).toBe(true);
+    k.observe({ ...NEW, credentials: { ...NEW.credentials }, version: '40' }, { acceptedVersions: ['30'] });
+    expect([k.current, k.refusedBy({ acceptedVersions: ['30'] })]).toEqual([NEW.credentials, true]);
+    // The leader added it: the version is accepted, so sending may succeed.
+    expect(k.refusedBy({ acceptedVersions: ['30', '40'] })).toBe(false);
+    expect(k.refusedBy(undefined)).toBe(false);
+    // Another value in the Secret is worth a try again.
+    k.observe({ ...OLD, version: '50' }, { acceptedVersions: ['30'] });
+    expect(k.refusedBy({ acceptedVersions: ['30'] })).toBe(false);
+    // Once an answer proved them, nothing is refused any more.
+    const confirmed = new AdminCredentialKeeper();
+    confirmed.observe(OLD, undefined);
+    confirmed.answered(confirmed.current!, 200);
+    expect(confirmed.refusedBy({ acceptedVersions: ['99'] })).toBe(false);
+  });
 });
 
 function pod(name: string, version?: string, phase = 'Running'): Pod {

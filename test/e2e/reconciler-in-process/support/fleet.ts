@@ -104,35 +104,90 @@ export class InProcessFleet {
     this.log = options.logSink ? createLogger('debug', {}, options.logSink) : silentLogger;
   }
 
-  /** Namespace, synthesized objects, pods Ready and a REST API double per pod; no reconciler started yet. */
+  /**
+   * Namespace, synthesized objects, pods Ready and a REST API double per pod; no reconciler started yet.
+   * A failure on the way throws after undoing what was made (doubles, clients, namespace): a started
+   * double left behind would keep its server open and jest from exiting.
+   */
   static async create(client: KubeClient, info: PlaneInfo, prefix: string, options: FleetOptions): Promise<InProcessFleet> {
     const ns = options.namespace ? await createNamedNamespace(client, options.namespace) : await createNamespace(client, prefix);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     const fleet = new InProcessFleet(client, info, ns, dir, options);
+    try {
+      await fleet.populate(info);
+    } catch (e) {
+      await fleet.stop().catch(() => undefined);
+      throw e;
+    }
+    return fleet;
+  }
+
+  private async populate(info: PlaneInfo): Promise<void> {
+    const { client, ns, options } = this;
     const fixture = options.fixture(ns);
-    fleet.state = fixture.state;
-    fleet.objects = fixture.objects.filter((o) => APPLIED_KINDS.has(o.kind) && o.metadata.namespace === ns);
-    await client.apply(fleet.objects, 'in-process-fleet');
+    this.state = fixture.state;
+    this.objects = fixture.objects.filter((o) => APPLIED_KINDS.has(o.kind) && o.metadata.namespace === ns);
+    await client.apply(this.objects, 'in-process-fleet');
     for (const o of options.before?.(ns) ?? []) await client.create({ ...o, metadata: { ...o.metadata, namespace: ns } });
     const { name, nodes } = fixture.state.cluster;
     const sts = fixture.objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === name);
-    fleet.podLabels = sts.spec.template.metadata.labels;
+    this.podLabels = sts.spec.template.metadata.labels;
     const podNames = [...Array(nodes).keys()].map((i) => `${name}-${i}`);
-    if (options.persistentClaims) await fleet.createClaims(podNames);
-    for (const [i, podName] of podNames.entries()) await fleet.createPod(podName, info.baseNodes[i % info.baseNodes.length]);
-    const pods = await waitForReadyPods(client, ns, podNames);
-    fleet.kubeconfig = await serviceAccountKubeconfigFile(client, info, ns, name, dir);
+    if (options.persistentClaims) await this.createClaims(podNames);
+    const nodeOf = (i: number) => info.baseNodes[i % info.baseNodes.length];
+    for (const [i, podName] of podNames.entries()) await this.createPod(podName, nodeOf(i));
+    const pods = await this.readyPodsWithDistinctIps(podNames, nodeOf);
+    this.kubeconfig = await serviceAccountKubeconfigFile(client, info, ns, name, this.dir);
     for (const p of pods) {
-      const double = new RedisEnterpriseApiDouble({ registry: fleet.registry, addr: p.status.podIP, softwareVersion: options.softwareVersion });
+      const double = new RedisEnterpriseApiDouble({ registry: this.registry, addr: p.status.podIP, softwareVersion: options.softwareVersion });
       const started = await double.start();
-      const kube = new ReconcilerKubeClient(kubeconfigConnection(fleet.kubeconfig), ns);
+      const kube = new ReconcilerKubeClient(kubeconfigConnection(this.kubeconfig), ns);
       const node = await client.get({ apiVersion: 'v1', kind: 'Node', name: p.spec.nodeName });
-      fleet.nodes.push({
+      this.nodes.push({
         podName: p.metadata.name, podIp: p.status.podIP, nodeName: p.spec.nodeName, double, started, kube,
         rackId: node.metadata.labels?.['topology.kubernetes.io/zone'],
       });
     }
-    return fleet;
+  }
+
+  /**
+   * The pods Ready, each with an IP no other of them has and no running double
+   * of the registry holds (a shared registry's other fleet). kwok hands out
+   * pod IPs from one in-memory pool that has been seen to give an IP to two
+   * live pods (10.0.0.1, while the previous test's namespace was being
+   * deleted); one REST double per address cannot model that, and no real CNI
+   * does it. A pod that got a taken IP is created again (bounded), otherwise this throws. kwok gives a
+   * freed IP out first, so the deleted pod's IP is parked first on a pod of its own (no fleet labels,
+   * gone with the namespace): the new pod then gets another one.
+   */
+  private async readyPodsWithDistinctIps(podNames: string[], nodeOf: (i: number) => string): Promise<KubeObject[]> {
+    const attempts = 5;
+    for (let attempt = 1; ; attempt++) {
+      const pods = await waitForReadyPods(this.client, this.ns, podNames);
+      const seen = new Set<string>();
+      const clashing = pods.filter((p) => {
+        const ip: string = p.status.podIP;
+        const taken = seen.has(ip) || this.registry.hasRunningNodeAt(ip);
+        seen.add(ip);
+        return taken;
+      });
+      if (clashing.length === 0) return pods;
+      const what = clashing.map((p) => `${p.metadata.name} ${p.status.podIP}`).join(', ');
+      if (attempt >= attempts) throw new Error(`fleet ${this.ns}: pods still share IPs after ${attempts} attempts (${what}): kwok gave an IP that is taken`);
+      this.log.warn('fleet: pod IP already taken, creating the pod again', { pods: what, attempt });
+      for (const p of clashing) {
+        await this.client.delete(this.ref('v1', 'Pod', p.metadata.name), { gracePeriodSeconds: 0 }).catch(() => undefined);
+        await waitFor(`pod ${p.metadata.name} deleted`, async () => (await this.client.tryGet(this.ref('v1', 'Pod', p.metadata.name))) === undefined || undefined, { timeoutMs: 60_000 });
+        const nodeName = nodeOf(podNames.indexOf(p.metadata.name));
+        const parked = `${p.metadata.name}-parked-ip-${attempt}`;
+        await this.client.create({
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: parked, namespace: this.ns },
+          spec: { nodeName, containers: [{ name: 'placeholder', image: 'registry.invalid/placeholder:in-process-test' }] },
+        });
+        await waitForReadyPods(this.client, this.ns, [parked]);
+        await this.createPod(p.metadata.name, nodeName);
+      }
+    }
   }
 
   private claimName(podName: string): string {
@@ -185,7 +240,7 @@ export class InProcessFleet {
     const ref = this.ref('v1', 'Pod', node.podName);
     await waitFor(`pod ${node.podName} deleted`, async () => (await this.client.tryGet(ref)) === undefined || undefined, { timeoutMs: 60_000 });
     await this.createPod(node.podName, node.nodeName);
-    const [pod] = await waitForReadyPods(this.client, this.ns, [node.podName]);
+    const [pod] = await this.readyPodsWithDistinctIps([node.podName], () => node.nodeName);
     node.podIp = pod.status.podIP;
     node.double = new RedisEnterpriseApiDouble({ registry: this.registry, addr: node.podIp, volume: node.double.volume });
     node.started = await node.double.start();
