@@ -29,7 +29,8 @@ import { STORAGE_CLASS, ensureAvailableVolumes } from '../../harness/storage';
 import { waitForReadyPods } from '../../harness/workloads';
 
 /** What the namespace gets from the synthesized objects: the reconciler's RBAC and its input. */
-const APPLIED_KINDS = new Set(['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap']);
+const RBAC_KINDS = new Set(['ServiceAccount', 'Role', 'RoleBinding']);
+const APPLIED_KINDS = new Set([...RBAC_KINDS, 'ConfigMap']);
 
 export interface FleetNode {
   podName: string;
@@ -370,7 +371,10 @@ export class InProcessFleet {
 
   /** Applies a new desired-state ConfigMap (the synthesized one of a changed app). */
   async applyDesired(fixture: Fixture): Promise<void> {
-    await this.client.apply([fixture.configMap], 'in-process-fleet');
+    // As an apply of the changed program would: the reconciler's RBAC (it may name new claims or
+    // Secrets) before its new input. Not the other ConfigMaps: the status one is the reconciler's.
+    const rbac = fixture.objects.filter((o) => RBAC_KINDS.has(o.kind) && o.metadata.namespace === this.ns);
+    await this.client.apply([...rbac, fixture.configMap], 'in-process-fleet');
     this.state = fixture.state;
   }
 
