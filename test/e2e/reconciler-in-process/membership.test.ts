@@ -56,6 +56,9 @@ describeE2E('cluster membership: scale-in removal through /prestop and the leade
 
     const mark = fleet.registry.requestLog.mark();
     await fleet.applyDesired(synthesize({ namespace: fleet.ns, nodes: 3, databases: DBS }));
+    // The ScaleIn target names the member count the leader saw first: wait until it saw the change
+    // (as the sync waves apply the desired state before the StatefulSet shrinks).
+    await fleet.until('ScaleIn nodes 5 -> 3 reported', async () => (await fleet.status())?.operations?.find((o: any) => o.kind === 'ScaleIn')?.target === 'nodes 5 -> 3');
     // The StatefulSet would now delete rec-4: the kubelet calls its preStop.
     const hook = await prestop(rec4);
     expect(hook.status).toBe(200);
